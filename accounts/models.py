@@ -1,0 +1,120 @@
+"""One customer store for both sites.
+
+A person has one ``User`` (email sign-in). They shop the storefront as a
+consumer, and may also be a ``Membership`` of one or more ``Company`` rows,
+which is what admits them to the portal. Roles are interpreted only by
+``accounts.policy``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.address.abstract_models import AbstractAddress
+from oscar.apps.customer.abstract_models import AbstractUser
+
+
+class User(AbstractUser):
+    """Email sign-in user, shared by the storefront, the portal and the back office."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        db_table = "accounts_user"
+
+
+class Company(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        ACTIVE = "active", _("Active")
+        ON_HOLD = "on_hold", _("On hold")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("Legal name"), max_length=200)
+    tax_id = models.CharField(_("Tax ID"), max_length=40, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    email = models.EmailField(_("Accounts email"), blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    po_number_required = models.BooleanField(
+        _("PO number required"), default=False, help_text=_("Orders must carry a PO number.")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_id"],
+                condition=~Q(tax_id=""),
+                name="company_tax_id_unique_when_set",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        APPROVER = "approver", _("Approver")
+        BUYER = "buyer", _("Buyer")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.BUYER)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["company__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="membership_user_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company} ({self.get_role_display()})"
+
+
+class CompanyAddress(AbstractAddress):
+    """A company's bill-to address (exactly one) and ship-to addresses (any number)."""
+
+    class Kind(models.TextChoices):
+        BILL_TO = "bill_to", _("Bill-to")
+        SHIP_TO = "ship_to", _("Ship-to")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SHIP_TO)
+    label = models.CharField(max_length=100, blank=True, help_text=_("e.g. 'Main warehouse'"))
+    is_default = models.BooleanField(
+        default=False, help_text=_("The ship-to preselected at checkout.")
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["company", "kind", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(kind="bill_to", is_active=True),
+                name="company_single_bill_to",
+            ),
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(kind="ship_to", is_default=True, is_active=True),
+                name="company_single_default_ship_to",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.get_kind_display()}: {self.summary}"

@@ -1,0 +1,114 @@
+"""The permission policy: what each company role may do in the portal.
+
+This module is the only place that interprets roles and company status.
+Views, the API and templates ask ``can``/``require``; nothing else compares
+roles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from accounts.models import Company, Membership
+
+Role = Membership.Role
+
+
+class Action(StrEnum):
+    VIEW_CATALOG = "view_catalog"
+    PLACE_ORDER = "place_order"
+    VIEW_ORDERS = "view_orders"
+    APPROVE_ORDERS = "approve_orders"
+    VIEW_INVOICES = "view_invoices"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_ADDRESSES = "manage_addresses"
+    MANAGE_RULES = "manage_rules"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    Action.VIEW_CATALOG: "Browse the catalog at your company's prices",
+    Action.PLACE_ORDER: "Place orders",
+    Action.VIEW_ORDERS: "See the company's orders",
+    Action.APPROVE_ORDERS: "Approve or reject other people's orders",
+    Action.VIEW_INVOICES: "See invoices and statements",
+    Action.MANAGE_MEMBERS: "Invite and manage users",
+    Action.MANAGE_ADDRESSES: "Manage ship-to and bill-to addresses",
+    Action.MANAGE_RULES: "Manage approval rules and budgets",
+}
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.APPROVER: frozenset(
+        {
+            Action.VIEW_CATALOG,
+            Action.PLACE_ORDER,
+            Action.VIEW_ORDERS,
+            Action.APPROVE_ORDERS,
+            Action.VIEW_INVOICES,
+        }
+    ),
+    Role.BUYER: frozenset({Action.VIEW_CATALOG, Action.PLACE_ORDER, Action.VIEW_ORDERS}),
+    Role.VIEWER: frozenset({Action.VIEW_CATALOG, Action.VIEW_ORDERS, Action.VIEW_INVOICES}),
+}
+
+# Company statuses that let members into the portal at all.
+_PORTAL_STATUSES = {Company.Status.PENDING, Company.Status.ACTIVE, Company.Status.ON_HOLD}
+# A pending company browses but may not order; an on-hold one orders by card only
+# (the on-account restriction is enforced by billing).
+_ORDERING_STATUSES = {Company.Status.ACTIVE, Company.Status.ON_HOLD}
+
+
+class NotAllowed(Exception):
+    """The member's role or the company's status does not allow this action."""
+
+    def __init__(self, action: Action, reason: str):
+        super().__init__(reason)
+        self.action = action
+        self.reason = reason
+
+
+def admits_to_portal(membership: Membership | None) -> bool:
+    """Active members of companies that are not closed may use the portal."""
+    return bool(
+        membership is not None
+        and membership.is_active
+        and membership.user.is_active
+        and membership.company.status in _PORTAL_STATUSES
+    )
+
+
+def denial_reason(membership: Membership | None, action: Action | str) -> str | None:
+    """Why ``membership`` may not do ``action``, or None if it may."""
+    action = Action(action)
+    if not admits_to_portal(membership):
+        return "Your company account does not give you access to the business portal."
+    assert membership is not None
+    if action not in ROLE_ACTIONS[membership.role]:
+        return (
+            f"Your role ({membership.get_role_display()}) does not allow this. Ask a company admin."
+        )
+    if action == Action.PLACE_ORDER and membership.company.status not in _ORDERING_STATUSES:
+        return (
+            f"{membership.company.name} is awaiting approval; ordering opens once it is approved."
+        )
+    return None
+
+
+def can(membership: Membership | None, action: Action | str) -> bool:
+    return denial_reason(membership, action) is None
+
+
+def require(membership: Membership | None, action: Action | str) -> None:
+    """Raise ``NotAllowed`` unless ``membership`` may do ``action``."""
+    reason = denial_reason(membership, action)
+    if reason is not None:
+        raise NotAllowed(Action(action), reason)
+
+
+def allowed_actions(membership: Membership | None) -> frozenset[Action]:
+    return frozenset(a for a in Action if can(membership, a))

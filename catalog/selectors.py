@@ -1,0 +1,73 @@
+"""Read-only catalog queries, shaped so a page of products costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from oscar.core.loading import get_model
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
+
+SORTS = {
+    "featured": ("-priority", "title", "pk"),
+    "newest": ("-date_created", "pk"),
+    "title": ("title", "pk"),
+}
+DEFAULT_SORT = "featured"
+
+
+def for_listing(queryset: QuerySet) -> QuerySet:
+    """What a product card needs, fetched with the page instead of per product."""
+    return queryset.select_related("product_class").prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+        Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
+    )
+
+
+def browsable_products(*, sort: str = DEFAULT_SORT) -> QuerySet:
+    return for_listing(Product.objects.browsable()).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def products_in_category(category, *, sort: str = DEFAULT_SORT) -> QuerySet:
+    """Products in ``category`` or any category below it."""
+    in_subtree = ProductCategory.objects.filter(
+        product=OuterRef("pk"), category__path__startswith=category.path
+    )
+    return browsable_products(sort=sort).filter(Exists(in_subtree))
+
+
+def search_products(query: str, *, sort: str | None = None) -> QuerySet:
+    """Products matching ``query``: full-text on PostgreSQL, substring elsewhere.
+
+    An exact SKU (UPC) match always counts, so a buyer can search by SKU.
+    """
+    query = query.strip()
+    products = browsable_products(sort=sort or DEFAULT_SORT)
+    if not query:
+        return products.none()
+    by_sku = Q(upc__iexact=query) | Q(stockrecords__partner_sku__iexact=query)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A") + SearchVector("description", weight="B")
+        search = SearchQuery(query, search_type="websearch")
+        matching = Product.objects.annotate(document=vector).filter(document=search)
+        products = products.filter(Q(pk__in=matching.values("pk")) | by_sku).distinct()
+        if sort is None:
+            products = products.annotate(rank=SearchRank(vector, search)).order_by(
+                "-rank", "title", "pk"
+            )
+        return products
+    words = [w for w in query.split() if w]
+    text = Q()
+    for word in words:
+        text &= Q(title__icontains=word) | Q(description__icontains=word)
+    return products.filter(text | by_sku).distinct()
+
+
+def top_level_categories() -> QuerySet:
+    return Category.objects.get_root_nodes().browsable().filter(exclude_from_menu=False)

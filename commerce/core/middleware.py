@@ -1,0 +1,31 @@
+from django.db import DataError
+from django.http import Http404
+
+# PostgreSQL's SQLSTATE for "numeric value out of range".
+_NUMERIC_OUT_OF_RANGE = "22003"
+
+
+def _is_id_out_of_range(exc: Exception) -> bool:
+    if isinstance(exc, OverflowError):  # SQLite refuses integers past 64 bits this way
+        return True
+    cause = getattr(exc, "__cause__", None)
+    return isinstance(exc, DataError) and getattr(cause, "pgcode", None) == _NUMERIC_OUT_OF_RANGE
+
+
+class IdOutOfRangeMiddleware:
+    """An id in a URL too large for the database names nothing: 404, not 500.
+
+    URL patterns accept ``\\d+`` (Oscar's included); rather than bound every
+    pattern, a lookup that overflows the id column is answered as not found.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if _is_id_out_of_range(exception):
+            raise Http404("No such object") from exception
+        return None

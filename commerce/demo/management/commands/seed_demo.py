@@ -1,0 +1,38 @@
+"""Load demo data: catalog, warehouses, people and companies. Safe to run again."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from commerce.demo.catalog import seed_catalog
+from commerce.demo.people import seed_people
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) the demo data. Idempotent; --products sizes the catalog."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--products", type=int, default=500, help="catalog size (default 500)")
+        parser.add_argument(
+            "--no-images", action="store_true", help="skip generating product images"
+        )
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, products: int, no_images: bool, no_progress: bool, **options):
+        if products < 0:
+            raise CommandError("--products must be zero or more")
+        with tqdm(
+            total=products,
+            desc="Products",
+            unit="product",
+            disable=no_progress,
+            file=self.stdout._out,
+        ) as bar:
+            created = seed_catalog(products, images=not no_images, progress=bar.update)
+        self.stdout.write("People and companies...")
+        companies = seed_people()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {created} new products ({products} in the demo range), "
+                f"{len(companies)} companies."
+            )
+        )

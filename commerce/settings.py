@@ -1,0 +1,377 @@
+"""One settings module, driven by the environment.
+
+With no environment set, the project runs on embedded defaults: a SQLite file,
+a local-memory cache, Celery tasks run eagerly and mail goes to the console.
+Real services are switched on by env: ``DATABASE_URL`` (PostgreSQL),
+``REDIS_URL`` (cache and Celery broker). ``DJANGO_ENV=production`` turns on the
+production hardening and refuses to start without a real ``SECRET_KEY``.
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from oscar.defaults import *  # noqa: F403  (Oscar's documented way to get its defaults)
+
+from commerce.order import status as order_status
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# --- Environment -----------------------------------------------------------------------
+
+DJANGO_ENV = env_str("DJANGO_ENV", "development")
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
+PRODUCTION = DJANGO_ENV == "production"
+TESTING = "pytest" in sys.modules or env_bool("TESTING")
+
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY")
+if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs SECRET_KEY set to a random value of at least 50 characters"
+    )
+SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
+DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
+
+# --- Sites: host -> storefront | portal (see commerce/sites.py) --------------------------
+
+STOREFRONT_URL = env_str("STOREFRONT_URL", "http://localhost:8000").rstrip("/")
+PORTAL_URL = env_str("PORTAL_URL", "http://b2b.localhost:8000").rstrip("/")
+# Optional dedicated host for the dashboard and the admin; by default they are
+# served on the storefront host.
+STAFF_URL = env_str("STAFF_URL").rstrip("/")
+
+
+def _host_of(url: str, name: str) -> str:
+    host = urlsplit(url).hostname
+    if not host:
+        raise ImproperlyConfigured(f"{name} must be an absolute URL, got {url!r}")
+    return host.lower()
+
+
+STOREFRONT_HOST = _host_of(STOREFRONT_URL, "STOREFRONT_URL")
+PORTAL_HOST = _host_of(PORTAL_URL, "PORTAL_URL")
+STAFF_HOST = _host_of(STAFF_URL, "STAFF_URL") if STAFF_URL else ""
+if len({STOREFRONT_HOST, PORTAL_HOST, STAFF_HOST} - {""}) != (3 if STAFF_HOST else 2):
+    raise ImproperlyConfigured("STOREFRONT_URL, PORTAL_URL and STAFF_URL need distinct hosts")
+
+# django.contrib.sites rows, one per site, kept in step with the URLs above by
+# commerce.core (post_migrate). SITE_ID stays None so Oscar's
+# Site.objects.get_current(request) follows the request host.
+SITE_ID = None
+STOREFRONT_SITE_ID = 1
+PORTAL_SITE_ID = 2
+STAFF_SITE_ID = 3
+
+ALLOWED_HOSTS = [h for h in (STOREFRONT_HOST, PORTAL_HOST, STAFF_HOST) if h]
+ROOT_URLCONF = "commerce.urls.storefront"
+
+# --- Applications ----------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.humanize",
+    # Oscar, with the apps we extend forked the Oscar way (labels unchanged)
+    "oscar.config.Shop",
+    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "commerce.checkout.apps.CheckoutConfig",
+    "oscar.apps.address.apps.AddressConfig",
+    "oscar.apps.shipping.apps.ShippingConfig",
+    "catalog.apps.CatalogueConfig",
+    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "oscar.apps.communication.apps.CommunicationConfig",
+    "pricing.apps.PartnerConfig",
+    "commerce.basket.apps.BasketConfig",
+    "oscar.apps.payment.apps.PaymentConfig",
+    "oscar.apps.offer.apps.OfferConfig",
+    "commerce.order.apps.OrderConfig",
+    "oscar.apps.customer.apps.CustomerConfig",
+    "commerce.search.apps.SearchConfig",
+    "oscar.apps.voucher.apps.VoucherConfig",
+    "oscar.apps.wishlists.apps.WishlistsConfig",
+    "oscar.apps.dashboard.apps.DashboardConfig",
+    "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
+    "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
+    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
+    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
+    "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
+    "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
+    "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
+    "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
+    "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "widget_tweaks",
+    "haystack",
+    "treebeard",
+    "django_tables2",
+    # Ours
+    "commerce.core.apps.CoreConfig",
+    "accounts.apps.AccountsConfig",
+    "commerce.demo.apps.DemoConfig",
+    "portals.apps.PortalsConfig",
+]
+
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "oscar.apps.customer.auth_backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    # Hashing cost is irrelevant to what the tests check and dominates their run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Host routing runs first so an unknown host is refused before anything else.
+    "commerce.sites.SiteRoutingMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "commerce.core.middleware.IdOutOfRangeMiddleware",
+    "portals.portal.middleware.PortalAccessMiddleware",
+    "commerce.basket.middleware.BasketMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.template.context_processors.i18n",
+                "django.contrib.messages.context_processors.messages",
+                "oscar.apps.search.context_processors.search_form",
+                "oscar.apps.checkout.context_processors.checkout",
+                "oscar.apps.communication.notifications.context_processors.notifications",
+                "oscar.core.context_processors.metadata",
+                "commerce.sites.site_context",
+                "portals.portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "commerce.wsgi.application"
+
+# --- Data stores -----------------------------------------------------------------------
+
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
+else:
+    SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3")))
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            # A busy SQLite file waits for the writer instead of failing at once.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "commerce"),
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Celery ----------------------------------------------------------------------------
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+# Without a broker there is no worker: run tasks in-process (the embedded default).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "commerce"
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Mail ------------------------------------------------------------------------------
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Commerce <no-reply@commerce.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- I18n, static, media ---------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English")]
+TIME_ZONE = env_str("TIME_ZONE", "Europe/Berlin")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Media files are served by Django itself only in development; production puts
+# a web server or object storage in front (see README).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=not PRODUCTION)
+# Development and tests serve static files straight from the apps, no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security --------------------------------------------------------------------------
+
+CSRF_TRUSTED_ORIGINS = [u for u in (STOREFRONT_URL, PORTAL_URL, STAFF_URL) if u]
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    OSCAR_BASKET_COOKIE_SECURE = True
+    OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+    OSCAR_URL_SCHEMA = "https"
+
+LOGIN_URL = reverse_lazy("customer:login")
+LOGIN_REDIRECT_URL = "/"
+
+# --- Oscar -----------------------------------------------------------------------------
+
+OSCAR_SHOP_NAME = env_str("SHOP_NAME", "Northwind Supply")
+OSCAR_SHOP_TAGLINE = _("Tools, fasteners and workshop supplies")
+PORTAL_NAME = env_str("PORTAL_NAME", "Northwind Business")
+OSCAR_DEFAULT_CURRENCY = env_str("CURRENCY", "EUR")
+OSCAR_CURRENCY_FORMAT = {"EUR": {"format": "€#,##0.00", "format_type": "standard"}}
+OSCAR_HOMEPAGE = reverse_lazy("home")
+OSCAR_ALLOW_ANON_CHECKOUT = True
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_PRODUCTS_PER_PAGE = 24
+OSCAR_THUMBNAILER = "commerce.core.thumbnails.FileThumbnailer"
+OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+OSCAR_SAVE_SENT_EMAILS_TO_DB = True
+OSCAR_EAGER_ALERTS = False
+OSCAR_HIDDEN_FEATURES = ["wishlists", "reviews"]
+
+OSCAR_INITIAL_ORDER_STATUS = order_status.PLACED
+OSCAR_INITIAL_LINE_STATUS = order_status.PLACED
+OSCAR_ORDER_STATUS_PIPELINE = order_status.PIPELINE
+OSCAR_LINE_STATUS_PIPELINE = order_status.PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = order_status.CASCADE
+
+# VAT applied to net prices where a site shows gross prices (the storefront).
+# Rates are decimal strings so they never pass through a float.
+DEFAULT_TAX_RATE = env_str("DEFAULT_TAX_RATE", "0.19")
+
+# Haystack is only here because Oscar's search app imports it; browsing and
+# search run on the ORM (PostgreSQL full-text search when available).
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+
+# --- Logging ---------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "oscar.thumbnail": {"level": "WARNING"},
+    },
+}

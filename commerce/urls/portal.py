@@ -1,0 +1,40 @@
+"""The portal (B2B): our portal pages over Oscar's catalogue, basket and checkout.
+
+Oscar's templates reverse the ``customer:``, ``catalogue:``, ``basket:``,
+``checkout:`` and ``dashboard:`` namespaces, so the portal keeps them all;
+sign-in and registration are the portal's own, and the dashboard is a
+redirect to the staff host.
+"""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from commerce.urls.common import app_urls, common_patterns, oscar_shop_patterns, staff_patterns
+from portals.portal import urls as portal_urls
+from portals.portal.views import HomeView
+
+customer_urls = app_urls(
+    "customer",
+    replace={
+        "login": path(
+            "login/",
+            RedirectView.as_view(pattern_name="portal:login", query_string=True),
+            name="login",
+        ),
+        "register": path(
+            "register/",
+            RedirectView.as_view(pattern_name="portal:login", query_string=True),
+            name="register",
+        ),
+    },
+)
+
+urlpatterns = [
+    # Named "home" on every site: OSCAR_HOMEPAGE reverses it on the current host.
+    path("", HomeView.as_view(), name="home"),
+    path("", include(portal_urls)),
+    path("accounts/", customer_urls),
+    *oscar_shop_patterns(exclude=("accounts/",)),
+    *staff_patterns(serve_here=False),
+    *common_patterns(),
+]

@@ -1,0 +1,15 @@
+"""A dedicated staff host (when STAFF_URL is set): dashboard and admin, plus the
+shop URLs the dashboard's templates link to."""
+
+from django.urls import path
+
+from commerce.urls.common import common_patterns, oscar_shop_patterns, staff_patterns
+from portals.storefront.views import HomeView
+
+urlpatterns = [
+    # Named "home" on every site: OSCAR_HOMEPAGE reverses it on the current host.
+    path("", HomeView.as_view(), name="home"),
+    *oscar_shop_patterns(),
+    *staff_patterns(serve_here=True),
+    *common_patterns(),
+]

@@ -1,0 +1,84 @@
+"""Portal access: every portal page needs a signed-in member of an open company.
+
+Sets ``request.membership`` and ``request.company`` (the active company, chosen
+in the header and kept in the session) on every request; on the storefront
+both are None.
+"""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from accounts import policy, selectors
+from commerce import sites
+
+ACTIVE_COMPANY_SESSION_KEY = "portal_company_id"
+
+# Portal views reachable without a membership (signing in, signing up, resets).
+PUBLIC_VIEW_NAMES = frozenset(
+    {
+        "portal:login",
+        "portal:logout",
+        "portal:signup",
+        "portal:signup-done",
+        "portal:invitation-accept",
+        "customer:login",
+        "customer:register",
+        "password-reset",
+        "password-reset-done",
+        "password-reset-confirm",
+        "password-reset-complete",
+        "set_language",
+    }
+)
+# The API authenticates on its own; "dashboard" and "admin" are redirects to
+# the staff host here.
+PUBLIC_NAMESPACES = frozenset({"api", "dashboard", "admin"})
+
+
+def set_active_company(request, membership) -> None:
+    request.session[ACTIVE_COMPANY_SESSION_KEY] = membership.company_id
+    request.membership = membership
+    request.company = membership.company
+
+
+def active_membership(request):
+    """The member's active company: the one in the session, else their first."""
+    wanted = request.session.get(ACTIVE_COMPANY_SESSION_KEY)
+    membership = selectors.membership_for(request.user, wanted) if wanted else None
+    if membership is None:
+        membership = selectors.portal_memberships(request.user).first()
+        if membership is not None:
+            request.session[ACTIVE_COMPANY_SESSION_KEY] = membership.company_id
+    return membership
+
+
+class PortalAccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        request.company = None
+        if request.channel == sites.PORTAL and request.user.is_authenticated:
+            membership = active_membership(request)
+            if membership is not None and policy.admits_to_portal(membership):
+                request.membership = membership
+                request.company = membership.company
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.channel != sites.PORTAL:
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name in PUBLIC_VIEW_NAMES:
+            return None
+        if match.namespaces and match.namespaces[0] in PUBLIC_NAMESPACES:
+            return None
+        if not request.user.is_authenticated:
+            login = reverse("portal:login")
+            return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+        if request.membership is None:
+            return render(request, "portal/no_access.html", status=403)
+        return None

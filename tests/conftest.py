@@ -1,0 +1,57 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests import factories
+
+
+def pytest_configure(config):
+    # Tests run on whatever DATABASE_URL says; CI points it at PostgreSQL.
+    config.addinivalue_line("markers", "slow: long-running test")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres(request):
+    """Tests marked ``postgres`` need real row locks; CI must fail, not skip, without them."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    if connection.vendor == "postgresql":
+        return
+    message = f"needs PostgreSQL (DATABASE_URL), running on {connection.vendor}"
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def storefront_client() -> Client:
+    return Client(HTTP_HOST=settings.STOREFRONT_HOST)
+
+
+@pytest.fixture
+def portal_client() -> Client:
+    return Client(HTTP_HOST=settings.PORTAL_HOST)
+
+
+@pytest.fixture
+def acme(db):
+    return factories.CompanyFactory(name="Acme Industrial")
+
+
+@pytest.fixture
+def buyer(acme):
+    return factories.MembershipFactory(company=acme, role="buyer").user
+
+
+@pytest.fixture
+def portal_buyer_client(portal_client, buyer) -> Client:
+    portal_client.force_login(buyer)
+    return portal_client
