@@ -123,7 +123,7 @@ INSTALLED_APPS = [
     "oscar.apps.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
-    "oscar.apps.communication.apps.CommunicationConfig",
+    "commerce.communication.apps.CommunicationConfig",
     "pricing.apps.PartnerConfig",
     "commerce.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",

@@ -11,6 +11,7 @@ from commerce import sites
 logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
+CommunicationEventType = get_model("communication", "CommunicationEventType")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 
 
@@ -40,14 +41,25 @@ def send_order_placed_email(order_id: int) -> bool:
     the ORDER_PLACED communication event.
     """
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("site", "user")
+            .filter(pk=order_id)
+            .first()
+        )
         if order is None:
             logger.warning("Order %s vanished before its confirmation was sent", order_id)
             return False
         code = OrderDispatcher.ORDER_PLACED_EVENT_CODE
         if order.communication_events.filter(event_type__code=code).exists():
             return False
+        # Oscar records a sent message only if its event type exists; the
+        # record is what makes a second run a no-op, so make sure it does.
+        CommunicationEventType.objects.get_or_create(
+            code=code, defaults={"name": "Order placed", "category": "Order related"}
+        )
         context = {
+            "site": order.site,
             "user": order.user,
             "order": order,
             "lines": order.lines.all(),

@@ -1,0 +1,56 @@
+# Two commands: `make run` (set up and start both sites with demo data) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PRODUCTS ?= 500
+
+.PHONY: run test install migrate seed lint format bench worker beat clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo --products $(PRODUCTS)
+
+run: seed
+	@echo ""
+	@echo "  Storefront  http://localhost:$(PORT)/"
+	@echo "  Portal      http://b2b.localhost:$(PORT)/"
+	@echo "  Dashboard   http://localhost:$(PORT)/dashboard/    Admin  http://localhost:$(PORT)/admin/"
+	@echo "  Sign-ins: see README.md (password demo-pass-2026)"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+worker: install
+	$(BIN)/celery -A commerce worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A commerce beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) var test-artifacts

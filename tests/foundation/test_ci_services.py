@@ -1,0 +1,22 @@
+"""When CI asks for the real services, the suite really runs on them."""
+
+import os
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("REQUIRE_POSTGRES") != "1", reason="only meaningful where CI requires services"
+)
+
+
+@pytest.mark.django_db
+def test_the_database_is_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+def test_the_cache_is_redis_and_answers():
+    assert caches["default"].__class__.__name__ == "RedisCache"
+    cache.set("ci-probe", "ok", 10)
+    assert cache.get("ci-probe") == "ok"

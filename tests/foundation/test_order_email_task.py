@@ -1,0 +1,116 @@
+"""The Celery path end to end: a placed order's confirmation goes out after commit, once."""
+
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from oscar.core.loading import get_model
+
+from commerce.celery import app as celery_app
+from commerce.order.tasks import send_order_placed_email
+from tests import factories
+
+Order = get_model("order", "Order")
+CommunicationEvent = get_model("order", "CommunicationEvent")
+
+
+def guest_checkout(client, product, email="guest@example.com"):
+    """Oscar's storefront checkout as a guest, step by step over HTTP."""
+    factories.CountryFactory()
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+    client.post("/checkout/", {"username": email, "options": "anonymous"})
+    client.post(
+        "/checkout/shipping-address/",
+        {
+            "first_name": "Gail",
+            "last_name": "Guest",
+            "line1": "1 Test Street",
+            "line4": "Berlin",
+            "postcode": "10115",
+            "country": "DE",
+        },
+    )
+    client.get("/checkout/shipping-method/")
+    client.get("/checkout/payment-details/")
+    return client.post("/checkout/preview/", {"action": "place_order"})
+
+
+@pytest.mark.django_db
+def test_guest_checkout_places_an_order_and_emails_after_commit(
+    storefront_client, django_capture_on_commit_callbacks
+):
+    product = factories.ProductFactory(stock=3)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = guest_checkout(storefront_client, product)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/checkout/thank-you/"
+    order = Order.objects.get()
+    assert order.guest_email == "guest@example.com"
+    assert order.site_id == 1
+    assert len(callbacks) == 1
+    assert [m.to for m in mail.outbox] == [["guest@example.com"]]
+    assert order.number in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_no_email_until_the_order_commits(storefront_client, django_capture_on_commit_callbacks):
+    product = factories.ProductFactory(stock=3)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        guest_checkout(storefront_client, product)
+
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_task_is_safe_to_run_twice(storefront_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        guest_checkout(storefront_client, factories.ProductFactory(stock=3))
+    order = Order.objects.get()
+
+    again = send_order_placed_email(order.pk)
+
+    assert again is False
+    assert len(mail.outbox) == 1
+    assert CommunicationEvent.objects.filter(order=order).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_confirmation_from_the_broker(storefront_client, settings):
+    """Through the configured broker (Redis in CI, in-memory otherwise) to a worker thread."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    guest_checkout(storefront_client, factories.ProductFactory(stock=3))
+    order_id = Order.objects.get().pk
+    CommunicationEvent.objects.all().delete()
+    mail.outbox.clear()
+
+    queue = f"test-{uuid.uuid4().hex}"  # never picks up another run's messages
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            celery_app, perform_ping_check=False, shutdown_timeout=30, queues=[queue]
+        ):
+            result = send_order_placed_email.apply_async(args=[order_id], queue=queue)
+            deadline_ok = _wait_for(
+                lambda: CommunicationEvent.objects.filter(order_id=order_id).exists()
+            )
+    finally:
+        celery_app.conf.task_always_eager = True
+
+    assert result.id
+    assert deadline_ok
+    assert len(mail.outbox) == 1
+
+
+def _wait_for(condition, timeout=20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
