@@ -48,3 +48,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["user__email", "company__name"]
     autocomplete_fields = ["user", "company"]
+
+
+@admin.register(CompanyAddress)
+class CompanyAddressAdmin(admin.ModelAdmin):
+    list_display = ["company", "kind", "label", "line1", "line4", "is_default", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["company__name", "label", "line1", "line4", "postcode"]
+    autocomplete_fields = ["company"]

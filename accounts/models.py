@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.address.abstract_models import AbstractAddress
 from oscar.apps.customer.abstract_models import AbstractUser
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class User(AbstractUser):
@@ -95,6 +96,10 @@ class CompanyAddress(AbstractAddress):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="addresses")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SHIP_TO)
     label = models.CharField(max_length=100, blank=True, help_text=_("e.g. 'Main warehouse'"))
+    phone_number = PhoneNumberField(_("Phone number"), blank=True)
+    notes = models.TextField(
+        _("Delivery notes"), blank=True, help_text=_("Copied onto orders shipped here.")
+    )
     is_default = models.BooleanField(
         default=False, help_text=_("The ship-to preselected at checkout.")
     )
@@ -118,3 +123,79 @@ class CompanyAddress(AbstractAddress):
 
     def __str__(self) -> str:
         return f"{self.label or self.get_kind_display()}: {self.summary}"
+
+
+class Invitation(models.Model):
+    """An emailed, signed, expiring offer to join a company with a role."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Part of the signed token; a new nonce (on resend) voids earlier links.
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accepted_invitations",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.company} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+
+class CompanyEvent(models.Model):
+    """Append-only audit trail of everything done to a company (who, when, what, why)."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        DETAILS_CHANGED = "details_changed", _("Details changed")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+        MEMBER_JOINED = "member_joined", _("Member joined")
+        MEMBER_ADDED = "member_added", _("Member added")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_DEACTIVATED = "member_deactivated", _("Member deactivated")
+        MEMBER_REACTIVATED = "member_reactivated", _("Member reactivated")
+        ADDRESS_CHANGED = "address_changed", _("Address changed")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    message = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.message}"

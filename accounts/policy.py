@@ -112,3 +112,23 @@ def require(membership: Membership | None, action: Action | str) -> None:
 
 def allowed_actions(membership: Membership | None) -> frozenset[Action]:
     return frozenset(a for a in Action if can(membership, a))
+
+
+# Management actions that back-office staff may take on any company.
+STAFF_MANAGED = frozenset({Action.MANAGE_MEMBERS, Action.MANAGE_ADDRESSES, Action.MANAGE_RULES})
+
+
+def require_for_company(user, company: Company, action: Action | str) -> None:
+    """``user`` may do ``action`` to ``company``: as staff in the back office, or
+    as a member whose role (and company status) allows it."""
+    action = Action(action)
+    if user.is_authenticated and user.is_staff and action in STAFF_MANAGED:
+        return
+    membership = (
+        Membership.objects.select_related("company", "user")
+        .filter(user=user, company=company)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    require(membership, action)

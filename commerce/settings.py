@@ -133,7 +133,7 @@ INSTALLED_APPS = [
     "commerce.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "commerce.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "accounts.dashboard.apps.CompaniesDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -353,6 +354,17 @@ OSCAR_ORDER_STATUS_PIPELINE = order_status.PIPELINE
 OSCAR_LINE_STATUS_PIPELINE = order_status.PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = order_status.CASCADE
 
+# Oscar's dashboard menu, with our back-office sections added.
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION[:3],  # noqa: F405
+    {
+        "label": _("Companies"),
+        "icon": "fas fa-building",
+        "url_name": "dashboard:company-list",
+    },
+    *OSCAR_DASHBOARD_NAVIGATION[3:],  # noqa: F405
+]
+
 # VAT applied to net prices where a site shows gross prices (the storefront).
 # Rates are decimal strings so they never pass through a float.
 DEFAULT_TAX_RATE = env_str("DEFAULT_TAX_RATE", "0.19")
@@ -375,3 +387,10 @@ LOGGING = {
         "oscar.thumbnail": {"level": "WARNING"},
     },
 }
+
+# --- Accounts --------------------------------------------------------------------------
+
+# How long an emailed invitation link stays valid.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Who hears about new business sign-ups awaiting approval.
+SALES_TEAM_EMAILS = env_list("SALES_TEAM_EMAILS", "sales@commerce.example")

@@ -32,6 +32,14 @@ def _require_postgres(request):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): ...`` runs the block's on_commit callbacks (Celery tasks,
+    emails) when it ends, as a real commit would; tests run inside a transaction
+    that never commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def storefront_client() -> Client:
     return Client(HTTP_HOST=settings.STOREFRONT_HOST)
 

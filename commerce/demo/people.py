@@ -74,6 +74,19 @@ COMPANIES = {
 
 BOTH = Person("both@example.com", "Blake", "Both")
 
+# A business that signed up and waits for staff approval (try it in the dashboard).
+PENDING = {
+    "Initech Components": {
+        "tax_id": "DE300400500",
+        "email": "office@initech.example",
+        "country": "DE",
+        "bill_to": ("Werkstrasse 1", "Leipzig", "04109"),
+        "ship_to": [],
+        "members": [(Person("admin@initech.example", "Ina", "Tech"), Membership.Role.ADMIN)],
+        "status": Company.Status.PENDING,
+    }
+}
+
 
 def ensure_countries() -> None:
     for order, (a2, a3, numeric, name) in enumerate(COUNTRIES):
@@ -124,12 +137,13 @@ def _ensure_address(company, kind, *, label, line1, city, postcode, country, def
 
 
 def ensure_company(name: str, spec: dict) -> Company:
-    company, _ = Company.objects.update_or_create(
+    # get_or_create: a re-run must not undo what someone did with the demo (e.g. approve).
+    company, _ = Company.objects.get_or_create(
         name=name,
         defaults={
             "tax_id": spec["tax_id"],
             "email": spec["email"],
-            "status": Company.Status.ACTIVE,
+            "status": spec.get("status", Company.Status.ACTIVE),
         },
     )
     country = Country.objects.get(iso_3166_1_a2=spec["country"])
@@ -173,6 +187,8 @@ def seed_people() -> dict[str, Company]:
     for person in CONSUMERS:
         ensure_user(person)
     companies = {name: ensure_company(name, spec) for name, spec in COMPANIES.items()}
+    for name, spec in PENDING.items():
+        ensure_company(name, spec)
     both = ensure_user(BOTH)
     for company in companies.values():
         ensure_membership(both, company, Membership.Role.BUYER)

@@ -1,11 +1,63 @@
 from django.urls import path
 
-from portals.portal import views
+from portals.portal import company_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/done/", views.SignupDoneView.as_view(), name="signup-done"),
+    path(
+        "invitations/<str:token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
     path("company/switch/", views.SwitchCompanyView.as_view(), name="switch-company"),
+    path("company/", company_views.CompanyView.as_view(), name="company"),
+    path("company/members/", company_views.MembersView.as_view(), name="members"),
+    path(
+        "company/members/<int:pk>/role/",
+        company_views.MemberRoleView.as_view(),
+        name="member-role",
+    ),
+    path(
+        "company/members/<int:pk>/deactivate/",
+        company_views.MemberActiveView.as_view(active=False),
+        name="member-deactivate",
+    ),
+    path(
+        "company/members/<int:pk>/reactivate/",
+        company_views.MemberActiveView.as_view(active=True),
+        name="member-reactivate",
+    ),
+    path(
+        "company/invitations/<int:pk>/revoke/",
+        company_views.InvitationRevokeView.as_view(),
+        name="invitation-revoke",
+    ),
+    path(
+        "company/invitations/<int:pk>/resend/",
+        company_views.InvitationResendView.as_view(),
+        name="invitation-resend",
+    ),
+    path(
+        "company/addresses/new/", company_views.AddressCreateView.as_view(), name="address-create"
+    ),
+    path(
+        "company/addresses/<int:pk>/",
+        company_views.AddressUpdateView.as_view(),
+        name="address-update",
+    ),
+    path(
+        "company/addresses/<int:pk>/default/",
+        company_views.AddressDefaultView.as_view(),
+        name="address-default",
+    ),
+    path(
+        "company/addresses/<int:pk>/remove/",
+        company_views.AddressRemoveView.as_view(),
+        name="address-remove",
+    ),
 ]

@@ -11,30 +11,14 @@ from oscar.core.loading import get_model
 from commerce.celery import app as celery_app
 from commerce.order.tasks import send_order_placed_email
 from tests import factories
+from tests.helpers import checkout
 
 Order = get_model("order", "Order")
 CommunicationEvent = get_model("order", "CommunicationEvent")
 
 
 def guest_checkout(client, product, email="guest@example.com"):
-    """Oscar's storefront checkout as a guest, step by step over HTTP."""
-    factories.CountryFactory()
-    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
-    client.post("/checkout/", {"username": email, "options": "anonymous"})
-    client.post(
-        "/checkout/shipping-address/",
-        {
-            "first_name": "Gail",
-            "last_name": "Guest",
-            "line1": "1 Test Street",
-            "line4": "Berlin",
-            "postcode": "10115",
-            "country": "DE",
-        },
-    )
-    client.get("/checkout/shipping-method/")
-    client.get("/checkout/payment-details/")
-    return client.post("/checkout/preview/", {"action": "place_order"})
+    return checkout(client, product, guest_email=email)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,131 @@
+"""Company addresses: one bill-to, any number of ship-tos, one default ship-to."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts import policy
+from accounts.models import Company, CompanyAddress, CompanyEvent
+from accounts.services import lock_company, record_event
+
+Kind = CompanyAddress.Kind
+ADDRESS_FIELDS = (
+    "label",
+    "first_name",
+    "last_name",
+    "line1",
+    "line2",
+    "line3",
+    "line4",
+    "state",
+    "postcode",
+    "country",
+    "phone_number",
+    "notes",
+)
+
+
+# Oscar's optional unique ``code`` stores blanks as NULL, and Django's unique
+# check would look a blank up as "IS NULL" and find every other address.
+_NOT_VALIDATED = ["code"]
+
+
+def _clear_default(company: Company, *, keep: CompanyAddress | None = None) -> None:
+    others = CompanyAddress.objects.filter(
+        company=company, kind=Kind.SHIP_TO, is_default=True, is_active=True
+    )
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    others.update(is_default=False)
+
+
+def _log(company, actor, message, address) -> None:
+    record_event(
+        company=company,
+        actor=actor,
+        kind=CompanyEvent.Kind.ADDRESS_CHANGED,
+        message=message,
+        data={"address": address.pk, "kind": address.kind},
+    )
+
+
+@transaction.atomic
+def ship_to_create(
+    *, company: Company, actor, make_default: bool = False, **fields
+) -> CompanyAddress:
+    company = lock_company(company)
+    policy.require_for_company(actor, company, policy.Action.MANAGE_ADDRESSES)
+    has_default = CompanyAddress.objects.filter(
+        company=company, kind=Kind.SHIP_TO, is_default=True, is_active=True
+    ).exists()
+    if make_default:
+        _clear_default(company)
+    address = CompanyAddress(company=company, kind=Kind.SHIP_TO, **_only_address(fields))
+    address.is_default = make_default or not has_default
+    address.full_clean(exclude=_NOT_VALIDATED)
+    address.save()
+    _log(company, actor, f"Added ship-to {address.label or address.summary}", address)
+    return address
+
+
+@transaction.atomic
+def address_update(*, address: CompanyAddress, actor, **fields) -> CompanyAddress:
+    company = lock_company(address.company)
+    policy.require_for_company(actor, company, policy.Action.MANAGE_ADDRESSES)
+    address = CompanyAddress.objects.select_for_update().get(pk=address.pk)
+    for key, value in _only_address(fields).items():
+        setattr(address, key, value)
+    address.full_clean(exclude=_NOT_VALIDATED)
+    address.save()
+    _log(company, actor, f"Changed {address.get_kind_display()} {address.label}", address)
+    return address
+
+
+@transaction.atomic
+def ship_to_set_default(*, address: CompanyAddress, actor) -> CompanyAddress:
+    company = lock_company(address.company)
+    policy.require_for_company(actor, company, policy.Action.MANAGE_ADDRESSES)
+    address = CompanyAddress.objects.select_for_update().get(pk=address.pk)
+    if address.kind != Kind.SHIP_TO or not address.is_active:
+        raise ValueError("only an active ship-to address can be the default")
+    _clear_default(company, keep=address)
+    if not address.is_default:
+        address.is_default = True
+        address.save(update_fields=["is_default"])
+        _log(
+            company, actor, f"Made {address.label or address.summary} the default ship-to", address
+        )
+    return address
+
+
+@transaction.atomic
+def ship_to_deactivate(*, address: CompanyAddress, actor) -> CompanyAddress:
+    """Retire a ship-to (orders that used it keep their copy of the address)."""
+    company = lock_company(address.company)
+    policy.require_for_company(actor, company, policy.Action.MANAGE_ADDRESSES)
+    address = CompanyAddress.objects.select_for_update().get(pk=address.pk)
+    if address.kind != Kind.SHIP_TO:
+        raise ValueError("the bill-to address can be changed but not removed")
+    if not address.is_active:
+        return address
+    was_default = address.is_default
+    address.is_active, address.is_default = False, False
+    address.save(update_fields=["is_active", "is_default"])
+    if was_default:
+        successor = (
+            CompanyAddress.objects.filter(company=company, kind=Kind.SHIP_TO, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if successor is not None:
+            successor.is_default = True
+            successor.save(update_fields=["is_default"])
+    _log(company, actor, f"Removed ship-to {address.label or address.summary}", address)
+    return address
+
+
+def _only_address(fields: dict) -> dict:
+    unknown = set(fields) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise ValueError(f"not address fields: {sorted(unknown)}")
+    return fields

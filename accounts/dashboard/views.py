@@ -1,0 +1,205 @@
+"""Staff back office for business accounts: list, review, approve/hold/close,
+edit details, members and addresses. Every change goes through the services."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from accounts import addresses, services
+from accounts.exceptions import AccountsError
+from accounts.forms import (
+    AddMemberForm,
+    CompanyDetailsForm,
+    CompanyStatusForm,
+    MemberUpdateForm,
+    ShipToForm,
+)
+from accounts.models import Company, CompanyAddress, Membership
+
+Status = Company.Status
+
+# Labels for the lifecycle moves staff can make from each status.
+ACTION_LABELS = {
+    (Status.PENDING, Status.ACTIVE): "Approve",
+    (Status.ACTIVE, Status.ON_HOLD): "Put on hold",
+    (Status.ON_HOLD, Status.ACTIVE): "Release hold",
+    (Status.CLOSED, Status.ACTIVE): "Reopen",
+}
+
+
+def status_actions(company: Company) -> list[tuple[str, str]]:
+    moves = services.STATUS_TRANSITIONS[company.status]
+    return [
+        (target, ACTION_LABELS.get((company.status, target), "Close"))
+        for target in sorted(moves, key=lambda s: s == Status.CLOSED)
+    ]
+
+
+class CompanyListView(ListView):
+    template_name = "oscar/dashboard/companies/company_list.html"
+    context_object_name = "companies"
+    paginate_by = 25
+
+    def get_queryset(self):
+        companies = Company.objects.annotate(
+            member_count=Count("memberships", filter=Q(memberships__is_active=True))
+        ).order_by("name", "pk")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            companies = companies.filter(
+                Q(name__icontains=query)
+                | Q(tax_id__icontains=query)
+                | Q(email__icontains=query)
+                | Q(memberships__user__email__icontains=query)
+            ).distinct()
+        status = self.request.GET.get("status", "")
+        if status in Status.values:
+            companies = companies.filter(status=status)
+        return companies
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.request.GET.get("q", ""),
+            status=self.request.GET.get("status", ""),
+            statuses=Status.choices,
+            pending_count=Company.objects.filter(status=Status.PENDING).count(),
+            **kwargs,
+        )
+
+
+class CompanyDetailView(DetailView):
+    template_name = "oscar/dashboard/companies/company_detail.html"
+    model = Company
+    context_object_name = "company"
+
+    def get_context_data(self, **kwargs):
+        company = self.object
+        return super().get_context_data(
+            members=company.memberships.select_related("user").order_by(
+                "-is_active", "user__email"
+            ),
+            invitations=company.invitations.filter(accepted_at=None, revoked_at=None),
+            addresses=company.addresses.select_related("country").order_by(
+                "kind", "-is_active", "label"
+            ),
+            events=company.events.select_related("actor")[:100],
+            status_actions=status_actions(company),
+            details_form=kwargs.pop("details_form", None) or CompanyDetailsForm(instance=company),
+            add_member_form=AddMemberForm(),
+            roles=Membership.Role.choices,
+            **kwargs,
+        )
+
+
+class _CompanyPostView(View):
+    """POST-only: load the company, run one service, report, back to the detail page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, **kwargs):
+        company = get_object_or_404(Company, pk=pk)
+        try:
+            message = self.run(request, company, **kwargs)
+        except (AccountsError, ValueError) as error:
+            messages.error(request, str(error))
+        else:
+            if message:
+                messages.success(request, message)
+        return redirect("dashboard:company-detail", pk=company.pk)
+
+
+class CompanyStatusView(_CompanyPostView):
+    def run(self, request, company):
+        form = CompanyStatusForm(request.POST)
+        if not form.is_valid():
+            raise ValueError("Choose a valid status.")
+        company = services.company_set_status(
+            company=company,
+            status=form.cleaned_data["status"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        return f"{company.name} is now {company.get_status_display().lower()}."
+
+
+class CompanyUpdateView(CompanyDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        self.object = company = get_object_or_404(Company, pk=pk)
+        form = CompanyDetailsForm(request.POST, instance=Company.objects.get(pk=pk))
+        if not form.is_valid():
+            messages.error(request, "Please correct the errors in the company details.")
+            return self.render_to_response(self.get_context_data(details_form=form), status=400)
+        services.company_update_details(
+            company=company, actor=request.user, **{f: form.cleaned_data[f] for f in form.fields}
+        )
+        messages.success(request, "Company details saved.")
+        return redirect("dashboard:company-detail", pk=company.pk)
+
+
+class CompanyMemberAddView(_CompanyPostView):
+    def run(self, request, company):
+        form = AddMemberForm(request.POST)
+        if not form.is_valid():
+            raise ValueError("Enter an email address and a role.")
+        membership = services.membership_add(
+            company=company,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            actor=request.user,
+        )
+        return f"{membership.user.email} added as {membership.get_role_display()}."
+
+
+class CompanyMemberUpdateView(_CompanyPostView):
+    def run(self, request, company, membership_pk):
+        membership = get_object_or_404(Membership, pk=membership_pk, company=company)
+        form = MemberUpdateForm(request.POST)
+        if not form.is_valid():
+            raise ValueError("Choose a valid role.")
+        membership = services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], actor=request.user
+        )
+        membership = services.membership_set_active(
+            membership=membership, active=form.cleaned_data["is_active"], actor=request.user
+        )
+        return f"{membership.user.email} saved."
+
+
+class CompanyAddressUpdateView(FormView):
+    template_name = "oscar/dashboard/companies/address_form.html"
+    form_class = ShipToForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.company = get_object_or_404(Company, pk=kwargs["pk"])
+        self.address = get_object_or_404(
+            CompanyAddress, pk=kwargs["address_pk"], company=self.company
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = CompanyAddress.objects.get(pk=self.address.pk)
+        kwargs["initial"] = {"make_default": self.address.is_default}
+        return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.address.kind == CompanyAddress.Kind.BILL_TO:
+            del form.fields["make_default"]
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(company=self.company, address=self.address, **kwargs)
+
+    def form_valid(self, form):
+        address = addresses.address_update(
+            address=self.address, actor=self.request.user, **form.address_fields()
+        )
+        if form.cleaned_data.get("make_default") and address.is_active:
+            addresses.ship_to_set_default(address=address, actor=self.request.user)
+        messages.success(self.request, "Address saved.")
+        return redirect("dashboard:company-detail", pk=self.company.pk)

@@ -1,0 +1,41 @@
+"""Named errors of the accounts domain; views and the API turn them into messages."""
+
+
+class AccountsError(Exception):
+    """Base class: ``str(error)`` is a message fit to show the user."""
+
+    code = "accounts_error"
+
+
+class IllegalStatusChange(AccountsError):
+    code = "illegal_status_change"
+
+
+class LastAdminError(AccountsError):
+    code = "last_admin"
+
+
+class InvitationInvalid(AccountsError):
+    """Tampered, unknown or superseded link."""
+
+    code = "invitation_invalid"
+
+
+class InvitationExpired(AccountsError):
+    code = "invitation_expired"
+
+
+class InvitationUsed(AccountsError):
+    code = "invitation_used"
+
+
+class InvitationWrongUser(AccountsError):
+    code = "invitation_wrong_user"
+
+
+class AlreadyMember(AccountsError):
+    code = "already_member"
+
+
+class EmailTaken(AccountsError):
+    code = "email_taken"

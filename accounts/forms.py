@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from accounts.models import Company, CompanyAddress, Membership
+
+Country = get_model("address", "Country")
+
+
+def shipping_countries():
+    return Country.objects.filter(is_shipping_country=True).order_by(
+        "-display_order", "printable_name"
+    )
+
+
+class ShipToForm(forms.ModelForm):
+    make_default = forms.BooleanField(label=_("Default ship-to"), required=False)
+
+    class Meta:
+        model = CompanyAddress
+        fields = [
+            "label",
+            "first_name",
+            "last_name",
+            "line1",
+            "line2",
+            "line4",
+            "state",
+            "postcode",
+            "country",
+            "phone_number",
+            "notes",
+        ]
+        labels = {"line1": _("Street and number"), "line4": _("City"), "notes": _("Delivery notes")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = shipping_countries()
+        self.fields["label"].required = True
+
+    def address_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CompanyDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = ["name", "tax_id", "email", "phone", "po_number_required"]
+
+
+class CompanyStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Company.Status.choices)
+    reason = forms.CharField(max_length=300, required=False)
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.BUYER)
+
+
+class MemberUpdateForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+    is_active = forms.BooleanField(required=False)

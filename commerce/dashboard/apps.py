@@ -1,0 +1,18 @@
+from django.apps import apps
+from django.urls import include, path
+from oscar.apps.dashboard import apps as oscar_apps
+
+
+class DashboardConfig(oscar_apps.DashboardConfig):
+    """Oscar's dashboard plus our back-office sections, under the same namespace."""
+
+    name = "commerce.dashboard"
+
+    # (URL prefix, app label) of our dashboard sections.
+    sections = [("companies/", "companies_dashboard")]
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for prefix, label in self.sections:
+            urls.append(path(prefix, include(apps.get_app_config(label).urls[0])))
+        return urls
