@@ -45,7 +45,7 @@ class ShipToForm(forms.ModelForm):
 class CompanyDetailsForm(forms.ModelForm):
     class Meta:
         model = Company
-        fields = ["name", "tax_id", "email", "phone", "po_number_required"]
+        fields = ["name", "tax_id", "email", "phone", "po_number_required", "price_tier"]
 
 
 class CompanyStatusForm(forms.Form):

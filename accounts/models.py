@@ -7,6 +7,7 @@ which is what admits them to the portal. Roles are interpreted only by
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,16 @@ class Company(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     po_number_required = models.BooleanField(
         _("PO number required"), default=False, help_text=_("Orders must carry a PO number.")
+    )
+    price_tier = models.ForeignKey(
+        "partner.PriceList",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tier_companies",
+        limit_choices_to={"kind": "tier"},
+        verbose_name=_("Account tier"),
+        help_text=_("The tier price list (e.g. Gold distributor) this company buys from."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -199,3 +210,59 @@ class CompanyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company}: {self.message}"
+
+
+class LoyaltyTier(models.Model):
+    """A consumer loyalty tier: what it takes (trailing 12 months) and what it gives."""
+
+    name = models.CharField(max_length=60)
+    code = models.SlugField(max_length=30, unique=True)
+    rank = models.PositiveSmallIntegerField(
+        unique=True, help_text=_("Higher ranks are better tiers; 0 is the entry tier.")
+    )
+    discount_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    min_spend = models.DecimalField(
+        _("Minimum spend (12 months)"), max_digits=12, decimal_places=2, default=0
+    )
+    min_orders = models.PositiveIntegerField(_("Minimum orders (12 months)"), default=0)
+    max_return_rate = models.DecimalField(
+        _("Maximum return rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Share of spend refunded, 0-1 (0.10 = 10 %)."),
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerLoyalty(models.Model):
+    """A consumer's current loyalty tier and the figures it was computed from."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="loyalty"
+    )
+    tier = models.ForeignKey(
+        LoyaltyTier, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+    )
+    spend = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    orders = models.PositiveIntegerField(default=0)
+    return_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = _("customer loyalty")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.tier or '-'}"

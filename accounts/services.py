@@ -131,7 +131,7 @@ def company_set_status(*, company: Company, status: str, actor, reason: str = ""
 @transaction.atomic
 def company_update_details(*, company: Company, actor, **fields) -> Company:
     """Change a company's own details (name, tax id, contact, PO rule)."""
-    allowed = {"name", "tax_id", "email", "phone", "po_number_required"}
+    allowed = {"name", "tax_id", "email", "phone", "po_number_required", "price_tier"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not company details: {sorted(unknown)}")
@@ -147,7 +147,7 @@ def company_update_details(*, company: Company, actor, **fields) -> Company:
         actor=actor,
         kind=Kind.DETAILS_CHANGED,
         message="Changed " + ", ".join(sorted(changed)),
-        data={k: str(v) for k, v in changed.items()},
+        data={k: str(v) if v is not None else None for k, v in changed.items()},
     )
     return company
 

@@ -71,3 +71,11 @@ def send_invitation(invitation_id: int, token: str) -> int:
             "accept_url": sites.site_url(sites.PORTAL, "portal:invitation-accept", token=token),
         },
     )
+
+
+@shared_task
+def recompute_loyalty_tiers() -> dict:
+    """Periodic (Celery beat): move consumers between loyalty tiers."""
+    from accounts.loyalty import loyalty_recompute
+
+    return loyalty_recompute()

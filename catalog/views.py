@@ -32,8 +32,10 @@ class ProductListView(ListView):
 
     template_name = "oscar/catalogue/browse.html"
     context_object_name = "products"
-    paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
     summary = _("All products")
+
+    def get_paginate_by(self, queryset):
+        return settings.OSCAR_PRODUCTS_PER_PAGE
 
     def sort(self) -> str:
         value = self.request.GET.get("sort_by", selectors.DEFAULT_SORT)

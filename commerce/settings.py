@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
     "accounts.dashboard.apps.CompaniesDashboardConfig",
+    "pricing.dashboard.apps.PricingDashboardConfig",
+    "commerce.imports.dashboard.apps.ImportsDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -155,6 +157,7 @@ INSTALLED_APPS = [
     "commerce.core.apps.CoreConfig",
     "accounts.apps.AccountsConfig",
     "commerce.demo.apps.DemoConfig",
+    "commerce.imports.apps.ImportsConfig",
     "portals.apps.PortalsConfig",
 ]
 
@@ -265,7 +268,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "commerce"
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "recompute-loyalty-tiers": {
+        "task": "accounts.tasks.recompute_loyalty_tiers",
+        "schedule": 60 * 60 * 24,
+    },
+}
 
 # --- Mail ------------------------------------------------------------------------------
 
@@ -361,6 +369,16 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Companies"),
         "icon": "fas fa-building",
         "url_name": "dashboard:company-list",
+    },
+    {
+        "label": _("Pricing"),
+        "icon": "fas fa-tags",
+        "children": [
+            {"label": _("Price lists"), "url_name": "dashboard:pricelist-list"},
+            {"label": _("Why this price?"), "url_name": "dashboard:price-trace"},
+            {"label": _("Loyalty tiers"), "url_name": "dashboard:loyalty-list"},
+            {"label": _("Imports"), "url_name": "dashboard:import-list"},
+        ],
     },
     *OSCAR_DASHBOARD_NAVIGATION[3:],  # noqa: F405
 ]

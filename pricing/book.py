@@ -1,23 +1,36 @@
 """Bulk loading of the facts the pricing engine needs.
 
 A ``PriceBook`` belongs to one pricing context (one request, one order). It
-loads stock records for any number of products in one query and caches them,
-so a page of N products is priced in a constant number of queries.
+loads, for any number of products at once, their stock records (one query)
+and the entries of the context's price lists (one query), and caches them:
+a page of N products costs the same queries for N = 1 or 48, and the size of
+a price list does not matter (entries are fetched by (list, product) index).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
 from oscar.core.loading import get_model
 
-from pricing.engine import PriceContext, ProductFacts, Quote, quote
+from pricing.engine import EntryFact, PriceContext, ProductFacts, Quote, quote
 
 StockRecord = get_model("partner", "StockRecord")
+PriceListEntry = get_model("partner", "PriceListEntry")
 
 
-def _best_stockrecord(records: list) -> object | None:
-    """The record to sell from: the most stock available, then the lowest partner id."""
+def primary_stockrecord(records: list):
+    """Where the list price comes from: the lowest partner id that has a price.
+
+    Independent of stock, so the list price never changes because a warehouse
+    ran low."""
+    priced = [r for r in records if r.price is not None]
+    return min(priced, key=lambda r: (r.partner_id, r.pk)) if priced else None
+
+
+def fulfilling_stockrecord(records: list):
+    """Where stock is taken from: the most units available, then the lowest partner id."""
     if not records:
         return None
     return max(records, key=lambda r: (r.net_stock_level, -r.partner_id, -r.pk))
@@ -26,36 +39,71 @@ def _best_stockrecord(records: list) -> object | None:
 class PriceBook:
     def __init__(self, context: PriceContext):
         self.context = context
-        self._stockrecords: dict[int, object | None] = {}
+        self._records: dict[int, list] = {}
+        self._entries: dict[int, tuple[EntryFact, ...]] = {}
 
     def load(self, products: Iterable) -> None:
-        """Load what pricing needs for ``products`` that are not loaded yet."""
-        missing: list[int] = []
+        """Load what pricing needs for ``products`` not loaded yet (two queries at most)."""
+        products = [p for p in products if p.pk not in self._records]
+        if not products:
+            return
+        missing = []
         for product in products:
-            if product.pk in self._stockrecords:
-                continue
             cache = getattr(product, "_prefetched_objects_cache", {})
             if "stockrecords" in cache:
-                self._stockrecords[product.pk] = _best_stockrecord(list(cache["stockrecords"]))
+                self._records[product.pk] = list(cache["stockrecords"])
             else:
                 missing.append(product.pk)
+                self._records[product.pk] = []
         if missing:
-            by_product: dict[int, list] = {pk: [] for pk in missing}
-            for record in StockRecord.objects.filter(product_id__in=missing):
-                by_product[record.product_id].append(record)
-            for pk, records in by_product.items():
-                self._stockrecords[pk] = _best_stockrecord(records)
+            for record in StockRecord.objects.filter(product_id__in=missing).order_by("pk"):
+                self._records[record.product_id].append(record)
+        self._load_entries([p.pk for p in products])
+
+    def _load_entries(self, product_ids: list[int]) -> None:
+        for pk in product_ids:
+            self._entries[pk] = ()
+        list_ids = [ref.id for ref in self.context.lists]
+        if not list_ids:
+            return
+        at = self.context.at
+        rows = (
+            PriceListEntry.objects.filter(price_list_id__in=list_ids, product_id__in=product_ids)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=at))
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+            .values_list(
+                "product_id",
+                "price_list_id",
+                "pk",
+                "min_quantity",
+                "unit_price",
+                "valid_from",
+                "valid_until",
+            )
+        )
+        grouped: dict[int, list[EntryFact]] = {}
+        for product_id, list_id, pk, minimum, price, start, end in rows:
+            grouped.setdefault(product_id, []).append(
+                EntryFact(list_id, pk, minimum, price, start, end)
+            )
+        for pk, entries in grouped.items():
+            self._entries[pk] = tuple(entries)
+
+    def records(self, product) -> list:
+        self.load([product])
+        return self._records[product.pk]
 
     def stockrecord(self, product):
-        self.load([product])
-        return self._stockrecords[product.pk]
+        """The stock record a purchase is fulfilled from."""
+        return fulfilling_stockrecord(self.records(product))
 
     def facts(self, product) -> ProductFacts:
-        record = self.stockrecord(product)
+        record = primary_stockrecord(self.records(product))
         return ProductFacts(
             product_id=product.pk,
             list_price=None if record is None else record.price,
             currency=self.context.currency if record is None else record.price_currency,
+            entries=self._entries[product.pk],
         )
 
     def quote(self, product, quantity: int = 1) -> Quote:

@@ -1,36 +1,92 @@
 """THE pricing engine: what does this buyer pay for this product, and why.
 
-``quote(facts, quantity, context) -> Quote`` is a pure function: it does no
-I/O, only arithmetic on facts that ``pricing.book`` loaded in bulk. Oscar's
-strategy, listings, the basket, order placement, the API and templates all
-get their prices from here; nothing else does arithmetic on prices.
+``quote(facts, quantity, context) -> Quote`` is a pure function: no I/O, only
+arithmetic on facts that ``pricing.book`` loaded in bulk. Oscar's strategy,
+listings, the basket, order placement, the API and templates all get their
+prices from here; nothing else does arithmetic on prices.
+
+Rules, in order:
+
+* Portal: the company's contract list(s) > the company's tier list > list
+  price. Inside a list, the entry with the highest minimum quantity that is
+  <= the quantity wins (volume breaks); entries and lists apply only inside
+  their validity windows.
+* Storefront: list price less the consumer's loyalty-tier discount.
+* Money is quantized once per unit (``commerce.core.money``), tax on top.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 
 from commerce.core.money import add_tax, quantize
+
+HUNDRED = Decimal(100)
+MINUS = "\u2212"  # typographic minus, as in "Gold tier −5%"  # noqa: RUF003
 
 
 class Rule:
     """Which rule produced a price (stored on order lines; keep the values stable)."""
 
+    CONTRACT = "contract"
+    TIER = "tier"
+    LOYALTY = "loyalty"
     LIST = "list"
     UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True)
+class ListRef:
+    """A price list that applies in a context (kind: "contract" or "tier")."""
+
+    id: int
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Loyalty:
+    tier_name: str
+    discount_percent: Decimal
+
+
+@dataclass(frozen=True)
 class PriceContext:
-    """Who is buying where: everything a price depends on besides product and quantity."""
+    """Who is buying where and when: everything a price depends on besides
+    the product and the quantity."""
 
     channel: str
     currency: str
     tax_rate: Decimal
     prices_include_tax: bool
+    at: datetime
     user_id: int | None = None
     company_id: int | None = None
+    # Contract lists in precedence order, then the tier list.
+    contract_lists: tuple[ListRef, ...] = ()
+    tier_list: ListRef | None = None
+    loyalty: Loyalty | None = None
+
+    @property
+    def lists(self) -> tuple[ListRef, ...]:
+        return self.contract_lists + ((self.tier_list,) if self.tier_list else ())
+
+
+@dataclass(frozen=True)
+class EntryFact:
+    list_id: int
+    entry_id: int
+    min_quantity: int
+    unit_price: Decimal
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+    def is_valid_at(self, at: datetime) -> bool:
+        return (self.valid_from is None or self.valid_from <= at) and (
+            self.valid_until is None or at < self.valid_until
+        )
 
 
 @dataclass(frozen=True)
@@ -38,8 +94,9 @@ class ProductFacts:
     """What the engine needs to know about one product (loaded in bulk)."""
 
     product_id: int
-    list_price: Decimal | None  # net, per unit, in the context currency
+    list_price: Decimal | None  # net, per unit
     currency: str
+    entries: tuple[EntryFact, ...] = ()  # of the context's lists, any validity
 
 
 @dataclass(frozen=True)
@@ -47,6 +104,7 @@ class Break:
     min_quantity: int
     unit_net: Decimal
     unit_display: Decimal
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -61,6 +119,9 @@ class Quote:
     unit_tax: Decimal | None
     tax_rate: Decimal
     prices_include_tax: bool
+    price_list_id: int | None = None
+    entry_id: int | None = None
+    min_quantity: int | None = None
     breaks: tuple[Break, ...] = ()
     trace: tuple[str, ...] = field(default=(), compare=False)
 
@@ -108,6 +169,9 @@ class Quote:
             "unit_net": _str(self.unit_net),
             "unit_tax": _str(self.unit_tax),
             "tax_rate": str(self.tax_rate),
+            "price_list_id": self.price_list_id,
+            "entry_id": self.entry_id,
+            "min_quantity": self.min_quantity,
             "trace": list(self.trace),
         }
 
@@ -116,42 +180,145 @@ def _str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _price(net: Decimal, context: PriceContext) -> tuple[Decimal, Decimal]:
-    """Quantized (net, tax) for a unit price."""
-    net = quantize(net, context.currency)
-    tax, _gross = add_tax(net, context.tax_rate, context.currency)
-    return net, tax
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
-def quote(facts: ProductFacts, quantity: int, context: PriceContext) -> Quote:
-    """Price ``quantity`` units of a product for ``context``."""
-    if quantity < 1:
-        raise ValueError("quantity must be at least 1")
-    if facts.list_price is None or facts.currency != context.currency:
-        return Quote(
-            product_id=facts.product_id,
-            quantity=quantity,
-            currency=context.currency,
-            rule=Rule.UNAVAILABLE,
-            reason="Not available",
-            list_price=None,
-            unit_net=None,
-            unit_tax=None,
-            tax_rate=context.tax_rate,
-            prices_include_tax=context.prices_include_tax,
-            trace=("no list price in " + context.currency,),
+def _winning_entry(entries, list_id: int, quantity: int, at: datetime) -> EntryFact | None:
+    """The volume break of one list that applies: highest minimum <= quantity;
+    among equal minimums the most recently started entry."""
+    best = None
+    for entry in entries:
+        if entry.list_id != list_id or entry.min_quantity > quantity or not entry.is_valid_at(at):
+            continue
+        key = (
+            entry.min_quantity,
+            entry.valid_from is not None,
+            entry.valid_from or at,
+            entry.entry_id,
         )
-    net, tax = _price(facts.list_price, context)
+        if best is None or key > best[0]:
+            best = (key, entry)
+    return None if best is None else best[1]
+
+
+def _unavailable(facts: ProductFacts, quantity: int, context: PriceContext, why: str) -> Quote:
     return Quote(
         product_id=facts.product_id,
         quantity=quantity,
         currency=context.currency,
-        rule=Rule.LIST,
-        reason="List price",
-        list_price=quantize(facts.list_price, context.currency),
+        rule=Rule.UNAVAILABLE,
+        reason="Not available",
+        list_price=None,
+        unit_net=None,
+        unit_tax=None,
+        tax_rate=context.tax_rate,
+        prices_include_tax=context.prices_include_tax,
+        trace=(why,),
+    )
+
+
+def _resolve(facts: ProductFacts, quantity: int, context: PriceContext) -> Quote:
+    """The quote at one quantity, without the break table."""
+    if facts.list_price is None:
+        return _unavailable(facts, quantity, context, "no list price")
+    if facts.currency != context.currency:
+        return _unavailable(
+            facts, quantity, context, f"list price in {facts.currency}, not {context.currency}"
+        )
+    currency = context.currency
+    list_price = quantize(facts.list_price, currency)
+    trace = [f"list price {list_price} {currency}"]
+    rule, reason, net = Rule.LIST, "List price", list_price
+    source: tuple[int | None, int | None, int | None] = (None, None, None)
+
+    for ref in context.lists:
+        entry = _winning_entry(facts.entries, ref.id, quantity, context.at)
+        if entry is None:
+            trace.append(
+                f"{ref.kind} list '{ref.name}' (#{ref.id}): no entry for quantity {quantity}"
+            )
+            continue
+        net = quantize(entry.unit_price, currency)
+        step = f" ({entry.min_quantity}+)" if entry.min_quantity > 1 else ""
+        if ref.kind == "contract":
+            rule, reason = Rule.CONTRACT, f"Your contract price{step}"
+        else:
+            rule, reason = Rule.TIER, f"{ref.name} price{step}"
+        source = (ref.id, entry.entry_id, entry.min_quantity)
+        trace.append(
+            f"{ref.kind} list '{ref.name}' (#{ref.id}) wins: entry #{entry.entry_id}, "
+            f"{entry.min_quantity}+ at {net} {currency}"
+        )
+        break
+    else:
+        loyalty = context.loyalty
+        if loyalty is not None and loyalty.discount_percent > 0:
+            net = quantize(list_price * (HUNDRED - loyalty.discount_percent) / HUNDRED, currency)
+            rule = Rule.LOYALTY
+            reason = f"{loyalty.tier_name} tier {MINUS}{_percent(loyalty.discount_percent)}%"
+            trace.append(
+                f"loyalty tier {loyalty.tier_name}: {MINUS}{loyalty.discount_percent}% of "
+                f"{list_price} = {net}"
+            )
+        else:
+            trace.append("no list or tier applies: list price")
+
+    tax, _gross = add_tax(net, context.tax_rate, currency)
+    trace.append(f"tax {context.tax_rate} on {net} = {tax}")
+    return Quote(
+        product_id=facts.product_id,
+        quantity=quantity,
+        currency=currency,
+        rule=rule,
+        reason=reason,
+        list_price=list_price,
         unit_net=net,
         unit_tax=tax,
         tax_rate=context.tax_rate,
         prices_include_tax=context.prices_include_tax,
-        trace=(f"list price {facts.list_price} {context.currency}",),
+        price_list_id=source[0],
+        entry_id=source[1],
+        min_quantity=source[2],
+        trace=tuple(trace),
     )
+
+
+def break_table(facts: ProductFacts, context: PriceContext) -> tuple[Break, ...]:
+    """What one unit costs from each quantity where the price changes.
+
+    Empty when the price does not depend on quantity.
+    """
+    list_ids = {ref.id for ref in context.lists}
+    thresholds = sorted(
+        {1}
+        | {
+            e.min_quantity
+            for e in facts.entries
+            if e.list_id in list_ids and e.is_valid_at(context.at)
+        }
+    )
+    if len(thresholds) < 2:
+        return ()
+    rows: list[Break] = []
+    for minimum in thresholds:
+        q = _resolve(facts, minimum, context)
+        if not q.exists:
+            return ()
+        if rows and rows[-1].unit_net == q.unit_net:
+            continue
+        rows.append(Break(minimum, q.unit_net, q.unit_display, q.reason))
+    return tuple(rows) if len(rows) > 1 else ()
+
+
+def quote(facts: ProductFacts, quantity: int, context: PriceContext) -> Quote:
+    """Price ``quantity`` units of a product for ``context``, with its break table."""
+    if quantity < 1:
+        raise ValueError("quantity must be at least 1")
+    result = _resolve(facts, quantity, context)
+    if not result.exists:
+        return result
+    breaks = break_table(facts, context)
+    if not breaks:
+        return result
+    return replace(result, breaks=breaks)

@@ -1,21 +1,24 @@
 """Oscar's stock/price strategy, backed by the pricing engine.
 
-``Selector.strategy`` builds the pricing context from the request (site, user,
-active company); every Oscar price (listing tags, basket lines, checkout,
-order placement) then comes from ``pricing.engine`` through this adapter.
+``Selector.strategy`` captures who is buying where (site, user, active
+company); the pricing context (which lists and tier apply) is resolved on first
+use. Every Oscar price (listing tags, basket lines, checkout, order
+placement) then comes from ``pricing.engine`` through this adapter, and every
+availability check also applies the product's quantity rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
-from django.conf import settings
 from oscar.apps.partner import availability, prices
 from oscar.apps.partner.strategy import Base, PurchaseInfo
 
+from catalog.quantity import quantity_problem
 from commerce import sites
-from commerce.core.money import rate
 from pricing.book import PriceBook
+from pricing.context import pricing_context
 from pricing.engine import PriceContext, Quote
 
 
@@ -31,17 +34,38 @@ class QuotedPrice(prices.FixedPrice):
         return self.excl_tax
 
 
-def pricing_context(*, channel: str, user=None, company=None) -> PriceContext:
-    """The pricing context for a site, buyer and (on the portal) company."""
-    portal = channel == sites.PORTAL
-    return PriceContext(
-        channel=channel,
-        currency=settings.OSCAR_DEFAULT_CURRENCY,
-        tax_rate=rate(settings.DEFAULT_TAX_RATE),
-        prices_include_tax=not portal,
-        user_id=user.pk if user is not None and user.is_authenticated else None,
-        company_id=company.pk if portal and company is not None else None,
-    )
+class QuantityRules(availability.Base):
+    """Wraps an availability policy with the product's quantity rules (min, multiple, max)."""
+
+    def __init__(self, inner: availability.Base, product):
+        self.inner = inner
+        self.product = product
+
+    @property
+    def code(self):
+        return self.inner.code
+
+    @property
+    def message(self):
+        return self.inner.message
+
+    @property
+    def short_message(self):
+        return self.inner.short_message
+
+    @property
+    def is_available_to_buy(self):
+        return self.inner.is_available_to_buy
+
+    @property
+    def num_available(self):
+        return getattr(self.inner, "num_available", None)
+
+    def is_purchase_permitted(self, quantity):
+        problem = quantity_problem(self.product, quantity)
+        if problem is not None:
+            return False, problem
+        return self.inner.is_purchase_permitted(quantity)
 
 
 class Selector:
@@ -50,15 +74,27 @@ class Selector:
             channel = channel or getattr(request, "channel", None)
             user = user if user is not None else getattr(request, "user", None)
             company = company if company is not None else getattr(request, "company", None)
-        context = pricing_context(channel=channel or sites.STOREFRONT, user=user, company=company)
-        return EngineStrategy(request, context)
+        return EngineStrategy(
+            request, channel=channel or sites.STOREFRONT, user=user, company=company
+        )
 
 
 class EngineStrategy(Base):
-    def __init__(self, request, context: PriceContext):
+    def __init__(self, request=None, *, channel: str, user=None, company=None, context=None):
         super().__init__(request)
-        self.context = context
-        self.book = PriceBook(context)
+        self.channel = channel
+        self.buyer = user
+        self.company = company
+        if context is not None:
+            self.__dict__["context"] = context
+
+    @cached_property
+    def context(self) -> PriceContext:
+        return pricing_context(channel=self.channel, user=self.buyer, company=self.company)
+
+    @cached_property
+    def book(self) -> PriceBook:
+        return PriceBook(self.context)
 
     # Bulk API used by listings: price a whole page at once.
     def prefetch(self, products: Iterable) -> None:
@@ -72,7 +108,7 @@ class EngineStrategy(Base):
         quote = self.book.quote(product, quantity)
         return PurchaseInfo(
             price=QuotedPrice(quote) if quote.exists else prices.Unavailable(),
-            availability=self._availability(product, record, quote),
+            availability=QuantityRules(self._availability(product, record, quote), product),
             stockrecord=record,
         )
 

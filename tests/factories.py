@@ -149,3 +149,33 @@ class ProductFactory(factory.django.DjangoModelFactory):
     def category(obj, create, extracted, **kwargs):
         if create and extracted is not None:
             ProductCategory.objects.create(product=obj, category=extracted)
+
+
+PriceList = get_model("partner", "PriceList")
+PriceListEntry = get_model("partner", "PriceListEntry")
+
+
+class PriceListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriceList
+
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    code = factory.Sequence(lambda n: f"list-{n}")
+    kind = "tier"
+    currency = settings.OSCAR_DEFAULT_CURRENCY
+
+
+def contract_list(company, **kwargs):
+    return PriceListFactory(
+        kind="contract", company=company, name=f"{company.name} contract", **kwargs
+    )
+
+
+def price(price_list, product, unit_price, min_quantity=1, **kwargs):
+    return PriceListEntry.objects.create(
+        price_list=price_list,
+        product=product,
+        unit_price=Decimal(unit_price),
+        min_quantity=min_quantity,
+        **kwargs,
+    )

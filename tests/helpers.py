@@ -21,8 +21,13 @@ def checkout(client, product, *, quantity=1, guest_email=None):
 
     Returns the final response (a redirect to the thank-you page on success).
     """
-    factories.CountryFactory()
     client.post(f"/basket/add/{product.pk}/", {"quantity": quantity})
+    return checkout_basket(client, guest_email=guest_email)
+
+
+def checkout_basket(client, *, guest_email=None):
+    """Check out whatever is in the basket (Oscar's steps, default shipping)."""
+    factories.CountryFactory()
     if guest_email:
         client.post("/checkout/", {"username": guest_email, "options": "anonymous"})
     client.post("/checkout/shipping-address/", ADDRESS)

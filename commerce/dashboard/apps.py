@@ -9,7 +9,11 @@ class DashboardConfig(oscar_apps.DashboardConfig):
     name = "commerce.dashboard"
 
     # (URL prefix, app label) of our dashboard sections.
-    sections = [("companies/", "companies_dashboard")]
+    sections = [
+        ("companies/", "companies_dashboard"),
+        ("pricing/", "pricing_dashboard"),
+        ("imports/", "imports_dashboard"),
+    ]
 
     def get_urls(self):
         urls = super().get_urls()

@@ -164,7 +164,7 @@ def product_spec(index: int) -> dict:
     price = quantize(Decimal(rng.randint(low * 100, high * 100)) / 100)
     return {
         "upc": upc_for(index),
-        "title": f"{title} ({upc_for(index)})",
+        "title": title,
         "leaf": leaf,
         "top": top,
         "price": price,

@@ -1,14 +1,16 @@
 """A dedicated staff host (when STAFF_URL is set): dashboard and admin, plus the
 shop URLs the dashboard's templates link to."""
 
-from django.urls import path
+from django.urls import include, path
 
 from commerce.urls.common import common_patterns, oscar_shop_patterns, staff_patterns
+from portals.storefront import urls as storefront_urls
 from portals.storefront.views import HomeView
 
 urlpatterns = [
     # Named "home" on every site: OSCAR_HOMEPAGE reverses it on the current host.
     path("", HomeView.as_view(), name="home"),
+    path("", include(storefront_urls)),
     *oscar_shop_patterns(),
     *staff_patterns(serve_here=True),
     *common_patterns(),

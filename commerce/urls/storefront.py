@@ -1,14 +1,16 @@
 """The storefront (B2C): Oscar's shop, our home page, and by default the staff pages."""
 
 from django.conf import settings
-from django.urls import path
+from django.urls import include, path
 
 from commerce.urls.common import common_patterns, oscar_shop_patterns, staff_patterns
+from portals.storefront import urls as storefront_urls
 from portals.storefront.views import HomeView
 
 urlpatterns = [
     # Named "home" on every site: OSCAR_HOMEPAGE reverses it on the current host.
     path("", HomeView.as_view(), name="home"),
+    path("", include(storefront_urls)),
     *oscar_shop_patterns(),
     *staff_patterns(serve_here=not settings.STAFF_URL),
     *common_patterns(),

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from commerce.demo.catalog import seed_catalog
+from commerce.demo.history import seed_history
 from commerce.demo.people import seed_people
+from commerce.demo.pricing import seed_pricing
 
 
 class Command(BaseCommand):
@@ -30,9 +32,12 @@ class Command(BaseCommand):
             created = seed_catalog(products, images=not no_images, progress=bar.update)
         self.stdout.write("People and companies...")
         companies = seed_people()
+        self.stdout.write("Price lists, tiers and loyalty...")
+        seed_pricing(companies)
+        history = seed_history()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new products ({products} in the demo range), "
-                f"{len(companies)} companies."
+                f"{len(companies)} companies, {history} past orders."
             )
         )

@@ -1,0 +1,114 @@
+"""The importer contract and the CSV reading every importer shares.
+
+An ``Importer`` turns a file into a plan (``validate``) without touching the
+data, then applies a valid plan in one transaction (``apply``). Errors are
+reported per row and column; a file with any error applies nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+MAX_ERRORS_KEPT = 1000
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class RowError:
+    line: int  # 1-based line in the file (the header is line 1)
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Plan:
+    rows: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    total_rows: int = 0
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.errors.append(RowError(line, column, message))
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (encoding, header, size)."""
+
+
+Progress = Callable[[int], None]
+
+
+class Importer:
+    kind: str = ""
+    required_columns: tuple[str, ...] = ()
+    optional_columns: tuple[str, ...] = ()
+
+    def __init__(self, **params):
+        self.params = params
+
+    def validate(self, data: bytes, progress: Progress) -> Plan:
+        raise NotImplementedError
+
+    def apply(self, plan: Plan, *, actor, progress: Progress) -> dict:
+        raise NotImplementedError
+
+    # Shared CSV handling
+
+    def read_rows(self, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield (line number, row) after checking encoding and header."""
+        if len(data) > MAX_FILE_BYTES:
+            raise FileProblem(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                f"The file is not UTF-8 text (byte {exc.start} cannot be read). "
+                "Save it as 'CSV UTF-8' and upload it again."
+            ) from exc
+        if "\x00" in text:
+            raise FileProblem("The file contains binary data; upload a CSV text file.")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        if not header:
+            raise FileProblem("The file is empty.")
+        missing = [c for c in self.required_columns if c not in header]
+        if missing:
+            raise FileProblem(
+                "Missing column(s): "
+                + ", ".join(missing)
+                + ". Expected: "
+                + ", ".join(self.required_columns + self.optional_columns)
+            )
+        unknown = [h for h in header if h not in self.required_columns + self.optional_columns]
+        if unknown:
+            raise FileProblem("Unknown column(s): " + ", ".join(unknown))
+        duplicated = {h for h in header if header.count(h) > 1}
+        if duplicated:
+            raise FileProblem("Repeated column(s): " + ", ".join(sorted(duplicated)))
+        reader.fieldnames = header
+        try:
+            for row in reader:
+                if None in row:
+                    yield reader.line_num, {"__extra__": "1"}
+                    continue
+                yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+        except csv.Error as exc:
+            raise FileProblem(f"Line {reader.line_num}: {exc}") from exc
+
+
+REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    REGISTRY[importer.kind] = importer
+    return importer

@@ -1,0 +1,55 @@
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from commerce.imports.models import ImportJob
+from commerce.imports.services import ImportNotReady, import_apply_start, progress_of
+
+
+class ImportListView(ListView):
+    template_name = "oscar/dashboard/imports/import_list.html"
+    context_object_name = "jobs"
+    paginate_by = 50
+    queryset = ImportJob.objects.select_related("created_by")
+
+
+class ImportDetailView(DetailView):
+    """The status page: progress while running, the row errors, or the plan to apply."""
+
+    template_name = "oscar/dashboard/imports/import_detail.html"
+    model = ImportJob
+    context_object_name = "job"
+
+    def get_context_data(self, **kwargs):
+        job = self.object
+        return super().get_context_data(processed=progress_of(job), **kwargs)
+
+
+class ImportProgressView(View):
+    def get(self, request, pk):
+        job = get_object_or_404(ImportJob, pk=pk)
+        processed = progress_of(job)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "processed": processed,
+                "total": job.total_rows,
+                "running": job.is_running,
+                "errors": job.error_count,
+            }
+        )
+
+
+class ImportApplyView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        job = get_object_or_404(ImportJob, pk=pk)
+        try:
+            import_apply_start(job=job, actor=request.user)
+        except ImportNotReady as error:
+            messages.error(request, str(error))
+        return redirect("dashboard:import-detail", pk=job.pk)

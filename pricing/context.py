@@ -1,0 +1,78 @@
+"""Building the pricing context for a site, a buyer and (on the portal) a company."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from commerce import sites
+from commerce.core.money import rate
+from pricing.engine import ListRef, Loyalty, PriceContext
+
+PriceList = get_model("partner", "PriceList")
+
+
+def _valid_now(at: datetime) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=at)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gt=at)
+    )
+
+
+def company_lists(
+    company, at: datetime, currency: str
+) -> tuple[tuple[ListRef, ...], ListRef | None]:
+    """The company's contract lists (most recently started first) and its tier list,
+    as far as they are active and valid at ``at`` (one query)."""
+    wanted = Q(kind=PriceList.Kind.CONTRACT, company_id=company.pk)
+    if company.price_tier_id:
+        wanted |= Q(pk=company.price_tier_id)
+    rows = list(
+        PriceList.objects.filter(wanted, _valid_now(at), is_active=True, currency=currency)
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+        .values_list("pk", "name", "kind")
+    )
+    contracts = tuple(ListRef(pk, name, kind) for pk, name, kind in rows if kind == "contract")
+    tier = next((ListRef(pk, name, kind) for pk, name, kind in rows if kind == "tier"), None)
+    return contracts, tier
+
+
+def consumer_loyalty(user) -> Loyalty | None:
+    from accounts.models import CustomerLoyalty
+
+    row = (
+        CustomerLoyalty.objects.filter(user=user, tier__is_active=True)
+        .values_list("tier__name", "tier__discount_percent")
+        .first()
+    )
+    return Loyalty(tier_name=row[0], discount_percent=row[1]) if row else None
+
+
+def pricing_context(
+    *, channel: str, user=None, company=None, at: datetime | None = None
+) -> PriceContext:
+    """The pricing context: site, buyer, company, and the lists/tier that apply now."""
+    at = at or timezone.now()
+    currency = settings.OSCAR_DEFAULT_CURRENCY
+    portal = channel == sites.PORTAL
+    authenticated = user is not None and user.is_authenticated
+    contracts, tier, loyalty = (), None, None
+    if portal and company is not None:
+        contracts, tier = company_lists(company, at, currency)
+    elif not portal and authenticated:
+        loyalty = consumer_loyalty(user)
+    return PriceContext(
+        channel=channel,
+        currency=currency,
+        tax_rate=rate(settings.DEFAULT_TAX_RATE),
+        prices_include_tax=not portal,
+        at=at,
+        user_id=user.pk if authenticated else None,
+        company_id=company.pk if portal and company is not None else None,
+        contract_lists=contracts,
+        tier_list=tier,
+        loyalty=loyalty,
+    )
