@@ -100,7 +100,7 @@ def test_storefront_listing_queries_constant_with_loyalty(storefront_client, set
 
 
 def test_product_page_with_breaks_has_a_fixed_query_budget(acme_buyer):
-    client, company, contract = acme_buyer
+    client, _company, contract = acme_buyer
     [product] = make_products(1, factories.make_category("Bolts"))
     for q, p in ((1, "5.00"), (10, "4.50"), (50, "4.00")):
         factories.price(contract, product, p, min_quantity=q)
