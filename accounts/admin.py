@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Company, CompanyAddress, Membership, User
+from accounts.models import (
+    Company,
+    CompanyAddress,
+    CustomerLoyalty,
+    LoyaltyTier,
+    Membership,
+    User,
+)
 
 
 @admin.register(User)
@@ -56,3 +63,25 @@ class CompanyAddressAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["company__name", "label", "line1", "line4", "postcode"]
     autocomplete_fields = ["company"]
+
+
+@admin.register(LoyaltyTier)
+class LoyaltyTierAdmin(admin.ModelAdmin):
+    list_display = [
+        "rank",
+        "name",
+        "discount_percent",
+        "min_spend",
+        "min_orders",
+        "max_return_rate",
+        "is_active",
+    ]
+    ordering = ["rank"]
+
+
+@admin.register(CustomerLoyalty)
+class CustomerLoyaltyAdmin(admin.ModelAdmin):
+    list_display = ["user", "tier", "spend", "orders", "return_rate", "computed_at"]
+    list_filter = ["tier"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]

@@ -21,5 +21,20 @@ class Basket(AbstractBasket):
         related_name="baskets",
     )
 
+    def is_quantity_allowed(self, qty, line=None):
+        """Can ``line`` change by ``qty``?
+
+        Oscar asks the availability policy about the change (a delta) and then
+        about the product's new total; quantity rules (minimum, case pack,
+        maximum) are only meaningful for the total, so ask about that alone.
+        """
+        if line is None:
+            return super().is_quantity_allowed(qty)
+        total = self.basket_quantity(line) + qty
+        permitted, reason = line.purchase_info.availability.is_purchase_permitted(total)
+        if not permitted:
+            return False, reason
+        return super().is_quantity_allowed(qty)
+
 
 from oscar.apps.basket.models import *  # noqa: E402, F403
