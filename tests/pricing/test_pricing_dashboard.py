@@ -20,7 +20,7 @@ def staff_client(storefront_client):
 
 def test_create_a_contract_list_and_add_a_break(staff_client):
     company = factories.CompanyFactory(name="Acme")
-    product = factories.ProductFactory(upc="BOLT-1")
+    factories.ProductFactory(upc="BOLT-1")
 
     staff_client.post(
         "/dashboard/pricing/lists/new/",
