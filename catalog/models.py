@@ -28,6 +28,14 @@ class Product(AbstractProduct):
         return describe_rules(self)
 
     class Meta(AbstractProduct.Meta):
+        indexes = [
+            # The default listing order ("featured"), over browsable products only.
+            models.Index(
+                fields=["-priority", "title", "id"],
+                name="product_browse_featured",
+                condition=Q(parent__isnull=True, is_public=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_order_quantity__gte=1) & Q(order_multiple__gte=1),

@@ -9,12 +9,15 @@ strategy, so a page costs the same number of queries for 1 or 48 products.
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
 
 from catalog import selectors
+from catalog.pagination import CachedCountPaginator
 
 Category = get_model("catalogue", "Category")
 
@@ -27,11 +30,23 @@ def attach_purchase_info(request, products) -> None:
         product.purchase = strategy.fetch_for_product(product)
 
 
+def card_context() -> dict:
+    """What every product card needs, computed once per page rather than per card."""
+    return {
+        "basket_add_prefix": reverse("basket:add", kwargs={"pk": 0})[:-2],
+        "add_label": gettext("Add to basket"),
+        "quantity_label": gettext("Quantity"),
+        "excl_vat_label": gettext("excl. VAT"),
+        "unavailable_label": gettext("Unavailable"),
+    }
+
+
 class ProductListView(ListView):
     """A paginated, priced list of products; subclasses choose which."""
 
     template_name = "oscar/catalogue/browse.html"
     context_object_name = "products"
+    paginator_class = CachedCountPaginator
     summary = _("All products")
 
     def get_paginate_by(self, queryset):
@@ -49,6 +64,7 @@ class ProductListView(ListView):
         products = list(context["products"])
         attach_purchase_info(self.request, products)
         context.update(
+            card_context(),
             products=products,
             summary=self.summary,
             sort_by=self.sort(),

@@ -209,7 +209,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oscar.apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "commerce.sites.site_context",
                 "portals.portal.context_processors.portal",

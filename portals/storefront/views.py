@@ -3,7 +3,7 @@ from django.views.generic import TemplateView
 from accounts import loyalty
 from accounts.models import LoyaltyTier
 from catalog import selectors
-from catalog.views import attach_purchase_info
+from catalog.views import attach_purchase_info, card_context
 
 FEATURED_COUNT = 8
 
@@ -15,7 +15,10 @@ class HomeView(TemplateView):
         featured = list(selectors.browsable_products()[:FEATURED_COUNT])
         attach_purchase_info(self.request, featured)
         return super().get_context_data(
-            featured=featured, categories=selectors.top_level_categories(), **kwargs
+            **card_context(),
+            featured=featured,
+            categories=selectors.top_level_categories(),
+            **kwargs,
         )
 
 

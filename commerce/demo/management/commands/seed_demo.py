@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from catalog.pagination import bump_catalog_version
 from commerce.demo.catalog import seed_catalog
 from commerce.demo.history import seed_history
 from commerce.demo.people import seed_people
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             file=self.stdout._out,
         ) as bar:
             created = seed_catalog(products, images=not no_images, progress=bar.update)
+        bump_catalog_version()  # bulk inserts bypass the signals that do it
         self.stdout.write("People and companies...")
         companies = seed_people()
         self.stdout.write("Price lists, tiers and loyalty...")
