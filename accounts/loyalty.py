@@ -26,7 +26,7 @@ Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
 
 WINDOW = timedelta(days=365)
-REFUND_EVENT = "Refunded"
+REFUND_EVENT = "Refunded"  # written by commerce.payments.services
 RATE_PLACES = Decimal("0.0001")
 
 

@@ -83,13 +83,19 @@ def company_register(
         status=Status.PENDING,
     )
     Membership.objects.create(user=user, company=company, role=Role.ADMIN)
-    CompanyAddress.objects.create(
-        company=company,
-        kind=CompanyAddress.Kind.BILL_TO,
-        label="Billing",
-        last_name=company.name,
-        **bill_to,
-    )
+    for kind, label, default in (
+        (CompanyAddress.Kind.BILL_TO, "Billing", False),
+        # Until the admin adds others, goods go to the registered address.
+        (CompanyAddress.Kind.SHIP_TO, "Main address", True),
+    ):
+        CompanyAddress.objects.create(
+            company=company,
+            kind=kind,
+            label=label,
+            is_default=default,
+            last_name=company.name,
+            **bill_to,
+        )
     record_event(
         company=company,
         actor=user,

@@ -120,7 +120,7 @@ INSTALLED_APPS = [
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "commerce.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "commerce.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "commerce.communication.apps.CommunicationConfig",
@@ -411,3 +411,29 @@ LOGGING = {
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # Who hears about new business sign-ups awaiting approval.
 SALES_TEAM_EMAILS = env_list("SALES_TEAM_EMAILS", "sales@commerce.example")
+
+# --- Payments ---------------------------------------------------------------------------
+
+# The card gateway (dotted path to a commerce.payments.gateway.PaymentGateway).
+# The sandbox charges nobody; production sets its real gateway here.
+PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "commerce.payments.sandbox.SandboxGateway")
+
+# --- Shipping ---------------------------------------------------------------------------
+
+# Per site: flat net charge, free from a basket total (gross on the storefront,
+# net on the portal). The first method is the default.
+SHIPPING_METHODS = {
+    "storefront": [
+        {
+            "code": "standard",
+            "name": "Standard delivery (2-4 days)",
+            "charge": "4.95",
+            "free_over": "50.00",
+        },
+        {"code": "express", "name": "Express delivery (next day)", "charge": "12.90"},
+    ],
+    "portal": [
+        {"code": "freight", "name": "B2B freight", "charge": "25.00", "free_over": "500.00"},
+        {"code": "express-freight", "name": "Express freight (next day)", "charge": "60.00"},
+    ],
+}

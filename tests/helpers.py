@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core import mail
 
 from tests import factories
@@ -25,15 +26,56 @@ def checkout(client, product, *, quantity=1, guest_email=None):
     return checkout_basket(client, guest_email=guest_email)
 
 
-def checkout_basket(client, *, guest_email=None):
-    """Check out whatever is in the basket (Oscar's steps, default shipping)."""
+APPROVED_CARD = "4242424242424242"
+DECLINED_CARD = "4000000000000002"
+TIMEOUT_CARD = "4000000000000119"
+
+
+def checkout_basket(client, *, guest_email=None, card=APPROVED_CARD, shipping="standard"):
+    """Check out whatever is in the basket. On the storefront: Oscar's steps
+    (guest or signed in, default shipping, a sandbox card); on the portal the
+    one-page checkout (see ``portal_checkout``)."""
+    if client.defaults.get("HTTP_HOST") == settings.PORTAL_HOST:
+        return portal_checkout(client)
     factories.CountryFactory()
     if guest_email:
         client.post("/checkout/", {"username": guest_email, "options": "anonymous"})
     client.post("/checkout/shipping-address/", ADDRESS)
-    client.get("/checkout/shipping-method/")
-    client.get("/checkout/payment-details/")
-    return client.post("/checkout/preview/", {"action": "place_order"})
+    client.post("/checkout/shipping-method/", {"method_code": shipping})
+    client.post("/checkout/payment-details/", {"number": card, "expiry": "12/39", "cvc": "123"})
+    preview = client.get("/checkout/preview/")
+    if preview.status_code != 200:
+        return preview
+    return client.post(
+        "/checkout/preview/",
+        {
+            "action": "place_order",
+            "idempotency_key": preview.context["idempotency_key"],
+            "expected_total": preview.context["expected_total"],
+        },
+    )
+
+
+def portal_checkout(client, **overrides):
+    """The portal's one-page checkout with its defaults (first ship-to, first
+    delivery method, on account), ``overrides`` replacing form fields."""
+    page = client.get("/checkout/")
+    if page.status_code != 200:
+        return page
+    form = page.context["form"]
+    data = {
+        "ship_to": form["ship_to"].value(),
+        "shipping_method": form["shipping_method"].value(),
+        "payment_method": form["payment_method"].value(),
+        "po_number": "",
+        "requested_delivery_date": "",
+        "notes": "",
+        "idempotency_key": form["idempotency_key"].value(),
+    }
+    for option in page.context["options"]:
+        data[f"expected_total_{option['method'].code}"] = str(option["total"].excl_tax)
+    data.update(overrides)
+    return client.post("/checkout/", data)
 
 
 def link_in_last_email(pattern: str = r"https?://\S+") -> str:

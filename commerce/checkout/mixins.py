@@ -1,12 +1,8 @@
-from django.db import transaction
 from oscar.apps.checkout.mixins import OrderPlacementMixin as OscarOrderPlacementMixin
-
-from commerce.order.tasks import send_order_placed_email
 
 
 class OrderPlacementMixin(OscarOrderPlacementMixin):
     def send_order_placed_email(self, order):
-        # The email goes out from a Celery worker, and only once the order is
-        # committed: a rolled-back order never sends a confirmation.
-        order_id = order.pk
-        transaction.on_commit(lambda: send_order_placed_email.delay(order_id))
+        # The order pipeline (commerce.order.placement) queues the confirmation
+        # when the order commits; the view must not send a second one.
+        return None

@@ -7,6 +7,9 @@ from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from commerce import sites
+from commerce.core.emails import send_templated_email
+from commerce.payments.gateway import PaymentUnavailable
+from commerce.payments.services import payment_capture
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +70,45 @@ def send_order_placed_email(order_id: int) -> bool:
         }
         OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
         return True
+
+
+@shared_task(autoretry_for=(PaymentUnavailable,), retry_backoff=True, max_retries=8)
+def capture_payment(order_id: int) -> bool:
+    """Take the card payment of a placed order (once; retried while the gateway is down)."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return False
+    return payment_capture(order=order)
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_order_status_email(order_id: int, status: str) -> bool:
+    """Tell the buyer their order shipped (or was cancelled); once per status."""
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("site", "user")
+            .filter(pk=order_id)
+            .first()
+        )
+        if order is None:
+            return False
+        code = f"ORDER_{status.upper().replace(' ', '_')}"
+        if order.communication_events.filter(event_type__code=code).exists():
+            return False
+        event_type, _ = CommunicationEventType.objects.get_or_create(
+            code=code, defaults={"name": f"Order {status.lower()}", "category": "Order related"}
+        )
+        recipient = order.user.email if order.user_id else order.guest_email
+        sent = send_templated_email(
+            to=[recipient],
+            template=f"order_{status.lower().replace(' ', '_')}",
+            context={"order": order, "status_url": _status_url(order)},
+        )
+        if sent:
+            order.communication_events.create(event_type=event_type)
+        return bool(sent)

@@ -37,6 +37,34 @@ def app_urls(label: str, *, replace: dict[str, URLPattern] | None = None) -> tup
     return include(([*replace.values(), *kept], app_name), namespace=namespace or app_name)
 
 
+def storefront_customer_urls() -> tuple:
+    """Oscar's account pages with order history limited to storefront orders."""
+    from django.contrib.auth.decorators import login_required
+
+    from portals.storefront import account_views
+
+    return app_urls(
+        "customer",
+        replace={
+            "order-list": path(
+                "orders/",
+                login_required(account_views.OrderHistoryView.as_view()),
+                name="order-list",
+            ),
+            "order": path(
+                "orders/<str:order_number>/",
+                login_required(account_views.OrderDetailView.as_view()),
+                name="order",
+            ),
+            "order-line": path(
+                "orders/<str:order_number>/<int:line_id>/",
+                login_required(account_views.OrderLineView.as_view()),
+                name="order-line",
+            ),
+        },
+    )
+
+
 def redirecting(patterns: list, base_url: Callable[[], str]) -> list:
     """The same URL tree, every view replaced by a redirect to ``base_url()``.
 

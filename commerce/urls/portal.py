@@ -6,11 +6,13 @@ sign-in and registration are the portal's own, and the dashboard is a
 redirect to the staff host.
 """
 
+from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from commerce.urls.common import app_urls, common_patterns, oscar_shop_patterns, staff_patterns
 from portals.portal import urls as portal_urls
+from portals.portal.checkout import PortalCheckoutView
 from portals.portal.views import HomeView
 
 customer_urls = app_urls(
@@ -26,7 +28,23 @@ customer_urls = app_urls(
             RedirectView.as_view(pattern_name="portal:login", query_string=True),
             name="register",
         ),
+        # Personal order history is the storefront's; the portal shows company orders.
+        "order-list": path(
+            "orders/", RedirectView.as_view(pattern_name="portal:order-list"), name="order-list"
+        ),
+        "order": path(
+            "orders/<str:order_number>/",
+            lambda request, order_number: redirect("portal:order-detail", number=order_number),
+            name="order",
+        ),
     },
+)
+
+# Oscar's multi-step checkout becomes the portal's one-page checkout; the
+# other step names stay so Oscar's templates can still reverse them.
+checkout_urls = app_urls(
+    "checkout",
+    replace={"index": path("", PortalCheckoutView.as_view(), name="index")},
 )
 
 urlpatterns = [
@@ -34,7 +52,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include(portal_urls)),
     path("accounts/", customer_urls),
-    *oscar_shop_patterns(exclude=("accounts/",)),
+    path("checkout/", checkout_urls),
+    *oscar_shop_patterns(exclude=("accounts/", "checkout/")),
     *staff_patterns(serve_here=False),
     *common_patterns(),
 ]

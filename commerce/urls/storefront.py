@@ -3,7 +3,12 @@
 from django.conf import settings
 from django.urls import include, path
 
-from commerce.urls.common import common_patterns, oscar_shop_patterns, staff_patterns
+from commerce.urls.common import (
+    common_patterns,
+    oscar_shop_patterns,
+    staff_patterns,
+    storefront_customer_urls,
+)
 from portals.storefront import urls as storefront_urls
 from portals.storefront.views import HomeView
 
@@ -11,7 +16,8 @@ urlpatterns = [
     # Named "home" on every site: OSCAR_HOMEPAGE reverses it on the current host.
     path("", HomeView.as_view(), name="home"),
     path("", include(storefront_urls)),
-    *oscar_shop_patterns(),
+    path("accounts/", storefront_customer_urls()),
+    *oscar_shop_patterns(exclude=("accounts/",)),
     *staff_patterns(serve_here=not settings.STAFF_URL),
     *common_patterns(),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.portal import company_views, views
+from portals.portal import company_views, order_views, quick_order, views
 
 app_name = "portal"
 
@@ -60,4 +60,14 @@ urlpatterns = [
         company_views.AddressRemoveView.as_view(),
         name="address-remove",
     ),
+    path("orders/", order_views.OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", order_views.OrderDetailView.as_view(), name="order-detail"),
+    path(
+        "orders/<str:number>/confirmation.pdf",
+        order_views.OrderConfirmationView.as_view(),
+        name="order-confirmation",
+    ),
+    path("orders/<str:number>/reorder/", order_views.ReorderView.as_view(), name="order-reorder"),
+    path("quick-order/", quick_order.QuickOrderView.as_view(), name="quick-order"),
+    path("quick-order/skus/", quick_order.SkuSuggestView.as_view(), name="sku-suggest"),
 ]

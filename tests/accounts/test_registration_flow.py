@@ -46,7 +46,10 @@ def test_registration_then_approval_then_first_order(
     assert company.tax_id == "DE300400500"
     membership = Membership.objects.get(company=company)
     assert (membership.user.email, membership.role) == ("ina@initech.example", "admin")
-    assert company.addresses.get().kind == CompanyAddress.Kind.BILL_TO
+    assert sorted(company.addresses.values_list("kind", flat=True)) == [
+        CompanyAddress.Kind.BILL_TO,
+        CompanyAddress.Kind.SHIP_TO,
+    ]
     assert sorted(m.to[0] for m in mail.outbox) == ["ina@initech.example", "sales@commerce.example"]
 
     home = portal_client.get("/")
@@ -70,8 +73,8 @@ def test_registration_then_approval_then_first_order(
     placed = checkout(portal_client, product, quantity=2)
 
     assert placed.status_code == 302
-    assert placed["Location"] == "/checkout/thank-you/"
     order = Order.objects.get()
+    assert placed["Location"] == f"/orders/{order.number}/"
     assert order.user == membership.user
     assert order.site_id == settings.PORTAL_SITE_ID
 

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CardForm(forms.Form):
+    """Card details, tokenized by the gateway at once and never stored or logged.
+
+    (With a hosted-fields gateway the browser tokenizes and only the token is
+    posted; the sandbox tokenizes server-side so the flow can be tried.)
+    """
+
+    number = forms.CharField(
+        label=_("Card number"),
+        max_length=23,
+        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
+    )
+    expiry = forms.RegexField(
+        label=_("Expiry (MM/YY)"),
+        regex=r"^\s*(0[1-9]|1[0-2])\s*/\s*(\d{2})\s*$",
+        error_messages={"invalid": _("Enter the expiry as MM/YY, e.g. 04/29.")},
+        widget=forms.TextInput(attrs={"autocomplete": "cc-exp", "placeholder": "MM/YY"}),
+    )
+    cvc = forms.CharField(
+        label=_("Security code"),
+        max_length=4,
+        widget=forms.PasswordInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
+    )
+
+    def expiry_parts(self) -> tuple[int, int]:
+        month, year = self.cleaned_data["expiry"].replace(" ", "").split("/")
+        century = timezone.localdate().year // 100 * 100
+        return int(month), century + int(year)

@@ -1,0 +1,104 @@
+"""Storefront checkout: Oscar's steps, with card payment through the gateway
+interface and the order placed by the one order pipeline."""
+
+import logging
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from oscar.apps.checkout import views as oscar_views
+from oscar.apps.checkout.exceptions import FailedPreCondition
+
+from commerce.checkout.forms import CardForm
+from commerce.order.exceptions import CheckoutError
+from commerce.order.models import PaymentMethod
+from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
+from commerce.payments.gateway import PaymentError, get_gateway
+
+logger = logging.getLogger(__name__)
+
+
+def address_fields(address) -> dict:
+    return {name: getattr(address, name) for name in ADDRESS_FIELDS if hasattr(address, name)}
+
+
+@method_decorator(sensitive_post_parameters("number", "cvc", "expiry"), name="dispatch")
+class PaymentDetailsView(oscar_views.PaymentDetailsView):
+    """Card details -> token (kept in the session) -> preview -> place order."""
+
+    def check_payment_data_is_captured(self, request):
+        if not self.checkout_session._get("payment", "card_token"):
+            raise FailedPreCondition(
+                url=reverse("checkout:payment-details"), message="Please enter your card details."
+            )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("card_form", CardForm())
+        context["card_label"] = self.checkout_session._get("payment", "card_label")
+        if self.preview:
+            context["idempotency_key"] = uuid.uuid4().hex
+            total = context.get("order_total")
+            context["expected_total"] = getattr(total, "incl_tax", None)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        # Card details are posted to the payment-details step itself (Oscar
+        # posts them to the preview, whose preconditions need them already).
+        if not self.preview:
+            return self.handle_payment_details_submission(request)
+        return super().post(request, *args, **kwargs)
+
+    def handle_payment_details_submission(self, request):
+        form = CardForm(request.POST)
+        if not form.is_valid():
+            return self.render_payment_details(request, card_form=form)
+        month, year = form.expiry_parts()
+        try:
+            card = get_gateway().tokenize(
+                number=form.cleaned_data["number"],
+                exp_month=month,
+                exp_year=year,
+                cvc=form.cleaned_data["cvc"],
+            )
+        except PaymentError as error:
+            form.add_error(None, str(error))
+            return self.render_payment_details(request, card_form=form)
+        self.checkout_session._set("payment", "card_token", card.token)
+        self.checkout_session._set("payment", "card_label", card.label)
+        return redirect("checkout:preview")
+
+    def handle_place_order_submission(self, request):
+        basket = request.basket
+        shipping_address = self.get_shipping_address(basket)
+        method = self.get_shipping_method(basket, shipping_address)
+        try:
+            expected = Decimal(request.POST.get("expected_total", ""))
+        except InvalidOperation:
+            expected = None
+        checkout = CheckoutRequest(
+            channel=request.channel,
+            user=request.user if request.user.is_authenticated else None,
+            guest_email=self.checkout_session.get_guest_email() or "",
+            shipping_address=address_fields(shipping_address),
+            shipping_method_code=method.code if method else "",
+            payment_method=PaymentMethod.CARD,
+            card_token=self.checkout_session._get("payment", "card_token") or "",
+            expected_total=expected,
+        )
+        key = request.POST.get("idempotency_key", "")[:64] or None
+        try:
+            placement = order_place(basket=basket, request=checkout, idempotency_key=key)
+        except (CheckoutError, PaymentError) as error:
+            logger.info("Checkout refused for basket %s: %s", basket.pk, error)
+            if isinstance(error, PaymentError):
+                self.checkout_session._unset("payment", "card_token")
+                messages.error(request, str(error))
+                return redirect("checkout:payment-details")
+            return self.render_preview(request, error=str(error))
+        self.checkout_session._unset("payment", "card_token")
+        return self.handle_successful_order(placement.order)

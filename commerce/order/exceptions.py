@@ -1,0 +1,79 @@
+"""Named checkout errors. ``str(error)`` is a message for the buyer; ``code`` is
+stable for the API."""
+
+
+class CheckoutError(Exception):
+    code = "checkout_error"
+    status = 400
+
+
+class EmptyBasket(CheckoutError):
+    code = "empty_basket"
+
+    def __init__(self):
+        super().__init__("Your basket is empty.")
+
+
+class BasketInvalid(CheckoutError):
+    code = "basket_invalid"
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("Please check your basket: " + " ".join(problems))
+
+
+class OutOfStock(CheckoutError):
+    code = "out_of_stock"
+    status = 409
+
+    def __init__(self, short: list[tuple[str, int, int]]):
+        self.short = short
+        parts = [
+            f"{title}: {wanted} wanted, {available} available"
+            if available
+            else f"{title}: sold out"
+            for title, wanted, available in short
+        ]
+        super().__init__("Not enough stock. " + "; ".join(parts) + ". Nothing was charged.")
+
+
+class PriceChanged(CheckoutError):
+    code = "price_changed"
+    status = 409
+
+    def __init__(self, seen, now):
+        self.seen, self.now = seen, now
+        super().__init__(
+            f"Prices changed since you reviewed your order (total was {seen}, now {now}). "
+            "Please review it again."
+        )
+
+
+class PONumberRequired(CheckoutError):
+    code = "po_number_required"
+
+    def __init__(self, company_name: str):
+        super().__init__(f"{company_name} requires a PO number on every order.")
+
+
+class PaymentMethodNotAllowed(CheckoutError):
+    code = "payment_method_not_allowed"
+
+
+class InvalidShipping(CheckoutError):
+    code = "invalid_shipping"
+
+
+class IdempotencyConflict(CheckoutError):
+    code = "idempotency_conflict"
+    status = 422
+
+    def __init__(self):
+        super().__init__(
+            "This Idempotency-Key was already used with a different request. Use a new key."
+        )
+
+
+class IllegalStatusChange(CheckoutError):
+    code = "illegal_status_change"
+    status = 409

@@ -1,0 +1,333 @@
+"""The one order pipeline: every order from either site is placed here.
+
+``order_place`` validates the basket and the buyer's choices, authorizes a
+card outside the stock locks, then in one transaction locks the stock
+records (pk order), re-checks availability, creates the order with Oscar's
+``OrderCreator`` (which freezes each line's price quote), records the payment
+and submits the basket. Anything that fails after the card was authorized
+voids the authorization. The basket row is locked for the whole placement,
+so a double click, a retry or a second tab produce one order and one payment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from oscar.core.loading import get_class, get_model
+
+from accounts import policy
+from commerce import sites
+from commerce.order import status as order_status
+from commerce.order import stock
+from commerce.order.exceptions import (
+    BasketInvalid,
+    CheckoutError,
+    EmptyBasket,
+    IdempotencyConflict,
+    InvalidShipping,
+    PaymentMethodNotAllowed,
+    PONumberRequired,
+    PriceChanged,
+)
+from commerce.order.models import IdempotencyKey, PaymentMethod
+from commerce.payments import services as payments
+from commerce.shipping.repository import methods_for
+from pricing.strategy import Selector
+
+logger = logging.getLogger(__name__)
+
+Basket = get_model("basket", "Basket")
+Site = get_model("sites", "Site")
+Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
+BillingAddress = get_model("order", "BillingAddress")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+
+ADDRESS_FIELDS = (
+    "title",
+    "first_name",
+    "last_name",
+    "line1",
+    "line2",
+    "line3",
+    "line4",
+    "state",
+    "postcode",
+    "country",
+    "phone_number",
+    "notes",
+)
+
+
+@dataclass
+class CheckoutRequest:
+    """What the buyer chose at checkout (from a page or the API)."""
+
+    channel: str
+    user: object | None
+    shipping_address: dict
+    shipping_method_code: str
+    payment_method: str
+    company: object | None = None
+    guest_email: str = ""
+    billing_address: dict | None = None
+    card_token: str = ""
+    po_number: str = ""
+    requested_delivery_date: date | None = None
+    notes: str = ""
+    # The total the buyer saw when they confirmed (gross on the storefront,
+    # net on the portal); placement refuses if prices moved since.
+    expected_total: Decimal | None = None
+    extra: dict = field(default_factory=dict)
+
+    def fingerprint(self, basket) -> str:
+        """What makes two submissions "the same request" (for idempotency keys)."""
+        lines = sorted((line.product_id, line.quantity) for line in basket.all_lines())
+        payload = {
+            "lines": lines,
+            "ship": {k: str(v) for k, v in sorted(self.shipping_address.items())},
+            "method": self.shipping_method_code,
+            "payment": self.payment_method,
+            "po": self.po_number,
+            "date": str(self.requested_delivery_date or ""),
+            "notes": self.notes,
+            "extra": {k: str(v) for k, v in sorted(self.extra.items())},
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Placement:
+    order: object
+    replayed: bool = False
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def strategy_for(request: CheckoutRequest):
+    return Selector().strategy(channel=request.channel, user=request.user, company=request.company)
+
+
+def basket_problems(basket) -> list[str]:
+    """Why the basket cannot be ordered as it is (prices, quantity rules, stock)."""
+    problems = []
+    for line in basket.all_lines():
+        info = line.purchase_info
+        if not info.price.exists:
+            problems.append(f"{line.product.get_title()} is no longer for sale.")
+            continue
+        permitted, reason = info.availability.is_purchase_permitted(line.quantity)
+        if not permitted:
+            problems.append(f"{line.product.get_title()}: {reason}.")
+    return problems
+
+
+def shipping_method(request: CheckoutRequest, basket):
+    for method in methods_for(request.channel):
+        if method.code == request.shipping_method_code:
+            return method
+    raise InvalidShipping(f"Unknown shipping method '{request.shipping_method_code}'.")
+
+
+def check_payment_method(request: CheckoutRequest, membership) -> None:
+    method = request.payment_method
+    if method not in PaymentMethod.values:
+        raise PaymentMethodNotAllowed(f"Unknown payment method '{method}'.")
+    if method == PaymentMethod.CARD:
+        if not request.card_token:
+            raise PaymentMethodNotAllowed("Enter your card details.")
+        return
+    if method == PaymentMethod.ACCOUNT:
+        if request.channel != sites.PORTAL or membership is None:
+            raise PaymentMethodNotAllowed("Paying on account is for business customers.")
+        return
+    raise PaymentMethodNotAllowed("This payment method is not available for your account.")
+
+
+def check_buyer(request: CheckoutRequest):
+    """The membership that may order on the portal (policy), or None on the storefront."""
+    if request.channel != sites.PORTAL:
+        if request.user is None and not request.guest_email:
+            raise CheckoutError("An email address is needed for a guest order.")
+        return None
+    if request.company is None or request.user is None:
+        raise CheckoutError("Sign in to the portal to order for your company.")
+    from accounts.selectors import membership_for
+
+    membership = membership_for(request.user, request.company.pk)
+    policy.require(membership, policy.Action.PLACE_ORDER)
+    if request.company.po_number_required and not request.po_number.strip():
+        raise PONumberRequired(request.company.name)
+    return membership
+
+
+def totals(basket, method):
+    charge = method.calculate(basket)
+    return charge, OrderTotalCalculator().calculate(basket, charge)
+
+
+def shown_total(request: CheckoutRequest, total) -> Decimal:
+    return total.excl_tax if request.channel == sites.PORTAL else total.incl_tax
+
+
+# --- idempotency ---------------------------------------------------------------------------
+
+
+def _claim_key(key: str, request: CheckoutRequest, basket, fingerprint: str) -> IdempotencyKey:
+    """Lock (or create) the idempotency key row for this buyer."""
+    user = request.user if request.user is not None else None
+    scoped = key if user is not None else f"basket-{basket.pk}:{key}"
+    lookup = {"scope": "checkout", "user": user, "key": scoped}
+    row = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = IdempotencyKey.objects.create(
+                    **lookup, basket=basket, fingerprint=fingerprint
+                )
+        except IntegrityError:  # a concurrent request created it first: wait for it
+            row = IdempotencyKey.objects.select_for_update().get(**lookup)
+    if row.fingerprint != fingerprint:
+        raise IdempotencyConflict()
+    return row
+
+
+# --- the pipeline --------------------------------------------------------------------------
+
+
+def _addresses(request: CheckoutRequest):
+    fields = {k: v for k, v in request.shipping_address.items() if k in ADDRESS_FIELDS}
+    shipping = ShippingAddress(**fields)
+    try:
+        shipping.full_clean(exclude=["code"])
+    except ValidationError as error:  # a clear message, nothing saved
+        raise InvalidShipping(f"Please check the delivery address: {error}") from error
+    billing = None
+    if request.billing_address:
+        billing = BillingAddress(
+            **{
+                k: v
+                for k, v in request.billing_address.items()
+                if k in ADDRESS_FIELDS and k not in ("notes", "phone_number")
+            }
+        )
+    return shipping, billing
+
+
+def order_place(
+    *, basket, request: CheckoutRequest, idempotency_key: str | None = None
+) -> Placement:
+    """Place ``basket`` as an order, exactly once. Raises a ``CheckoutError``
+    (or a ``PaymentError``) and then nothing is left behind: no order, no
+    allocation, no card hold, the basket as it was."""
+    held: list = []  # the card authorization, once taken
+    try:
+        with transaction.atomic():
+            placement = _place(basket, request, idempotency_key, held)
+    except BaseException:
+        for authorization in held:
+            payments.payment_void_authorization(authorization)
+        raise
+    if not placement.replayed:
+        _after_commit(placement.order)
+    return placement
+
+
+def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Placement:
+    if basket.pk is None:
+        raise EmptyBasket()
+    # The basket row lock serialises every submission of this basket.
+    locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
+    locked.strategy = strategy_for(request)
+    fingerprint = request.fingerprint(locked)
+    key_row = _claim_key(idempotency_key, request, locked, fingerprint) if idempotency_key else None
+    if key_row is not None and key_row.order_id:
+        return Placement(Order.objects.get(pk=key_row.order_id), replayed=True)
+    if locked.status != Basket.OPEN:
+        existing = Order.objects.filter(basket=locked).first()
+        if existing is None:
+            raise EmptyBasket()
+        if key_row is not None:
+            key_row.order = existing
+            key_row.save(update_fields=["order"])
+        return Placement(existing, replayed=True)
+    if locked.is_empty:
+        raise EmptyBasket()
+
+    membership = check_buyer(request)
+    check_payment_method(request, membership)
+    problems = basket_problems(locked)
+    if problems:
+        raise BasketInvalid(problems)
+    method = shipping_method(request, locked)
+    charge, total = totals(locked, method)
+    if request.expected_total is not None and shown_total(request, total) != request.expected_total:
+        raise PriceChanged(request.expected_total, shown_total(request, total))
+    shipping_address, billing_address = _addresses(request)
+    number = OrderNumberGenerator().order_number(locked)
+
+    authorization = None
+    if request.payment_method == PaymentMethod.CARD:
+        # Outside the stock locks: a slow gateway must not hold up other buyers.
+        authorization = payments.payment_authorize(
+            token=request.card_token,
+            amount=total.incl_tax,
+            currency=total.currency,
+            reference=number,
+        )
+        held.append(authorization)
+    order = _create(
+        locked, request, number, method, charge, total, shipping_address, billing_address
+    )
+    if authorization is not None:
+        payments.payment_record_authorization(order=order, authorization=authorization)
+    locked.submit()
+    if key_row is not None:
+        key_row.order = order
+        key_row.save(update_fields=["order"])
+    return Placement(order)
+
+
+def _create(basket, request, number, method, charge, total, shipping_address, billing_address):
+    stock.route_lines(basket.all_lines())
+    shipping_address.save()
+    if billing_address is not None:
+        billing_address.save()
+    site = Site.objects.get(pk=sites.get_site(request.channel).site_id)
+    return OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=method,
+        shipping_charge=charge,
+        user=request.user,
+        shipping_address=shipping_address,
+        billing_address=billing_address,
+        order_number=number,
+        status=order_status.PLACED,
+        site=site,
+        guest_email=request.guest_email if request.user is None else "",
+        company=request.company if request.channel == sites.PORTAL else None,
+        po_number=request.po_number.strip(),
+        payment_method=request.payment_method,
+        requested_delivery_date=request.requested_delivery_date,
+        buyer_notes=request.notes.strip(),
+    )
+
+
+def _after_commit(order) -> None:
+    from commerce.order import tasks
+
+    order_id = order.pk
+    transaction.on_commit(lambda: tasks.send_order_placed_email.delay(order_id), robust=True)
+    if order.payment_method == PaymentMethod.CARD and order.status == order_status.PLACED:
+        transaction.on_commit(lambda: tasks.capture_payment.delay(order_id), robust=True)

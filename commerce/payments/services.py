@@ -1,0 +1,125 @@
+"""Card payments against an order: record the authorization, capture it once,
+void or refund it. Gateway calls happen outside row locks where possible and
+every outcome is recorded on Oscar's payment ``Source``/``Transaction`` and the
+order's payment events."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from oscar.core.loading import get_model
+
+from commerce.payments.gateway import Authorization, PaymentError, get_gateway
+
+logger = logging.getLogger(__name__)
+
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+Transaction = get_model("payment", "Transaction")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
+
+CARD = "card"
+PAID_EVENT = "Paid"
+REFUND_EVENT = "Refunded"
+VOID_EVENT = "Voided"
+
+
+def _card_type():
+    return SourceType.objects.get_or_create(code=CARD, defaults={"name": "Card"})[0]
+
+
+def _event(order, name: str, amount: Decimal, reference: str) -> None:
+    event_type, _ = PaymentEventType.objects.get_or_create(name=name)
+    PaymentEvent.objects.create(
+        order=order, amount=amount, reference=reference, event_type=event_type
+    )
+
+
+def payment_authorize(
+    *, token: str, amount: Decimal, currency: str, reference: str
+) -> Authorization:
+    """Hold ``amount`` on the card (raises PaymentDeclined / PaymentUnavailable)."""
+    return get_gateway().authorize(
+        token=token, amount=amount, currency=currency, reference=reference
+    )
+
+
+def payment_record_authorization(*, order, authorization: Authorization) -> Source:
+    """Inside the order's transaction: keep the authorization (never card data)."""
+    source = Source.objects.create(
+        order=order,
+        source_type=_card_type(),
+        currency=authorization.currency,
+        reference=authorization.id,
+        label=authorization.card.label,
+    )
+    source.allocate(authorization.amount, reference=authorization.id, status="Success")
+    return source
+
+
+def payment_void_authorization(authorization: Authorization) -> bool:
+    """Release a hold whose order was not placed. Never raises: logs on failure."""
+    try:
+        get_gateway().void(authorization_id=authorization.id)
+    except PaymentError:
+        logger.exception(
+            "Could not void authorization %s; release it in the gateway", authorization.id
+        )
+        return False
+    return True
+
+
+def _card_source(order, *, lock: bool):
+    sources = Source.objects.filter(order=order, source_type__code=CARD)
+    if lock:
+        sources = sources.select_for_update()
+    return sources.first()
+
+
+@transaction.atomic
+def payment_capture(*, order) -> bool:
+    """Take the authorized amount, once. Returns False if there was nothing to capture."""
+    source = _card_source(order, lock=True)
+    if source is None or source.amount_debited >= source.amount_allocated:
+        return False
+    amount = source.amount_allocated - source.amount_debited
+    receipt = get_gateway().capture(authorization_id=source.reference, amount=amount)
+    source.debit(amount, reference=receipt.id, status="Success")
+    _event(order, PAID_EVENT, amount, receipt.id)
+    return True
+
+
+@transaction.atomic
+def payment_void(*, order) -> bool:
+    """Release an uncaptured hold (rejected or cancelled order)."""
+    source = _card_source(order, lock=True)
+    if source is None or source.amount_debited > 0 or source.amount_allocated == 0:
+        return False
+    receipt = get_gateway().void(authorization_id=source.reference)
+    amount = source.amount_allocated
+    source.amount_allocated = Decimal("0.00")
+    source.save(update_fields=["amount_allocated"])
+    Transaction.objects.create(
+        source=source, txn_type="Void", amount=amount, reference=receipt.id, status="Success"
+    )
+    _event(order, VOID_EVENT, amount, receipt.id)
+    return True
+
+
+@transaction.atomic
+def payment_refund(*, order, amount: Decimal | None = None) -> Decimal:
+    """Give back captured money (all of it by default); returns the amount refunded."""
+    source = _card_source(order, lock=True)
+    if source is None:
+        return Decimal("0.00")
+    available = source.amount_debited - source.amount_refunded
+    amount = available if amount is None else min(amount, available)
+    if amount <= 0:
+        return Decimal("0.00")
+    receipt = get_gateway().refund(authorization_id=source.reference, amount=amount)
+    source.refund(amount, reference=receipt.id, status="Success")
+    _event(order, REFUND_EVENT, amount, receipt.id)
+    return amount
