@@ -420,8 +420,9 @@ PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "commerce.payments.sandbox.SandboxG
 
 # --- Shipping ---------------------------------------------------------------------------
 
-# Per site: flat net charge, free from a basket total (gross on the storefront,
-# net on the portal). The first method is the default.
+# Per site: a flat charge, free from a basket total; both gross (incl. VAT) on the
+# storefront and net on the portal, as each site shows prices. The first method
+# is the default.
 SHIPPING_METHODS = {
     "storefront": [
         {

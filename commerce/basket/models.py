@@ -1,5 +1,7 @@
 from django.db import models
+from django.db.models import Prefetch
 from oscar.apps.basket.abstract_models import AbstractBasket
+from oscar.core.loading import get_model
 
 
 class Basket(AbstractBasket):
@@ -20,6 +22,29 @@ class Basket(AbstractBasket):
         on_delete=models.CASCADE,
         related_name="baskets",
     )
+
+    def all_lines(self):
+        """Oscar's cached lines, with what pricing needs loaded for all lines at
+        once: a basket of 50 lines costs the same queries as one of 1."""
+        if self.id is None:
+            return super().all_lines()
+        if self._lines is None:
+            StockRecord = get_model("partner", "StockRecord")
+            self._lines = (
+                self.lines.select_related(
+                    "product", "product__product_class", "product__parent", "stockrecord"
+                )
+                .prefetch_related(
+                    "attributes",
+                    "product__images",
+                    Prefetch("product__stockrecords", queryset=StockRecord.objects.order_by("pk")),
+                )
+                .order_by(self._meta.pk.name)
+            )
+            strategy = getattr(self, "_strategy", None)
+            if hasattr(strategy, "prefetch"):
+                strategy.prefetch([line.product for line in self._lines])
+        return self._lines
 
     def is_quantity_allowed(self, qty, line=None):
         """Can ``line`` change by ``qty``?

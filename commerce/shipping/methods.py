@@ -8,9 +8,9 @@ from commerce.core.money import add_tax, quantize, rate
 
 
 class ConfiguredMethod(Base):
-    """A shipping method from ``settings.SHIPPING_METHODS``: a flat net charge,
-    free when the basket reaches a threshold (gross on the storefront, net on
-    the portal, as each site shows prices)."""
+    """A shipping method from ``settings.SHIPPING_METHODS``: a flat charge,
+    free when the basket reaches a threshold. Charge and threshold are in the
+    terms each site shows prices in: gross on the storefront, net on the portal."""
 
     is_discounted = False
 
@@ -29,8 +29,12 @@ class ConfiguredMethod(Base):
         return total >= self.free_over
 
     def calculate(self, basket):
-        net = Decimal("0.00") if self.is_free_for(basket) else self.charge
-        tax, _gross = add_tax(net, rate(settings.DEFAULT_TAX_RATE))
-        return prices.Price(
-            currency=basket.currency or settings.OSCAR_DEFAULT_CURRENCY, excl_tax=net, tax=tax
-        )
+        currency = basket.currency or settings.OSCAR_DEFAULT_CURRENCY
+        tax_rate = rate(settings.DEFAULT_TAX_RATE)
+        if self.is_free_for(basket):
+            return prices.Price(currency=currency, excl_tax=Decimal("0.00"), tax=Decimal("0.00"))
+        if self.gross_threshold:  # storefront: the configured charge includes VAT
+            net = quantize(self.charge / (1 + tax_rate), currency)
+            return prices.Price(currency=currency, excl_tax=net, tax=self.charge - net)
+        tax, _gross = add_tax(self.charge, tax_rate, currency)
+        return prices.Price(currency=currency, excl_tax=self.charge, tax=tax)

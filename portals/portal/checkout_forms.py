@@ -60,7 +60,7 @@ class PortalCheckoutForm(forms.Form):
 class OptionalCardForm(CardForm):
     """The card fields of the portal checkout, used only when paying by card."""
 
-    prefix = "card"
+    use_required_attribute = False
 
 
 PAYMENT_LABELS = dict(PaymentMethod.choices)

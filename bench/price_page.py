@@ -1,6 +1,6 @@
 """Benchmark: price a 48-product portal page for a company with a 100,000-entry contract list.
 
-    python bench/pricing.py [--products 50000] [--entries 100000] [--rounds 30]
+    python bench/price_page.py [--products 50000] [--entries 100000] [--rounds 30]
 
 Runs against BENCH_DATABASE_URL (default: a `commerce_bench` PostgreSQL
 database on 127.0.0.1, created and migrated if missing). Prints the time per
@@ -10,48 +10,18 @@ page and the query count for the engine alone and for the whole portal page.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commerce.settings")
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/commerce_bench"
-)
-os.environ.setdefault("DEBUG", "0")
+import benchdb
+
+benchdb.configure()
 
 PAGE = 48
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark database if it does not exist (PostgreSQL only)."""
-    if not url.startswith("postgres"):
-        return
-    import psycopg2
-    from psycopg2 import sql
-
-    name = url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-
-
 def setup(products: int, entries: int):
-    import django
-
-    ensure_database(os.environ["DATABASE_URL"])
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    benchdb.setup_django()
     from decimal import Decimal
 
     from oscar.core.loading import get_model

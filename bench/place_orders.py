@@ -1,0 +1,194 @@
+"""Benchmark: place orders concurrently through the one order pipeline.
+
+    python bench/place_orders.py [--workers 4] [--orders 400] [--products 200]
+
+Every worker is a separate process (as web workers are) and a different
+portal buyer, placing on-account orders of three lines from a shared pool of
+products, so orders contend for the same stock rows as real traffic would.
+Side-effect tasks are queued to Redis (database 15, purged afterwards) when it
+is reachable, as in production. Runs against BENCH_DATABASE_URL (default: a
+`commerce_bench` PostgreSQL database, created and migrated if missing) and
+prints orders per second and latency percentiles of ``order_place``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+import benchdb
+
+benchdb.configure()
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_up(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        return False
+    return True
+
+
+if _redis_up(os.environ["BENCH_REDIS_URL"]):
+    os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+else:
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+
+
+def setup(threads: int, products: int):
+    benchdb.setup_django()
+    from oscar.core.loading import get_model
+
+    from accounts.models import Company, CompanyAddress, Membership
+    from commerce.demo.catalog import seed_catalog
+    from commerce.demo.people import Person, ensure_countries, ensure_user
+
+    seed_catalog(products, images=False)
+    ensure_countries()
+    company, _ = Company.objects.get_or_create(
+        name="Bench Orders Co", defaults={"status": Company.Status.ACTIVE, "tax_id": "BENCH-ORD"}
+    )
+    country = get_model("address", "Country").objects.get(iso_3166_1_a2="DE")
+    ship_to, _ = CompanyAddress.objects.get_or_create(
+        company=company,
+        kind="ship_to",
+        label="Bench dock",
+        defaults={
+            "last_name": "Dock",
+            "line1": "1 Bench Way",
+            "line4": "Berlin",
+            "postcode": "10115",
+            "country": country,
+            "is_default": True,
+        },
+    )
+    buyers = []
+    for n in range(threads):
+        user = ensure_user(Person(f"bench.orders.{n}@example.com", "Bench", f"Buyer {n}"))
+        Membership.objects.get_or_create(user=user, company=company, defaults={"role": "buyer"})
+        buyers.append(user)
+    StockRecord = get_model("partner", "StockRecord")
+    StockRecord.objects.filter(product__upc__startswith="NW-").update(
+        num_in_stock=10**6, num_allocated=0
+    )
+    product_ids = list(
+        get_model("catalogue", "Product")
+        .objects.filter(upc__startswith="NW-")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:products]
+    )
+    return company, ship_to, buyers, product_ids
+
+
+def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, results):
+    """One process: its own database connection, placing ``per_worker`` orders."""
+    import random
+
+    from django.db import connection
+    from oscar.core.loading import get_model
+
+    from accounts.models import Company, CompanyAddress
+    from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
+    from pricing.strategy import Selector
+
+    connection.close()  # never share the parent's connection
+    Basket = get_model("basket", "Basket")
+    Product = get_model("catalogue", "Product")
+    User = get_model("accounts", "User")
+    company = Company.objects.get(pk=company_id)
+    ship_to = CompanyAddress.objects.get(pk=ship_to_id)
+    user = User.objects.get(pk=buyer_id)
+    address = {k: getattr(ship_to, k) for k in ADDRESS_FIELDS if hasattr(ship_to, k)}
+    rng = random.Random(n)
+    latencies, failures = [], []
+    for _ in range(per_worker):
+        basket = Basket.objects.create(owner=user, site_id=2, company=company)
+        basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
+        for pk in rng.sample(product_ids, 3):
+            basket.add_product(Product.objects.get(pk=pk), rng.randint(1, 5))
+        request = CheckoutRequest(
+            channel="portal",
+            user=user,
+            company=company,
+            shipping_address=address,
+            shipping_method_code="freight",
+            payment_method="account",
+        )
+        start = time.perf_counter()
+        try:
+            order_place(basket=basket, request=request)
+        except Exception as error:
+            failures.append(type(error).__name__)
+            continue
+        latencies.append(time.perf_counter() - start)
+    results.put((latencies, failures))
+
+
+def run(workers: int, orders: int, company, ship_to, buyers, product_ids):
+    import multiprocessing
+
+    from django.db import connection
+
+    connection.close()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    per_worker = orders // workers
+    started = time.perf_counter()
+    processes = [
+        context.Process(
+            target=_worker,
+            args=(n, per_worker, company.pk, ship_to.pk, buyers[n].pk, product_ids, results),
+        )
+        for n in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    latencies, failures = [], []
+    for _ in processes:
+        got, failed = results.get()
+        latencies += got
+        failures += failed
+    for process in processes:
+        process.join()
+    wall = time.perf_counter() - started
+    ms = sorted(x * 1000 for x in latencies)
+
+    def pct(p):
+        return ms[min(len(ms) - 1, int(len(ms) * p))] if ms else float("nan")
+
+    mode = "queued to Redis" if os.environ.get("CELERY_TASK_ALWAYS_EAGER") == "0" else "run inline"
+    failed = f"{len(failures)} failed {sorted(set(failures))}"
+    print(f"\n{workers} worker processes, {len(ms)} orders placed, {failed}")
+    print(f"side-effect tasks: {mode}")
+    print(f"throughput (wall clock, incl. building the baskets): {len(ms) / wall:7.1f} orders/s")
+    print(
+        f"order_place latency: median {statistics.median(ms):6.1f} ms   p95 {pct(0.95):6.1f} ms   "
+        f"p99 {pct(0.99):6.1f} ms   max {ms[-1]:6.1f} ms"
+    )
+    if mode == "queued to Redis":
+        from commerce.celery import app
+
+        app.control.purge()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--orders", type=int, default=400)
+    parser.add_argument("--products", type=int, default=200)
+    args = parser.parse_args()
+    company, ship_to, buyers, product_ids = setup(args.workers, args.products)
+    run(args.workers, args.orders, company, ship_to, buyers, product_ids)
+
+
+if __name__ == "__main__":
+    main()
