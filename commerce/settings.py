@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "accounts.dashboard.apps.CompaniesDashboardConfig",
     "pricing.dashboard.apps.PricingDashboardConfig",
     "commerce.imports.dashboard.apps.ImportsDashboardConfig",
+    "commerce.billing.dashboard.apps.BillingDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -158,6 +159,7 @@ INSTALLED_APPS = [
     "accounts.apps.AccountsConfig",
     "commerce.demo.apps.DemoConfig",
     "commerce.imports.apps.ImportsConfig",
+    "commerce.billing.apps.BillingConfig",
     "portals.apps.PortalsConfig",
 ]
 
@@ -272,6 +274,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.recompute_loyalty_tiers",
         "schedule": 60 * 60 * 24,
     },
+    "credit-control": {
+        "task": "commerce.billing.tasks.credit_control",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # --- Mail ------------------------------------------------------------------------------
@@ -368,6 +374,15 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Companies"),
         "icon": "fas fa-building",
         "url_name": "dashboard:company-list",
+    },
+    {
+        "label": _("Credit & invoices"),
+        "icon": "fas fa-file-invoice",
+        "children": [
+            {"label": _("Credit accounts"), "url_name": "dashboard:credit-account-list"},
+            {"label": _("Invoices"), "url_name": "dashboard:invoice-list"},
+            {"label": _("Aging report"), "url_name": "dashboard:aging"},
+        ],
     },
     {
         "label": _("Pricing"),

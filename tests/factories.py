@@ -179,3 +179,11 @@ def price(price_list, product, unit_price, min_quantity=1, **kwargs):
         min_quantity=min_quantity,
         **kwargs,
     )
+
+
+def credit_account(company=None, user=None, *, limit="100000.00", terms="net_30", **kwargs):
+    from commerce.billing.models import CreditAccount
+
+    return CreditAccount.objects.create(
+        company=company, user=user, credit_limit=Decimal(limit), terms=terms, **kwargs
+    )

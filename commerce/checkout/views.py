@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 
+from commerce.billing import credit
 from commerce.checkout.forms import CardForm
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
@@ -30,7 +31,18 @@ def address_fields(address) -> dict:
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
     """Card details -> token (kept in the session) -> preview -> place order."""
 
+    def chosen_method(self) -> str:
+        return self.checkout_session._get("payment", "method") or PaymentMethod.CARD
+
     def check_payment_data_is_captured(self, request):
+        if self.chosen_method() == PaymentMethod.PAY_LATER:
+            if not credit.pay_later_available(request.user):
+                self.checkout_session._set("payment", "method", PaymentMethod.CARD)
+                raise FailedPreCondition(
+                    url=reverse("checkout:payment-details"),
+                    message="Paying later is no longer available; please pay by card.",
+                )
+            return
         if not self.checkout_session._get("payment", "card_token"):
             raise FailedPreCondition(
                 url=reverse("checkout:payment-details"), message="Please enter your card details."
@@ -40,6 +52,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         context = super().get_context_data(**kwargs)
         context.setdefault("card_form", CardForm())
         context["card_label"] = self.checkout_session._get("payment", "card_label")
+        context["pay_later"] = self.chosen_method() == PaymentMethod.PAY_LATER
+        context["pay_later_available"] = credit.pay_later_available(self.request.user)
         if self.preview:
             context["idempotency_key"] = uuid.uuid4().hex
             total = context.get("order_total")
@@ -54,6 +68,12 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         return super().post(request, *args, **kwargs)
 
     def handle_payment_details_submission(self, request):
+        if request.POST.get("pay_later"):
+            if not credit.pay_later_available(request.user):
+                messages.error(request, "Paying later is not available for your account.")
+                return redirect("checkout:payment-details")
+            self.checkout_session._set("payment", "method", PaymentMethod.PAY_LATER)
+            return redirect("checkout:preview")
         form = CardForm(request.POST)
         if not form.is_valid():
             return self.render_payment_details(request, card_form=form)
@@ -70,6 +90,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             return self.render_payment_details(request, card_form=form)
         self.checkout_session._set("payment", "card_token", card.token)
         self.checkout_session._set("payment", "card_label", card.label)
+        self.checkout_session._set("payment", "method", PaymentMethod.CARD)
         return redirect("checkout:preview")
 
     def handle_place_order_submission(self, request):
@@ -86,7 +107,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             guest_email=self.checkout_session.get_guest_email() or "",
             shipping_address=address_fields(shipping_address),
             shipping_method_code=method.code if method else "",
-            payment_method=PaymentMethod.CARD,
+            payment_method=self.chosen_method(),
             card_token=self.checkout_session._get("payment", "card_token") or "",
             expected_total=expected,
         )

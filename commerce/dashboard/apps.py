@@ -13,6 +13,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("companies/", "companies_dashboard"),
         ("pricing/", "pricing_dashboard"),
         ("imports/", "imports_dashboard"),
+        ("billing/", "billing_dashboard"),
     ]
 
     def get_urls(self):

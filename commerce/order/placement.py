@@ -24,6 +24,7 @@ from oscar.core.loading import get_class, get_model
 
 from accounts import policy
 from commerce import sites
+from commerce.billing import credit
 from commerce.order import status as order_status
 from commerce.order import stock
 from commerce.order.exceptions import (
@@ -151,7 +152,22 @@ def check_payment_method(request: CheckoutRequest, membership) -> None:
         if request.channel != sites.PORTAL or membership is None:
             raise PaymentMethodNotAllowed("Paying on account is for business customers.")
         return
-    raise PaymentMethodNotAllowed("This payment method is not available for your account.")
+    if request.channel == sites.STOREFRONT and credit.pay_later_available(request.user):
+        return
+    raise PaymentMethodNotAllowed("Paying later is not available for your account.")
+
+
+def credit_account_for(request: CheckoutRequest):
+    """The credit account an on-account or pay-later order draws on."""
+    if request.payment_method == PaymentMethod.ACCOUNT:
+        account = credit.account_for_company(request.company)
+    elif request.payment_method == PaymentMethod.PAY_LATER:
+        account = credit.account_for_user(request.user)
+    else:
+        return None
+    if account is None:
+        raise credit.NoTerms("Your account has no payment terms; please pay by card.")
+    return account
 
 
 def check_buyer(request: CheckoutRequest):
@@ -275,6 +291,13 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
         raise PriceChanged(request.expected_total, shown_total(request, total))
     shipping_address, billing_address = _addresses(request)
     number = OrderNumberGenerator().order_number(locked)
+
+    # On account: check the credit and hold it under the account's row lock.
+    account = credit_account_for(request)
+    if account is not None:
+        account, _exposure = credit.credit_reserve(
+            account=account, order_number=number, amount=total.incl_tax, currency=total.currency
+        )
 
     authorization = None
     if request.payment_method == PaymentMethod.CARD:

@@ -78,14 +78,3 @@ def release(order) -> None:
             line.stockrecord.cancel_allocation(line.num_allocated)
             line.num_allocated = 0
             line.save(update_fields=["num_allocated"])
-
-
-def consume(order) -> None:
-    """Shipping: the held stock leaves the warehouse."""
-    lines = list(order.lines.select_related("product__product_class", "stockrecord"))
-    lock_records(line.product_id for line in lines)
-    for line in sorted(lines, key=lambda line: line.stockrecord_id or 0):
-        if line.stockrecord_id and line.num_allocated:
-            line.stockrecord.consume_allocation(line.num_allocated)
-            line.num_allocated = 0
-            line.save(update_fields=["num_allocated"])

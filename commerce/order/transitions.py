@@ -1,9 +1,11 @@
-"""Order status changes, one service per move, all through Oscar's ``set_status``
-(which checks ``OSCAR_ORDER_STATUS_PIPELINE`` and records the change).
+"""Order status changes and shipments, one service per move, all through
+Oscar's ``set_status`` (which checks ``OSCAR_ORDER_STATUS_PIPELINE`` and
+records the change).
 
-The side effects of each move live here: stock is consumed on shipping and
-released on rejection or cancellation; card holds are captured, voided or
-refunded; the buyer is emailed (Celery, after commit).
+The side effects of each move live here: shipping takes the stock out of the
+warehouse and bills on-account orders for what shipped; rejection and
+cancellation release stock and held credit and void or refund card payments;
+the buyer is emailed (Celery, after commit).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from django.db import transaction
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
+from commerce.billing import credit
+from commerce.billing.invoicing import invoice_account, shipped_quantities
 from commerce.order import status as order_status
 from commerce.order import stock
 from commerce.order.exceptions import IllegalStatusChange
@@ -20,38 +24,125 @@ from commerce.payments import services as payments
 
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
+ShippingEvent = get_model("order", "ShippingEvent")
+ShippingEventType = get_model("order", "ShippingEventType")
+ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
 
-# Statuses whose orders no longer hold stock.
+# Statuses whose orders no longer hold stock or credit.
 _RELEASING = {order_status.REJECTED, order_status.CANCELLED}
+# Statuses an order can ship from.
+_SHIPPABLE = {order_status.PLACED, order_status.PROCESSING}
+SHIPPED_EVENT = "Shipped"
+
+
+def _locked(order):
+    return Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+
+
+def _move(order, status: str) -> str:
+    old = order.status
+    if status not in order.available_statuses():
+        raise IllegalStatusChange(f"Order {order.number} is {old}; it cannot become {status}.")
+    try:
+        order.set_status(status)
+    except InvalidOrderStatus as error:
+        raise IllegalStatusChange(str(error)) from error
+    return old
+
+
+def _note(order, actor, message: str) -> None:
+    OrderNote.objects.create(
+        order=order,
+        user=actor if actor is not None and actor.is_authenticated else None,
+        note_type="Status",
+        message=message,
+    )
+
+
+def _ship(order, quantities: dict[int, int] | None) -> bool:
+    """Record a shipment of ``quantities`` (line id -> units; None = everything
+    left) and take that stock out; returns True if the order is now fully shipped."""
+    lines = {
+        line.pk: line
+        for line in order.lines.select_related("stockrecord", "product__product_class")
+    }
+    shipped = shipped_quantities(order)
+    remaining = {pk: line.quantity - shipped.get(pk, 0) for pk, line in lines.items()}
+    wanted = (
+        {pk: left for pk, left in remaining.items() if left > 0}
+        if quantities is None
+        else quantities
+    )
+    if not wanted:
+        raise IllegalStatusChange(f"Order {order.number} has nothing left to ship.")
+    for pk, quantity in wanted.items():
+        if pk not in lines:
+            raise IllegalStatusChange(f"Order {order.number} has no line {pk}.")
+        if not 0 < quantity <= remaining[pk]:
+            raise IllegalStatusChange(
+                f"{lines[pk].title}: {remaining[pk]} left to ship, cannot ship {quantity}."
+            )
+    stock.lock_records(lines[pk].product_id for pk in wanted)
+    event_type, _ = ShippingEventType.objects.get_or_create(name=SHIPPED_EVENT)
+    event = ShippingEvent.objects.create(order=order, event_type=event_type)
+    for pk in sorted(wanted, key=lambda pk: lines[pk].stockrecord_id or 0):
+        line, quantity = lines[pk], wanted[pk]
+        ShippingEventQuantity.objects.create(event=event, line=line, quantity=quantity)
+        taken = min(quantity, line.num_allocated or 0)
+        if line.stockrecord_id and taken:
+            line.stockrecord.consume_allocation(taken)
+            line.num_allocated = (line.num_allocated or 0) - taken
+            line.save(update_fields=["num_allocated"])
+    return all(remaining[pk] - wanted.get(pk, 0) == 0 for pk in lines)
+
+
+def order_ship(*, order, quantities: dict[int, int] | None = None, actor=None) -> object:
+    """Ship all or part of an order; a full shipment makes it Shipped, a partial
+    one Processing. On-account orders are invoiced for what shipped."""
+    with transaction.atomic():
+        order = _locked(order)
+        if order.status not in _SHIPPABLE:
+            raise IllegalStatusChange(f"Order {order.number} is {order.status}; it cannot ship.")
+        complete = _ship(order, quantities)
+        old = order.status
+        if old == order_status.PLACED:
+            _move(order, order_status.PROCESSING)
+        if complete:
+            _move(order, order_status.SHIPPED)
+        _note(order, actor, "Shipped in full" if complete else "Shipped in part")
+    _after(order, old, order.status)
+    return order
 
 
 def order_set_status(*, order, status: str, actor=None, note: str = "") -> object:
     """Move ``order`` to ``status`` with its side effects; refuses illegal moves."""
     with transaction.atomic():
-        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
-        old = order.status
-        if status not in order.available_statuses():
-            raise IllegalStatusChange(f"Order {order.number} is {old}; it cannot become {status}.")
-        try:
-            order.set_status(status)
-        except InvalidOrderStatus as error:
-            raise IllegalStatusChange(str(error)) from error
+        order = _locked(order)
         if status == order_status.SHIPPED:
-            stock.consume(order)
+            if order.status not in _SHIPPABLE:
+                raise IllegalStatusChange(
+                    f"Order {order.number} is {order.status}; it cannot become {status}."
+                )
+            old = order.status
+            _ship(order, None)
+            if old == order_status.PLACED:
+                _move(order, order_status.PROCESSING)
+            _move(order, order_status.SHIPPED)
+        else:
+            old = _move(order, status)
         if status in _RELEASING:
             stock.release(order)
-        if note or actor is not None:
-            OrderNote.objects.create(
-                order=order,
-                user=actor if actor is not None and actor.is_authenticated else None,
-                note_type="Status",
-                message=f"{old} → {status}" + (f": {note}" if note else ""),
+            credit.credit_release(
+                order=order, actor=actor, reason=f"Order {order.number} {status.lower()}"
             )
+        if note or actor is not None:
+            _note(order, actor, f"{old} → {status}" + (f": {note}" if note else ""))
     _after(order, old, status)
     return order
 
 
 def _after(order, old: str, status: str) -> None:
+    from commerce.billing import tasks as billing_tasks
     from commerce.order import tasks
 
     order_id = order.pk
@@ -60,7 +151,12 @@ def _after(order, old: str, status: str) -> None:
         transaction.on_commit(lambda: tasks.capture_payment.delay(order_id), robust=True)
     if card and status in _RELEASING:
         transaction.on_commit(lambda: _release_payment(order_id), robust=True)
-    if status in (order_status.SHIPPED, order_status.CANCELLED):
+    if (
+        status in (order_status.SHIPPED, order_status.PROCESSING)
+        and invoice_account(order) is not None
+    ):
+        transaction.on_commit(lambda: billing_tasks.issue_invoice.delay(order_id), robust=True)
+    if status != old and status in (order_status.SHIPPED, order_status.CANCELLED):
         transaction.on_commit(
             lambda: tasks.send_order_status_email.delay(order_id, status), robust=True
         )

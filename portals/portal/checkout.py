@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from accounts import policy
+from commerce.billing import credit
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
 from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place, totals
@@ -18,9 +19,11 @@ from portals.portal.checkout_forms import PAYMENT_LABELS, OptionalCardForm, Port
 from portals.portal.mixins import ActionRequiredMixin
 
 
-def payment_choices(membership) -> list[tuple[str, str]]:
-    """Payment methods offered to this company (on account first when it has terms)."""
-    choices = [(PaymentMethod.ACCOUNT, PAYMENT_LABELS[PaymentMethod.ACCOUNT])]
+def payment_choices(account) -> list[tuple[str, str]]:
+    """Payment methods offered to this company: on account first when it has terms."""
+    choices = []
+    if account is not None and account.is_active:
+        choices.append((PaymentMethod.ACCOUNT, PAYMENT_LABELS[PaymentMethod.ACCOUNT]))
     choices.append((PaymentMethod.CARD, PAYMENT_LABELS[PaymentMethod.CARD]))
     return choices
 
@@ -32,8 +35,14 @@ class PortalCheckoutView(ActionRequiredMixin, View):
     def methods(self, basket):
         return methods_for("portal")
 
+    def account(self, request):
+        if not hasattr(self, "_account"):
+            self._account = credit.account_for_company(request.company)
+        return self._account
+
     def context(self, request, form, card_form, error=None):
         basket = request.basket
+        account = self.account(request)
         options = []
         for method in self.methods(basket):
             charge, total = totals(basket, method)
@@ -45,6 +54,9 @@ class PortalCheckoutView(ActionRequiredMixin, View):
             "options": options,
             "error": error,
             "company": request.company,
+            "credit": credit.standing(account)
+            if account is not None and account.is_active
+            else None,
         }
 
     def make_form(self, request, data=None):
@@ -52,7 +64,7 @@ class PortalCheckoutView(ActionRequiredMixin, View):
             data,
             company=request.company,
             methods=self.methods(request.basket),
-            payment_choices=payment_choices(request.membership),
+            payment_choices=payment_choices(self.account(request)),
             initial={"idempotency_key": uuid.uuid4().hex},
         )
 

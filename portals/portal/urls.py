@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.portal import company_views, order_views, quick_order, views
+from portals.portal import company_views, invoice_views, order_views, quick_order, views
 
 app_name = "portal"
 
@@ -68,6 +68,12 @@ urlpatterns = [
         name="order-confirmation",
     ),
     path("orders/<str:number>/reorder/", order_views.ReorderView.as_view(), name="order-reorder"),
+    path("invoices/", invoice_views.InvoiceListView.as_view(), name="invoice-list"),
+    path("invoices/statement/", invoice_views.StatementView.as_view(), name="statement"),
+    path(
+        "invoices/<str:number>/", invoice_views.InvoiceDetailView.as_view(), name="invoice-detail"
+    ),
+    path("invoices/<str:number>/pdf/", invoice_views.InvoicePDFView.as_view(), name="invoice-pdf"),
     path("quick-order/", quick_order.QuickOrderView.as_view(), name="quick-order"),
     path("quick-order/skus/", quick_order.SkuSuggestView.as_view(), name="sku-suggest"),
 ]

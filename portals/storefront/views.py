@@ -1,9 +1,14 @@
+from django.http import Http404, HttpResponse
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import loyalty
 from accounts.models import LoyaltyTier
 from catalog import selectors
 from catalog.views import attach_purchase_info, card_context
+from commerce.billing import credit
+from commerce.billing import selectors as billing_selectors
+from commerce.core.pdf import render_pdf
 
 FEATURED_COUNT = 8
 
@@ -35,3 +40,46 @@ class LoyaltyView(TemplateView):
             tiers=LoyaltyTier.objects.filter(is_active=True).order_by("rank"),
             **kwargs,
         )
+
+
+class InvoiceListView(TemplateView):
+    """A consumer's "Pay in 30 days" invoices."""
+
+    template_name = "storefront/account/invoices.html"
+
+    def get_context_data(self, **kwargs):
+        account = credit.account_for_user(self.request.user)
+        return super().get_context_data(
+            page_title="Invoices",
+            active_tab="invoices",
+            account=account,
+            standing=credit.standing(account) if account else None,
+            invoices=billing_selectors.invoices_of(account),
+            **kwargs,
+        )
+
+
+class InvoiceDetailView(TemplateView):
+    template_name = "storefront/account/invoice_detail.html"
+
+    def get_context_data(self, **kwargs):
+        invoice = billing_selectors.invoice_of(
+            credit.account_for_user(self.request.user), self.kwargs["number"]
+        )
+        if invoice is None:
+            raise Http404("No such invoice")
+        return super().get_context_data(
+            page_title=f"Invoice {invoice.number}", active_tab="invoices", invoice=invoice, **kwargs
+        )
+
+
+class InvoicePDFView(View):
+    def get(self, request, number):
+        invoice = billing_selectors.invoice_of(credit.account_for_user(request.user), number)
+        if invoice is None:
+            raise Http404("No such invoice")
+        response = HttpResponse(
+            render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+        return response

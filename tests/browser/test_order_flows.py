@@ -86,6 +86,7 @@ def test_storefront_declined_card_shows_a_message_and_takes_no_order(page, site_
 def test_portal_quick_order_then_on_account_checkout(page, site_urls, screenshot):
     company = factories.CompanyFactory(name="Acme Industrial")
     factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
+    factories.credit_account(company, limit="50000.00")
     buyer = factories.MembershipFactory(company=company, role="buyer").user
     factories.ProductFactory(upc="BOLT-M8", title="Hex bolt M8", stock=500)
     factories.ProductFactory(upc="NUT-M8", title="Hex nut M8", stock=500, order_multiple=10)
@@ -113,6 +114,7 @@ def test_portal_quick_order_then_on_account_checkout(page, site_urls, screenshot
     page.goto(base + "/checkout/")
     page.fill("#id_po_number", "PO-4711")
     page.check("#pay_account")
+    assert "Available credit" in page.inner_text("#available_credit")
     screenshot(page, "portal-checkout")
     page.click("#place_order")
     page.wait_for_selector("#order_status")

@@ -12,6 +12,7 @@ def company(db):
     company = factories.CompanyFactory(name="Acme Industrial")
     factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
     factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
+    factories.credit_account(company)
     return company
 
 

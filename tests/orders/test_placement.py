@@ -173,6 +173,7 @@ def test_a_price_change_since_review_is_refused(germany):
 def test_a_company_that_requires_po_numbers_gets_them(portal_client):
     company = factories.CompanyFactory(po_number_required=True)
     factories.CompanyAddressFactory(company=company, is_default=True)
+    factories.credit_account(company)
     client = portal_buyer(company)
     product = factories.ProductFactory()
     client.post(f"/basket/add/{product.pk}/", {"quantity": 1})

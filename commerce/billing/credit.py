@@ -1,0 +1,271 @@
+"""Credit: exposure, the on-account check and reservation, terms, holds.
+
+Every function that changes exposure locks the credit account row first, so
+two orders racing for the last of a limit are decided one after the other;
+the balances are always the sum of the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from commerce.billing.models import CreditAccount, Invoice, LedgerEntry
+from commerce.core.money import ZERO, quantize
+from commerce.order.exceptions import CheckoutError
+
+Kind = LedgerEntry.Kind
+
+
+class CreditError(CheckoutError):
+    code = "credit_error"
+
+
+class NoTerms(CreditError):
+    code = "no_terms"
+
+
+class CreditHold(CreditError):
+    code = "credit_hold"
+
+
+class CreditLimitExceeded(CreditError):
+    code = "credit_limit_exceeded"
+    status = 409
+
+    def __init__(self, *, limit: Decimal, exposure: Decimal, amount: Decimal, currency: str):
+        self.limit, self.exposure, self.amount = limit, exposure, amount
+        self.shortfall = quantize(exposure + amount - limit, currency)
+        available = max(ZERO, limit - exposure)
+        super().__init__(
+            f"This order ({amount} {currency}) exceeds your available credit of "
+            f"{quantize(available, currency)} {currency} by {self.shortfall} {currency}. "
+            "Pay by card, or ask us about your credit limit."
+        )
+
+
+@dataclass(frozen=True)
+class CreditStanding:
+    limit: Decimal
+    exposure: Decimal
+    currency: str
+    on_hold: bool
+    hold_reason: str
+
+    @property
+    def available(self) -> Decimal:
+        return max(ZERO, self.limit - self.exposure)
+
+
+def exposure_of(account: CreditAccount) -> Decimal:
+    total = LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
+
+
+def standing(account: CreditAccount) -> CreditStanding:
+    return CreditStanding(
+        limit=account.credit_limit,
+        exposure=exposure_of(account),
+        currency=account.currency,
+        on_hold=account.on_credit_hold or _company_on_hold(account),
+        hold_reason=account.hold_reason or ("Company on hold" if _company_on_hold(account) else ""),
+    )
+
+
+def _company_on_hold(account: CreditAccount) -> bool:
+    from accounts.models import Company
+
+    return bool(account.company_id) and account.company.status == Company.Status.ON_HOLD
+
+
+def account_for_company(company) -> CreditAccount | None:
+    return CreditAccount.objects.filter(company=company).select_related("company").first()
+
+
+def account_for_user(user) -> CreditAccount | None:
+    return CreditAccount.objects.filter(user=user).select_related("user").first()
+
+
+def pay_later_available(user) -> bool:
+    """Consumers on the top loyalty tier with a personal account may pay in 30 days."""
+    from accounts.models import CustomerLoyalty, LoyaltyTier
+
+    if user is None or not user.is_authenticated:
+        return False
+    account = account_for_user(user)
+    if account is None or not account.is_active or account.credit_limit <= 0:
+        return False
+    top = LoyaltyTier.objects.filter(is_active=True).order_by("-rank").first()
+    return top is not None and CustomerLoyalty.objects.filter(user=user, tier=top).exists()
+
+
+def lock(account: CreditAccount) -> CreditAccount:
+    return (
+        CreditAccount.objects.select_for_update()
+        .select_related("company", "user")
+        .get(pk=account.pk)
+    )
+
+
+def _entry(account, kind, amount, *, reason, actor=None, **links) -> LedgerEntry:
+    return LedgerEntry.objects.create(
+        account=account,
+        kind=kind,
+        amount=amount,
+        reason=reason,
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        **links,
+    )
+
+
+def credit_reserve(
+    *, account: CreditAccount, order_number: str, amount: Decimal, currency: str, actor=None
+):
+    """Check the on-account order fits the credit and hold it (caller saves the
+    order and links the entry). Must run inside the order's transaction."""
+    account = lock(account)
+    if not account.is_active:
+        raise NoTerms("Your account has no payment terms; please pay by card.")
+    if account.on_credit_hold or _company_on_hold(account):
+        raise CreditHold(
+            "Your account is on credit hold"
+            + (f" ({account.hold_reason})" if account.hold_reason else "")
+            + ". You can still pay by card."
+        )
+    if currency != account.currency:
+        raise NoTerms(f"Your account is kept in {account.currency}; this order is in {currency}.")
+    exposure = exposure_of(account)
+    if exposure + amount > account.credit_limit:
+        raise CreditLimitExceeded(
+            limit=account.credit_limit, exposure=exposure, amount=amount, currency=currency
+        )
+    return account, exposure
+
+
+def credit_record_reservation(
+    *, account: CreditAccount, order, amount: Decimal, actor=None
+) -> LedgerEntry:
+    return _entry(
+        account,
+        Kind.ORDER_RESERVED,
+        amount,
+        order=order,
+        actor=actor,
+        reason=f"Order {order.number} placed on account",
+    )
+
+
+def reserved_for(order) -> Decimal:
+    """What an order still holds on its account (not yet invoiced or released)."""
+    total = LedgerEntry.objects.filter(
+        order=order, kind__in=[Kind.ORDER_RESERVED, Kind.ORDER_RELEASED, Kind.ORDER_INVOICED]
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
+
+
+def credit_release(*, order, actor=None, reason: str = "") -> Decimal:
+    """Give back what a rejected, cancelled or expired order held — exactly once."""
+    entry = LedgerEntry.objects.filter(order=order, kind=Kind.ORDER_RESERVED).first()
+    if entry is None:
+        return ZERO
+    with transaction.atomic():
+        account = lock(entry.account)
+        if LedgerEntry.objects.filter(order=order, kind=Kind.ORDER_RELEASED).exists():
+            return ZERO
+        remaining = reserved_for(order)
+        if remaining <= 0:
+            return ZERO
+        _entry(
+            account,
+            Kind.ORDER_RELEASED,
+            -remaining,
+            order=order,
+            actor=actor,
+            reason=reason or f"Order {order.number} released",
+        )
+    return remaining
+
+
+@transaction.atomic
+def credit_set_terms(
+    *,
+    account: CreditAccount,
+    actor,
+    terms: str | None = None,
+    credit_limit: Decimal | None = None,
+    grace_days: int | None = None,
+    is_active: bool | None = None,
+) -> CreditAccount:
+    """Staff change terms, limit, grace days or enable/disable terms (audited)."""
+    account = lock(account)
+    changes = {}
+    if credit_limit is not None and credit_limit != account.credit_limit:
+        if credit_limit < 0:
+            raise CreditError("A credit limit cannot be negative.")
+        _entry(
+            account,
+            Kind.LIMIT_CHANGED,
+            ZERO,
+            actor=actor,
+            reason=f"Credit limit {account.credit_limit} → {credit_limit}",
+        )
+        changes["credit_limit"] = credit_limit
+    for field, value in (("terms", terms), ("grace_days", grace_days), ("is_active", is_active)):
+        if value is not None and value != getattr(account, field):
+            changes[field] = value
+    described = {k: v for k, v in changes.items() if k != "credit_limit"}
+    if described:
+        _entry(
+            account,
+            Kind.TERMS_CHANGED,
+            ZERO,
+            actor=actor,
+            reason="Changed " + ", ".join(f"{k} → {v}" for k, v in described.items()),
+            data={k: str(v) for k, v in described.items()},
+        )
+    for field, value in changes.items():
+        setattr(account, field, value)
+    if changes:
+        account.save(update_fields=list(changes))
+    return account
+
+
+@transaction.atomic
+def credit_hold(
+    *, account: CreditAccount, reason: str, actor=None, automatic: bool = False
+) -> CreditAccount:
+    account = lock(account)
+    if account.on_credit_hold:
+        return account
+    account.on_credit_hold, account.hold_reason, account.hold_is_automatic = True, reason, automatic
+    account.save(update_fields=["on_credit_hold", "hold_reason", "hold_is_automatic"])
+    _entry(account, Kind.HOLD, ZERO, actor=actor, reason=f"Credit hold: {reason}")
+    return account
+
+
+@transaction.atomic
+def credit_release_hold(
+    *, account: CreditAccount, actor=None, reason: str = "Released by staff"
+) -> CreditAccount:
+    account = lock(account)
+    if not account.on_credit_hold:
+        return account
+    account.on_credit_hold, account.hold_reason, account.hold_is_automatic = False, "", False
+    account.save(update_fields=["on_credit_hold", "hold_reason", "hold_is_automatic"])
+    _entry(account, Kind.HOLD_RELEASED, ZERO, actor=actor, reason=reason)
+    return account
+
+
+def overdue_beyond_grace(account: CreditAccount, today=None) -> bool:
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=account.grace_days)
+    return Invoice.objects.filter(
+        account=account,
+        due_on__lt=cutoff,
+        status__in=[Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID],
+    ).exists()

@@ -1,0 +1,116 @@
+"""Billing jobs: invoices when goods ship, the daily credit control run."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from celery import shared_task
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commerce import sites
+from commerce.billing import credit
+from commerce.billing.invoicing import invoice_for_shipped
+from commerce.billing.models import CreditAccount, Invoice, InvoiceReminder
+from commerce.core.emails import send_templated_email
+
+logger = logging.getLogger(__name__)
+
+# Reminders: days relative to the due date (negative = before it).
+REMINDER_DAYS = {-3: "due_soon", 1: "overdue_1", 7: "overdue_7", 14: "overdue_14", 30: "overdue_30"}
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def issue_invoice(order_id: int) -> str | None:
+    """Invoice what an on-account order shipped (idempotent) and email it."""
+    invoice = invoice_for_shipped(order_id=order_id)
+    if invoice is None:
+        return None
+    transaction.on_commit(lambda: send_invoice_email.delay(invoice.pk), robust=True)
+    return invoice.number
+
+
+def _recipients(account: CreditAccount) -> list[str]:
+    if account.user_id:
+        return [account.user.email]
+    from accounts.models import Membership
+
+    company = account.company
+    emails = list(
+        Membership.objects.filter(
+            company=company, role__in=["admin", "approver", "viewer"], is_active=True
+        ).values_list("user__email", flat=True)
+    )
+    return ([company.email] if company.email else []) + emails
+
+
+def _invoice_url(invoice: Invoice) -> str:
+    if invoice.account.company_id:
+        return sites.site_url(sites.PORTAL, "portal:invoice-detail", number=invoice.number)
+    return sites.site_url(sites.STOREFRONT, "storefront:invoice-detail", number=invoice.number)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_invoice_email(invoice_id: int) -> int:
+    invoice = Invoice.objects.select_related("account__company", "account__user", "order").get(
+        pk=invoice_id
+    )
+    try:
+        InvoiceReminder.objects.create(invoice=invoice, kind="issued")
+    except IntegrityError:
+        return 0  # already sent
+    return send_templated_email(
+        to=_recipients(invoice.account),
+        template="invoice_issued",
+        context={"invoice": invoice, "url": _invoice_url(invoice)},
+    )
+
+
+@shared_task
+def credit_control(today_iso: str | None = None) -> dict:
+    """Daily: remind before and after due dates; hold accounts past their grace period."""
+    today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    sent = 0
+    open_invoices = Invoice.objects.exclude(status=Invoice.Status.PAID).select_related(
+        "account__company", "account__user"
+    )
+    for invoice in open_invoices:
+        offset = (today - invoice.due_on).days
+        kind = REMINDER_DAYS.get(offset)
+        if kind is None or invoice.balance <= 0:
+            continue
+        try:
+            with transaction.atomic():
+                InvoiceReminder.objects.create(invoice=invoice, kind=kind)
+                sent += send_templated_email(
+                    to=_recipients(invoice.account),
+                    template="invoice_reminder",
+                    context={
+                        "invoice": invoice,
+                        "days": offset,
+                        "overdue": offset > 0,
+                        "url": _invoice_url(invoice),
+                    },
+                )
+        except IntegrityError:
+            continue  # this reminder went out already
+    held = released = 0
+    for account in CreditAccount.objects.select_related("company", "user"):
+        late = credit.overdue_beyond_grace(account, today)
+        if late and not account.on_credit_hold:
+            credit.credit_hold(
+                account=account,
+                reason=f"invoices overdue more than {account.grace_days} days",
+                automatic=True,
+            )
+            held += 1
+        elif not late and account.on_credit_hold and account.hold_is_automatic:
+            credit.credit_release_hold(
+                account=account, reason="No invoices overdue past the grace period"
+            )
+            released += 1
+    logger.info(
+        "Credit control %s: %s reminders, %s held, %s released", today, sent, held, released
+    )
+    return {"reminders": sent, "held": held, "released": released}
