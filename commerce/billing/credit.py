@@ -64,7 +64,8 @@ class CreditStanding:
 
 def exposure_of(account: CreditAccount) -> Decimal:
     total = LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
-    return total or ZERO
+    # SQLite sums decimals as floats: bring the result back to the currency.
+    return quantize(total or ZERO, account.currency)
 
 
 def standing(account: CreditAccount) -> CreditStanding:
@@ -106,7 +107,7 @@ def pay_later_available(user) -> bool:
 
 def lock(account: CreditAccount) -> CreditAccount:
     return (
-        CreditAccount.objects.select_for_update()
+        CreditAccount.objects.select_for_update(of=("self",))
         .select_related("company", "user")
         .get(pk=account.pk)
     )
@@ -165,7 +166,7 @@ def reserved_for(order) -> Decimal:
     total = LedgerEntry.objects.filter(
         order=order, kind__in=[Kind.ORDER_RESERVED, Kind.ORDER_RELEASED, Kind.ORDER_INVOICED]
     ).aggregate(total=Sum("amount"))["total"]
-    return total or ZERO
+    return quantize(total or ZERO, order.currency)
 
 
 def credit_release(*, order, actor=None, reason: str = "") -> Decimal:

@@ -312,6 +312,10 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
     order = _create(
         locked, request, number, method, charge, total, shipping_address, billing_address
     )
+    if account is not None:
+        credit.credit_record_reservation(
+            account=account, order=order, amount=total.incl_tax, actor=request.user
+        )
     if authorization is not None:
         payments.payment_record_authorization(order=order, authorization=authorization)
     locked.submit()

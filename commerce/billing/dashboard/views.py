@@ -21,6 +21,7 @@ from commerce.billing.dashboard.forms import (
     PaymentForm,
 )
 from commerce.billing.models import CreditAccount, Invoice
+from commerce.core.money import quantize
 from commerce.core.pdf import render_pdf
 from commerce.order.exceptions import CheckoutError
 
@@ -48,6 +49,7 @@ class AccountListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.request.GET.get("q", ""), **kwargs)
         for account in context["accounts"]:
+            account.exposure = quantize(account.exposure, account.currency)
             account.available = max(account.credit_limit - account.exposure, 0)
         return context
 
