@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "pricing.dashboard.apps.PricingDashboardConfig",
     "commerce.imports.dashboard.apps.ImportsDashboardConfig",
     "commerce.billing.dashboard.apps.BillingDashboardConfig",
+    "commerce.approvals.dashboard.apps.ApprovalsDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -160,6 +161,7 @@ INSTALLED_APPS = [
     "commerce.demo.apps.DemoConfig",
     "commerce.imports.apps.ImportsConfig",
     "commerce.billing.apps.BillingConfig",
+    "commerce.approvals.apps.ApprovalsConfig",
     "portals.apps.PortalsConfig",
 ]
 
@@ -278,6 +280,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.billing.tasks.credit_control",
         "schedule": 60 * 60 * 24,
     },
+    "approval-reminders-and-expiry": {
+        "task": "commerce.approvals.tasks.approvals_housekeeping",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Mail ------------------------------------------------------------------------------
@@ -376,6 +382,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "url_name": "dashboard:company-list",
     },
     {
+        "label": _("Approvals"),
+        "icon": "fas fa-check-double",
+        "url_name": "dashboard:approval-list",
+    },
+    {
         "label": _("Credit & invoices"),
         "icon": "fas fa-file-invoice",
         "children": [
@@ -453,3 +464,10 @@ SHIPPING_METHODS = {
         {"code": "express-freight", "name": "Express freight (next day)", "charge": "60.00"},
     ],
 }
+
+# --- Approvals --------------------------------------------------------------------------
+
+# Pending approval requests are reminded after this many days and expire
+# (releasing stock and credit) after that many.
+APPROVAL_REMINDER_DAYS = env_int("APPROVAL_REMINDER_DAYS", 2)
+APPROVAL_EXPIRY_DAYS = env_int("APPROVAL_EXPIRY_DAYS", 14)

@@ -14,6 +14,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("pricing/", "pricing_dashboard"),
         ("imports/", "imports_dashboard"),
         ("billing/", "billing_dashboard"),
+        ("approvals/", "approvals_dashboard"),
     ]
 
     def get_urls(self):

@@ -24,6 +24,8 @@ from oscar.core.loading import get_class, get_model
 
 from accounts import policy
 from commerce import sites
+from commerce.approvals import rules as approval_rules
+from commerce.approvals import services as approval_services
 from commerce.billing import credit
 from commerce.order import status as order_status
 from commerce.order import stock
@@ -292,6 +294,19 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
     shipping_address, billing_address = _addresses(request)
     number = OrderNumberGenerator().order_number(locked)
 
+    # Purchase approval: matching a company rule places the order as pending.
+    evaluation = (
+        approval_rules.evaluate(
+            company=request.company,
+            membership=membership,
+            total_net=locked.total_excl_tax,
+            product_ids=[line.product_id for line in locked.all_lines()],
+        )
+        if membership is not None
+        else None
+    )
+    needs_approval = evaluation is not None and evaluation.required
+
     # On account: check the credit and hold it under the account's row lock.
     account = credit_account_for(request)
     if account is not None:
@@ -309,9 +324,14 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
             reference=number,
         )
         held.append(authorization)
+    status = order_status.PENDING_APPROVAL if needs_approval else order_status.PLACED
     order = _create(
-        locked, request, number, method, charge, total, shipping_address, billing_address
+        locked, request, number, method, charge, total, shipping_address, billing_address, status
     )
+    if needs_approval:
+        approval_services.approval_request_create(
+            order=order, requester=request.user, evaluation=evaluation
+        )
     if account is not None:
         credit.credit_record_reservation(
             account=account, order=order, amount=total.incl_tax, actor=request.user
@@ -325,7 +345,9 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
     return Placement(order)
 
 
-def _create(basket, request, number, method, charge, total, shipping_address, billing_address):
+def _create(
+    basket, request, number, method, charge, total, shipping_address, billing_address, status
+):
     stock.route_lines(basket.all_lines())
     shipping_address.save()
     if billing_address is not None:
@@ -340,7 +362,7 @@ def _create(basket, request, number, method, charge, total, shipping_address, bi
         shipping_address=shipping_address,
         billing_address=billing_address,
         order_number=number,
-        status=order_status.PLACED,
+        status=status,
         site=site,
         guest_email=request.guest_email if request.user is None else "",
         company=request.company if request.channel == sites.PORTAL else None,

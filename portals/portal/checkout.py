@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from accounts import policy
+from commerce.approvals import rules as approval_rules
 from commerce.billing import credit
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
@@ -57,6 +58,13 @@ class PortalCheckoutView(ActionRequiredMixin, View):
             "credit": credit.standing(account)
             if account is not None and account.is_active
             else None,
+            # Said before submission: the same evaluation placement makes.
+            "approval": approval_rules.evaluate(
+                company=request.company,
+                membership=request.membership,
+                total_net=basket.total_excl_tax,
+                product_ids=[line.product_id for line in basket.all_lines()],
+            ),
         }
 
     def make_form(self, request, data=None):

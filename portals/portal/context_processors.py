@@ -17,4 +17,18 @@ def portal(request) -> dict:
         "portal_memberships": SimpleLazyObject(
             lambda: list(selectors.portal_memberships(request.user))
         ),
+        "pending_approvals": SimpleLazyObject(lambda: _pending_approvals(membership)),
     }
+
+
+def _pending_approvals(membership) -> int:
+    """Requests waiting for this approver (not their own), for the header badge."""
+    if not policy.can(membership, policy.Action.APPROVE_ORDERS):
+        return 0
+    from commerce.approvals.models import ApprovalRequest
+
+    return (
+        ApprovalRequest.objects.filter(company_id=membership.company_id, status="pending")
+        .exclude(requested_by_id=membership.user_id)
+        .count()
+    )

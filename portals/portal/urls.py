@@ -1,6 +1,13 @@
 from django.urls import path
 
-from portals.portal import company_views, invoice_views, order_views, quick_order, views
+from portals.portal import (
+    approval_views,
+    company_views,
+    invoice_views,
+    order_views,
+    quick_order,
+    views,
+)
 
 app_name = "portal"
 
@@ -74,6 +81,22 @@ urlpatterns = [
         "invoices/<str:number>/", invoice_views.InvoiceDetailView.as_view(), name="invoice-detail"
     ),
     path("invoices/<str:number>/pdf/", invoice_views.InvoicePDFView.as_view(), name="invoice-pdf"),
+    path("approvals/", approval_views.InboxView.as_view(), name="approval-inbox"),
+    path("approvals/rules/", approval_views.RuleListView.as_view(), name="approval-rules"),
+    path(
+        "approvals/rules/<int:pk>/remove/",
+        approval_views.RuleRemoveView.as_view(),
+        name="approval-rule-remove",
+    ),
+    path(
+        "approvals/<int:pk>/", approval_views.ApprovalDetailView.as_view(), name="approval-detail"
+    ),
+    path("approvals/<int:pk>/decide/", approval_views.DecideView.as_view(), name="approval-decide"),
+    path(
+        "orders/<str:number>/cancel/",
+        approval_views.CancelPendingOrderView.as_view(),
+        name="order-cancel",
+    ),
     path("quick-order/", quick_order.QuickOrderView.as_view(), name="quick-order"),
     path("quick-order/skus/", quick_order.SkuSuggestView.as_view(), name="sku-suggest"),
 ]

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalog.pagination import bump_catalog_version
+from commerce.demo.approvals import seed_approvals
 from commerce.demo.billing import seed_billing
 from commerce.demo.catalog import seed_catalog
 from commerce.demo.history import seed_history
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         history = seed_history()
         self.stdout.write("Credit accounts and invoices...")
         seed_billing(companies)
+        seed_approvals(companies)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new products ({products} in the demo range), "

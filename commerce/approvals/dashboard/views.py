@@ -1,0 +1,48 @@
+"""Staff see every company's approval requests and their full audit trail."""
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView, TemplateView
+
+from commerce.approvals.models import ApprovalRequest
+
+
+class ApprovalListView(ListView):
+    template_name = "oscar/dashboard/approvals/approval_list.html"
+    context_object_name = "requests"
+    paginate_by = 50
+
+    def get_queryset(self):
+        requests = ApprovalRequest.objects.select_related("order", "company", "requested_by")
+        status = self.request.GET.get("status", "pending")
+        if status in ApprovalRequest.Status.values:
+            requests = requests.filter(status=status)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            requests = requests.filter(company__name__icontains=query) | requests.filter(
+                order__number__icontains=query
+            )
+        return requests.order_by("created_at")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=ApprovalRequest.Status.choices,
+            status=self.request.GET.get("status", "pending"),
+            query=self.request.GET.get("q", ""),
+            **kwargs,
+        )
+
+
+class ApprovalDetailView(TemplateView):
+    template_name = "oscar/dashboard/approvals/approval_detail.html"
+
+    def get_context_data(self, **kwargs):
+        approval = get_object_or_404(
+            ApprovalRequest.objects.select_related("order", "company", "requested_by"),
+            pk=self.kwargs["pk"],
+        )
+        return super().get_context_data(
+            approval=approval,
+            decisions=approval.decisions.select_related("approver"),
+            events=approval.events.select_related("actor"),
+            **kwargs,
+        )
