@@ -284,6 +284,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.approvals.tasks.approvals_housekeeping",
         "schedule": 60 * 60,
     },
+    "expire-shared-baskets": {
+        "task": "commerce.basket.tasks.expire_basket_shares",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Mail ------------------------------------------------------------------------------
@@ -471,3 +475,7 @@ SHIPPING_METHODS = {
 # (releasing stock and credit) after that many.
 APPROVAL_REMINDER_DAYS = env_int("APPROVAL_REMINDER_DAYS", 2)
 APPROVAL_EXPIRY_DAYS = env_int("APPROVAL_EXPIRY_DAYS", 14)
+
+# A shared basket's payment link expires after this many days (the basket then
+# goes back to its owner).
+BASKET_SHARE_DAYS = env_int("BASKET_SHARE_DAYS", 7)

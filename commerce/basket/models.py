@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oscar.apps.basket.abstract_models import AbstractBasket
 from oscar.core.loading import get_model
 
@@ -60,6 +63,75 @@ class Basket(AbstractBasket):
         if not permitted:
             return False, reason
         return super().is_quantity_allowed(qty)
+
+
+class BasketShare(models.Model):
+    """A storefront basket its owner asked someone else to pay for.
+
+    The basket is frozen while shared (its owner shops on with a new one). The
+    link emailed to the payer is signed and expires; it opens the basket only
+    for the named payer: once they signed in with that address (``payer``) or
+    confirmed it with an emailed code (the session holding ``binding_hash``'s
+    secret), nobody else can use it. It is paid once, into an order that
+    belongs to the requester and records the payer.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the payer")
+        PAID = "paid", _("Paid")
+        DECLINED = "declined", _("Declined by the payer")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    basket = models.ForeignKey("basket.Basket", on_delete=models.CASCADE, related_name="shares")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="basket_shares"
+    )
+    payer_email = models.EmailField()
+    message = models.CharField(max_length=500, blank=True)
+    nonce = models.CharField(max_length=32, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    # Binding to the payer
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="basket_shares_to_pay",
+    )
+    binding_hash = models.CharField(max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    # What the payer changed, and the outcome
+    changes = models.JSONField(default=list, blank=True)
+    order = models.OneToOneField(
+        "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="share"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basket"], condition=Q(status="open"), name="one_open_share_per_basket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Basket {self.basket_id} shared with {self.payer_email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_bound(self) -> bool:
+        return self.confirmed_at is not None
 
 
 from oscar.apps.basket.models import *  # noqa: E402, F403

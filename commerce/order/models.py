@@ -24,6 +24,17 @@ class Order(AbstractOrder):
     )
     requested_delivery_date = models.DateField(null=True, blank=True)
     buyer_notes = models.TextField(_("Buyer notes"), blank=True)
+    # A shared basket paid by someone else: the order is the requester's
+    # (``user``); these record who paid.
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders_paid_for",
+        help_text=_("The payer's account, when they were signed in."),
+    )
+    payer_email = models.EmailField(_("Paid by"), blank=True)
 
     class Meta(AbstractOrder.Meta):
         indexes = [models.Index(fields=["company", "-date_placed"], name="order_company_recent")]

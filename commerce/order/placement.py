@@ -90,6 +90,9 @@ class CheckoutRequest:
     # The total the buyer saw when they confirmed (gross on the storefront,
     # net on the portal); placement refuses if prices moved since.
     expected_total: Decimal | None = None
+    # A shared basket paid by someone other than its owner (``user``).
+    payer_email: str = ""
+    paid_by: object | None = None
     extra: dict = field(default_factory=dict)
 
     def fingerprint(self, basket) -> str:
@@ -271,7 +274,9 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
     key_row = _claim_key(idempotency_key, request, locked, fingerprint) if idempotency_key else None
     if key_row is not None and key_row.order_id:
         return Placement(Order.objects.get(pk=key_row.order_id), replayed=True)
-    if locked.status != Basket.OPEN:
+    # A shared basket is frozen (its owner shops on with another) and only its
+    # payer places it; every other basket is placed while open.
+    if locked.status != (Basket.FROZEN if request.payer_email else Basket.OPEN):
         existing = Order.objects.filter(basket=locked).first()
         if existing is None:
             raise EmptyBasket()
@@ -370,6 +375,8 @@ def _create(
         payment_method=request.payment_method,
         requested_delivery_date=request.requested_delivery_date,
         buyer_notes=request.notes.strip(),
+        payer_email=request.payer_email,
+        paid_by=request.paid_by,
     )
 
 

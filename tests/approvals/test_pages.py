@@ -1,6 +1,5 @@
 """Approvals in the portal and the dashboard, over HTTP."""
 
-
 import pytest
 from django.conf import settings
 from django.test import Client
