@@ -26,10 +26,9 @@ def _status_url(order) -> str | None:
             order_number=order.number,
             hash=order.verification_hash(),
         )
-    channel = (
-        sites.PORTAL if order.site_id == sites.get_site(sites.PORTAL).site_id else sites.STOREFRONT
-    )
-    return sites.site_url(channel, "customer:order", order_number=order.number)
+    if order.site_id == sites.get_site(sites.PORTAL).site_id:
+        return sites.site_url(sites.PORTAL, "portal:order-detail", number=order.number)
+    return sites.site_url(sites.STOREFRONT, "customer:order", order_number=order.number)
 
 
 @shared_task(

@@ -99,3 +99,19 @@ def test_staff_filter_orders_by_site_and_see_company_orders(company, storefront_
 
     assert response.status_code == 200
     assert Order.objects.get().company == company
+
+
+def test_status_emails_link_to_the_order_on_its_own_site(company, committed, settings):
+    product = factories.ProductFactory(stock=10)
+    client = portal_buyer(company)
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+    client.post("/checkout/", checkout_data(company))
+    order = Order.objects.get()
+    mail.outbox.clear()
+
+    with committed():
+        order_set_status(order=order, status="Shipped")
+
+    assert f"http://{settings.PORTAL_HOST}" in mail.outbox[0].body
+    assert f"/orders/{order.number}/" in mail.outbox[0].body
+    assert "/accounts/orders/" not in mail.outbox[0].body
