@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
+from decimal import Decimal
 
 import benchdb
 
@@ -47,6 +49,8 @@ def setup(threads: int, products: int):
     from oscar.core.loading import get_model
 
     from accounts.models import Company, CompanyAddress, Membership
+    from commerce.billing.credit import credit_set_terms
+    from commerce.billing.models import CreditAccount
     from commerce.demo.catalog import seed_catalog
     from commerce.demo.people import Person, ensure_countries, ensure_user
 
@@ -69,6 +73,10 @@ def setup(threads: int, products: int):
             "is_default": True,
         },
     )
+    # On-account orders need terms; a limit no benchmark run can reach, so
+    # every order contends for the credit-account lock without being refused.
+    account, _ = CreditAccount.objects.get_or_create(company=company)
+    credit_set_terms(account=account, actor=None, credit_limit=Decimal("1000000000.00"))
     buyers = []
     for n in range(threads):
         user = ensure_user(Person(f"bench.orders.{n}@example.com", "Bench", f"Buyer {n}"))
@@ -167,6 +175,8 @@ def run(workers: int, orders: int, company, ship_to, buyers, product_ids):
     failed = f"{len(failures)} failed {sorted(set(failures))}"
     print(f"\n{workers} worker processes, {len(ms)} orders placed, {failed}")
     print(f"side-effect tasks: {mode}")
+    if not ms:
+        sys.exit("no order was placed: see the failures above")
     print(f"throughput (wall clock, incl. building the baskets): {len(ms) / wall:7.1f} orders/s")
     print(
         f"order_place latency: median {statistics.median(ms):6.1f} ms   p95 {pct(0.95):6.1f} ms   "
