@@ -112,8 +112,11 @@ def measure(rounds: int, company, buyer, contract) -> None:
     engine_times, engine_queries = [], []
     for r in range(rounds):
         offset = (r * PAGE) % 5000
-        page = list(selectors.browsable_products()[offset : offset + PAGE])
+        page = list(
+            selectors.browsable_products(site=sites.PORTAL, company=company)[offset : offset + PAGE]
+        )
         strategy = Selector().strategy(channel=sites.PORTAL, user=buyer, company=company)
+        strategy.note_visible(page)
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()
             strategy.prefetch(page)

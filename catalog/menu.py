@@ -1,18 +1,31 @@
-"""The category menu (names, URLs, depth), cached until a category changes.
+"""The category menu (names, URLs, depth, product counts), cached.
 
 Every page shows it; building it from the tree costs two queries and some
-Python per request, so it is kept in the cache under a version that category
-saves and deletes bump.
+Python per request, so the tree is kept in the cache under a version that
+category saves and deletes bump. Counts depend on who is looking (catalog
+visibility): they are cached per *audience* (``visibility.audience_key``: all
+consumers share one, and so do all companies that no restriction names) and
+per catalog version, so a warm menu costs no query at all.
+
+A category that only restricted products fill, and that holds none the
+viewer may see, is left out of the menu rather than shown empty.
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.db.models import Count, Subquery
+from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
+from catalog import visibility
+from catalog.pagination import catalog_version
+
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
 VERSION_KEY = "catalog:menu-version"
 TIMEOUT = 60 * 60
 
@@ -25,17 +38,62 @@ def _version() -> int:
     return version
 
 
-def menu(max_depth: int = 2) -> list[dict]:
-    """[{name, url, depth, pk}] for browsable, menu-visible categories, in tree order."""
+def _tree(max_depth: int) -> list[dict]:
     key = f"catalog:menu:{_version()}:{max_depth}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     nodes = [
-        {"pk": c.pk, "name": c.name, "url": c.get_absolute_url(), "depth": c.depth}
+        {
+            "pk": c.pk,
+            "name": c.name,
+            "url": c.get_absolute_url(),
+            "depth": c.depth,
+            "path": c.path,
+        }
         for c in Category.objects.filter(depth__lte=max_depth).for_menu().order_by("path")
     ]
     cache.set(key, nodes, TIMEOUT)
+    return nodes
+
+
+def _counts(max_depth: int, *, site, company) -> dict[str, int]:
+    """Visible products per category path (the category and everything below it)."""
+    key = (
+        f"catalog:menu-counts:{_version()}:{catalog_version()}:{max_depth}:"
+        f"{visibility.audience_key(site=site, company=company)}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    visible = visibility.visible_products(Product.objects.browsable(), site=site, company=company)
+    links = ProductCategory.objects.filter(product_id__in=Subquery(visible.values("pk")))
+    counts: dict[str, int] = {}
+    for depth in range(1, max_depth + 1):
+        rows = (
+            links.annotate(prefix=Substr("category__path", 1, Category.steplen * depth))
+            .values("prefix")
+            .annotate(n=Count("product_id", distinct=True))
+            .values_list("prefix", "n")
+        )
+        for prefix, n in rows:
+            if len(prefix) == Category.steplen * depth:
+                counts[prefix] = n
+    cache.set(key, counts, TIMEOUT)
+    return counts
+
+
+def menu(max_depth: int = 2, *, site, company) -> list[dict]:
+    """[{name, url, depth, pk, count}] for browsable, menu-visible categories, in tree
+    order, with the number of products ``company`` may see on ``site`` in each."""
+    counts = _counts(max_depth, site=site, company=company)
+    restricted = visibility.rules().restricted_category_ids
+    nodes = []
+    for node in _tree(max_depth):
+        count = counts.get(node["path"], 0)
+        if count == 0 and node["pk"] in restricted:
+            continue
+        nodes.append({**node, "count": count})
     return nodes
 
 

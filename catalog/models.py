@@ -2,11 +2,62 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct
+
+
+class Channels(models.TextChoices):
+    """Where a product is sold (see ``catalog.visibility``)."""
+
+    BOTH = "both", _("Storefront and portal")
+    STOREFRONT = "storefront", _("Storefront only")
+    PORTAL = "portal", _("Portal only")
+
+
+class Category(AbstractCategory):
+    """Oscar's category; naming companies or tiers restricts its whole subtree."""
+
+    visible_to_companies = models.ManyToManyField(
+        "accounts.Company",
+        blank=True,
+        related_name="restricted_categories",
+        verbose_name=_("Only for companies"),
+        help_text=_(
+            "If any company or tier is chosen, products in this category and below are "
+            "shown only to them."
+        ),
+    )
+    visible_to_tiers = models.ManyToManyField(
+        "partner.PriceList",
+        blank=True,
+        related_name="restricted_categories",
+        limit_choices_to={"kind": "tier"},
+        verbose_name=_("Only for tiers"),
+    )
+
+    class Meta(AbstractCategory.Meta):
+        pass
 
 
 class Product(AbstractProduct):
-    """Oscar's product, plus the quantity rules both sites enforce."""
+    """Oscar's product, plus where it is sold, who may see it and the quantity rules."""
+
+    channels = models.CharField(
+        _("Sold on"), max_length=10, choices=Channels.choices, default=Channels.BOTH
+    )
+    visible_to_companies = models.ManyToManyField(
+        "accounts.Company",
+        blank=True,
+        related_name="restricted_products",
+        verbose_name=_("Only for companies"),
+        help_text=_("If any company or tier is chosen, only they see this product."),
+    )
+    visible_to_tiers = models.ManyToManyField(
+        "partner.PriceList",
+        blank=True,
+        related_name="restricted_products",
+        limit_choices_to={"kind": "tier"},
+        verbose_name=_("Only for tiers"),
+    )
 
     min_order_quantity = models.PositiveIntegerField(
         _("Minimum order quantity"), default=1, validators=[MinValueValidator(1)]
@@ -47,6 +98,40 @@ class Product(AbstractProduct):
                 name="product_max_not_below_min",
             ),
         ]
+
+
+class Assortment(models.Model):
+    """A named set of products and categories (with their subtrees) that only the
+    chosen companies and tiers see."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    description = models.TextField(_("Description"), blank=True)
+    products = models.ManyToManyField(
+        "catalogue.Product", blank=True, related_name="assortments", verbose_name=_("Products")
+    )
+    categories = models.ManyToManyField(
+        "catalogue.Category",
+        blank=True,
+        related_name="assortments",
+        verbose_name=_("Categories"),
+        help_text=_("Every product in these categories or below them."),
+    )
+    companies = models.ManyToManyField(
+        "accounts.Company", blank=True, related_name="assortments", verbose_name=_("Companies")
+    )
+    tiers = models.ManyToManyField(
+        "partner.PriceList",
+        blank=True,
+        related_name="assortments",
+        limit_choices_to={"kind": "tier"},
+        verbose_name=_("Tiers"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402, F403

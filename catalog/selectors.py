@@ -1,10 +1,16 @@
-"""Read-only catalog queries, shaped so a page of products costs a fixed number of queries."""
+"""Read-only catalog queries, shaped so a page of products costs a fixed number of queries.
+
+Every query that lists products for a buyer takes the visibility context
+(``site``, ``company``; see ``catalog.visibility``) and applies it in SQL.
+"""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from oscar.core.loading import get_model
+
+from catalog.visibility import visible_products
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -28,25 +34,27 @@ def for_listing(queryset: QuerySet) -> QuerySet:
     )
 
 
-def browsable_products(*, sort: str = DEFAULT_SORT) -> QuerySet:
-    return for_listing(Product.objects.browsable()).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+def browsable_products(*, site, company, sort: str = DEFAULT_SORT) -> QuerySet:
+    """Public, top-level products that ``company`` may see on ``site``."""
+    products = visible_products(Product.objects.browsable(), site=site, company=company)
+    return for_listing(products).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
-def products_in_category(category, *, sort: str = DEFAULT_SORT) -> QuerySet:
-    """Products in ``category`` or any category below it."""
+def products_in_category(category, *, site, company, sort: str = DEFAULT_SORT) -> QuerySet:
+    """Visible products in ``category`` or any category below it."""
     in_subtree = ProductCategory.objects.filter(
         product=OuterRef("pk"), category__path__startswith=category.path
     )
-    return browsable_products(sort=sort).filter(Exists(in_subtree))
+    return browsable_products(site=site, company=company, sort=sort).filter(Exists(in_subtree))
 
 
-def search_products(query: str, *, sort: str | None = None) -> QuerySet:
+def search_products(query: str, *, site, company, sort: str | None = None) -> QuerySet:
     """Products matching ``query``: full-text on PostgreSQL, substring elsewhere.
 
     An exact SKU (UPC) match always counts, so a buyer can search by SKU.
     """
     query = query.strip()
-    products = browsable_products(sort=sort or DEFAULT_SORT)
+    products = browsable_products(site=site, company=company, sort=sort or DEFAULT_SORT)
     if not query:
         return products.none()
     by_sku = Q(upc__iexact=query) | Q(stockrecords__partner_sku__iexact=query)

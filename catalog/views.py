@@ -16,7 +16,7 @@ from django.views.generic import ListView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
 
-from catalog import selectors
+from catalog import selectors, visibility
 from catalog.pagination import CachedCountPaginator
 
 Category = get_model("catalogue", "Category")
@@ -25,6 +25,8 @@ Category = get_model("catalogue", "Category")
 def attach_purchase_info(request, products) -> None:
     """Price a page of products at once and hang the result on each product."""
     strategy = request.strategy
+    # They came from a visibility-filtered query: no need to check them again.
+    strategy.note_visible(products)
     strategy.prefetch(products)
     for product in products:
         product.purchase = strategy.fetch_for_product(product)
@@ -56,8 +58,12 @@ class ProductListView(ListView):
         value = self.request.GET.get("sort_by", selectors.DEFAULT_SORT)
         return value if value in selectors.SORTS else selectors.DEFAULT_SORT
 
+    def visibility(self) -> dict:
+        site, company = visibility.request_context(self.request)
+        return {"site": site, "company": company}
+
     def get_queryset(self):
-        return selectors.browsable_products(sort=self.sort())
+        return selectors.browsable_products(**self.visibility(), sort=self.sort())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -89,7 +95,7 @@ class ProductCategoryView(ProductListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.products_in_category(self.category, sort=self.sort())
+        return selectors.products_in_category(self.category, **self.visibility(), sort=self.sort())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,12 +104,17 @@ class ProductCategoryView(ProductListView):
 
 
 class ProductDetailView(OscarProductDetailView):
+    """Oscar's product page; a product hidden from the buyer is a 404."""
+
     def get_queryset(self):
-        return selectors.for_listing(super().get_queryset())
+        site, company = visibility.request_context(self.request)
+        products = visibility.visible_products(super().get_queryset(), site=site, company=company)
+        return selectors.for_listing(products)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         product = context["product"]
+        self.request.strategy.note_visible([product])
         if not product.is_parent:
             product.purchase = self.request.strategy.fetch_for_product(product)
         return context

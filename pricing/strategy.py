@@ -4,7 +4,9 @@
 company); the pricing context (which lists and tier apply) is resolved on first
 use. Every Oscar price (listing tags, basket lines, checkout, order
 placement) then comes from ``pricing.engine`` through this adapter, and every
-availability check also applies the product's quantity rules.
+availability check also applies the product's quantity rules and the catalog
+visibility rule (``catalog.visibility``): a product hidden from the buyer
+cannot be added, kept in a basket or ordered, whatever path it came by.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import cached_property
 from oscar.apps.partner import availability, prices
 from oscar.apps.partner.strategy import Base, PurchaseInfo
 
+from catalog import visibility
 from catalog.quantity import quantity_problem
 from commerce import sites
 from pricing.book import PriceBook
@@ -32,6 +35,16 @@ class QuotedPrice(prices.FixedPrice):
     @property
     def effective_price(self):
         return self.excl_tax
+
+
+class NotVisible(availability.Unavailable):
+    """The product is not sold on this site or not to this account."""
+
+    code = "not_visible"
+    message = "Not available to your account"
+
+    def is_purchase_permitted(self, quantity):
+        return False, "not available to your account"
 
 
 class QuantityRules(availability.Base):
@@ -85,6 +98,7 @@ class EngineStrategy(Base):
         self.channel = channel
         self.buyer = user
         self.company = company
+        self._visible: dict[int, bool] = {}
         if context is not None:
             self.__dict__["context"] = context
 
@@ -98,7 +112,27 @@ class EngineStrategy(Base):
 
     # Bulk API used by listings: price a whole page at once.
     def prefetch(self, products: Iterable) -> None:
+        products = list(products)
         self.book.load(products)
+        self._load_visibility(products)
+
+    def note_visible(self, products: Iterable) -> None:
+        """Products known to be visible here (loaded through the visibility filter)."""
+        for product in products:
+            self._visible[product.pk] = True
+
+    def _load_visibility(self, products) -> None:
+        unknown = [p for p in products if p.pk not in self._visible]
+        if not unknown:
+            return
+        visible = visibility.visible_ids(unknown, site=self.channel, company=self.company)
+        for product in unknown:
+            self._visible[product.pk] = product.pk in visible
+
+    def is_visible(self, product) -> bool:
+        if product.pk not in self._visible:
+            self._load_visibility([product])
+        return self._visible[product.pk]
 
     def quote(self, product, quantity: int = 1) -> Quote:
         return self.book.quote(product, quantity)
@@ -106,9 +140,13 @@ class EngineStrategy(Base):
     def fetch_for_product(self, product, stockrecord=None, quantity: int = 1):
         record = stockrecord or self.book.stockrecord(product)
         quote = self.book.quote(product, quantity)
+        if not self.is_visible(product):
+            policy = NotVisible()
+        else:
+            policy = QuantityRules(self._availability(product, record, quote), product)
         return PurchaseInfo(
             price=QuotedPrice(quote) if quote.exists else prices.Unavailable(),
-            availability=QuantityRules(self._availability(product, record, quote), product),
+            availability=policy,
             stockrecord=record,
         )
 

@@ -19,6 +19,15 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Catalog caches (menu, counts, visibility rules) are versioned by saves; a
+    rolled-back test leaves entries whose ids the next test reuses."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _require_postgres(request):
     """Tests marked ``postgres`` need real row locks; CI must fail, not skip, without them."""
     if request.node.get_closest_marker("postgres") is None:

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models.functions import Upper
 from oscar.core.loading import get_model
 
+from catalog.visibility import visible_products
+
 Product = get_model("catalogue", "Product")
 
 MAX_ROWS = 500
@@ -87,17 +89,22 @@ def _quantity(text: str) -> tuple[int | None, str]:
 
 
 def check(rows: list[Row], *, basket) -> list[RowResult]:
-    """Check every row against the catalogue, prices and quantity rules."""
+    """Check every row against the catalogue (as far as the buyer may see it),
+    prices and quantity rules."""
     wanted = {r.sku.upper() for r in rows if r.sku}
+    strategy = basket.strategy
+    sold_here = visible_products(
+        Product.objects.browsable(), site=strategy.channel, company=strategy.company
+    )
     products = {
         p.sku_upper: p
-        for p in Product.objects.browsable()
-        .annotate(sku_upper=Upper("upc"))
+        for p in sold_here.annotate(sku_upper=Upper("upc"))
         .filter(sku_upper__in=wanted)
         .select_related("product_class")
         .prefetch_related("stockrecords")
     }
-    basket.strategy.prefetch(products.values())
+    strategy.note_visible(products.values())
+    strategy.prefetch(products.values())
     results = []
     totals: dict[int, int] = {}
     for row in rows:

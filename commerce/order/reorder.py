@@ -17,10 +17,15 @@ class ReorderResult:
 def order_reorder(*, order, basket) -> ReorderResult:
     """Add every line that can still be bought; report the others by name and reason."""
     result = ReorderResult()
-    for line in order.lines.select_related("product", "product__product_class"):
+    lines = list(order.lines.select_related("product", "product__product_class"))
+    basket.strategy.prefetch([line.product for line in lines if line.product is not None])
+    for line in lines:
         product = line.product
         if product is None or not product.is_public:
             result.skipped.append(f"{line.title}: no longer sold")
+            continue
+        if not basket.strategy.is_visible(product):
+            result.skipped.append(f"{line.title}: not available to your account")
             continue
         info = basket.strategy.fetch_for_product(product)
         if not info.price.exists or not info.availability.is_available_to_buy:

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from catalog import selectors
+from catalog import selectors, visibility
 from catalog.views import ProductListView
 
 
@@ -17,7 +17,8 @@ class FacetedSearchView(ProductListView):
         return value if value in selectors.SORTS else None
 
     def get_queryset(self):
-        return selectors.search_products(self.query(), sort=self.sort())
+        site, company = visibility.request_context(self.request)
+        return selectors.search_products(self.query(), site=site, company=company, sort=self.sort())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -81,10 +81,11 @@ class SkuSuggestView(ActionRequiredMixin, View):
         if len(query) < 2:
             return JsonResponse({"results": []})
         products = list(
-            catalog_selectors.browsable_products()
+            catalog_selectors.browsable_products(site=request.channel, company=request.company)
             .filter(Q(upc__istartswith=query) | Q(title__icontains=query))
             .order_by("upc")[:10]
         )
+        request.strategy.note_visible(products)
         request.strategy.prefetch(products)
         results = []
         for product in products:

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from accounts import loyalty
 from accounts.models import LoyaltyTier
-from catalog import selectors
+from catalog import selectors, visibility
 from catalog.views import attach_purchase_info, card_context
 from commerce.billing import credit
 from commerce.billing import selectors as billing_selectors
@@ -17,7 +17,8 @@ class HomeView(TemplateView):
     template_name = "storefront/home.html"
 
     def get_context_data(self, **kwargs):
-        featured = list(selectors.browsable_products()[:FEATURED_COUNT])
+        site, company = visibility.request_context(self.request)
+        featured = list(selectors.browsable_products(site=site, company=company)[:FEATURED_COUNT])
         attach_purchase_info(self.request, featured)
         return super().get_context_data(
             **card_context(),
