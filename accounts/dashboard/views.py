@@ -17,6 +17,7 @@ from accounts.forms import (
     ShipToForm,
 )
 from accounts.models import Company, CompanyAddress, Membership
+from commerce.dashboard.roles import company_scope
 
 Status = Company.Status
 
@@ -27,6 +28,11 @@ ACTION_LABELS = {
     (Status.ON_HOLD, Status.ACTIVE): "Release hold",
     (Status.CLOSED, Status.ACTIVE): "Reopen",
 }
+
+
+def visible_companies(request):
+    """The companies this staff member may see (a sales rep: the ones they represent)."""
+    return company_scope(Company.objects.all(), request.user, field="")
 
 
 def status_actions(company: Company) -> list[tuple[str, str]]:
@@ -43,9 +49,11 @@ class CompanyListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        companies = Company.objects.annotate(
-            member_count=Count("memberships", filter=Q(memberships__is_active=True))
-        ).order_by("name", "pk")
+        companies = (
+            visible_companies(self.request)
+            .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
+            .order_by("name", "pk")
+        )
         query = self.request.GET.get("q", "").strip()
         if query:
             companies = companies.filter(
@@ -64,15 +72,17 @@ class CompanyListView(ListView):
             query=self.request.GET.get("q", ""),
             status=self.request.GET.get("status", ""),
             statuses=Status.choices,
-            pending_count=Company.objects.filter(status=Status.PENDING).count(),
+            pending_count=visible_companies(self.request).filter(status=Status.PENDING).count(),
             **kwargs,
         )
 
 
 class CompanyDetailView(DetailView):
     template_name = "oscar/dashboard/companies/company_detail.html"
-    model = Company
     context_object_name = "company"
+
+    def get_queryset(self):
+        return visible_companies(self.request)
 
     def get_context_data(self, **kwargs):
         company = self.object
@@ -99,7 +109,7 @@ class _CompanyPostView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk, **kwargs):
-        company = get_object_or_404(Company, pk=pk)
+        company = get_object_or_404(visible_companies(request), pk=pk)
         try:
             message = self.run(request, company, **kwargs)
         except (AccountsError, ValueError) as error:
@@ -128,7 +138,7 @@ class CompanyUpdateView(CompanyDetailView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        self.object = company = get_object_or_404(Company, pk=pk)
+        self.object = company = get_object_or_404(visible_companies(request), pk=pk)
         form = CompanyDetailsForm(request.POST, instance=Company.objects.get(pk=pk))
         if not form.is_valid():
             messages.error(request, "Please correct the errors in the company details.")
@@ -174,7 +184,7 @@ class CompanyAddressUpdateView(FormView):
     form_class = ShipToForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.company = get_object_or_404(Company, pk=kwargs["pk"])
+        self.company = get_object_or_404(visible_companies(request), pk=kwargs["pk"])
         self.address = get_object_or_404(
             CompanyAddress, pk=kwargs["address_pk"], company=self.company
         )
