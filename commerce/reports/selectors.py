@@ -23,12 +23,12 @@ from commerce.approvals.models import ApprovalRequest
 from commerce.billing import aging, credit
 from commerce.billing.models import CreditAccount
 from commerce.core.money import ZERO, quantize
+from commerce.dashboard.orders.forms import SITE_CHOICES
 from commerce.dashboard.roles import company_scope, sees_all_companies
 from commerce.order import status as order_status
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
-Site = get_model("sites", "Site")
 
 NOT_SALES = (order_status.PENDING_APPROVAL, order_status.REJECTED, order_status.CANCELLED)
 
@@ -74,8 +74,8 @@ class SalesRow:
 
 
 def sales_by_site_month(*, user, period: Period) -> list[SalesRow]:
-    """Orders and net sales per month and site (one query, plus the site names)."""
-    names = dict(Site.objects.values_list("pk", "name"))
+    """Orders and net sales per month and site (one query)."""
+    names = {int(pk): str(label) for pk, label in SITE_CHOICES if pk}
     rows = (
         sales_orders(user, period)
         .annotate(month=TruncMonth("date_placed", output_field=DateField()))
@@ -84,7 +84,7 @@ def sales_by_site_month(*, user, period: Period) -> list[SalesRow]:
         .order_by("month", "site_id")
     )
     return [
-        SalesRow(r["month"], names.get(r["site_id"], "-"), r["orders"], _money(r["net"]))
+        SalesRow(r["month"], names.get(r["site_id"], "Other"), r["orders"], _money(r["net"]))
         for r in rows
     ]
 

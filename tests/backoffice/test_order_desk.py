@@ -285,7 +285,7 @@ def test_the_list_renders_in_a_constant_number_of_queries(desk, acme, globex):
     large = count(10)
 
     assert small == large
-    assert large <= 25
+    assert large <= 10
 
 
 def test_a_sales_rep_sees_only_their_companies_orders(orders, acme):
