@@ -195,3 +195,24 @@ def test_the_management_command_creates_the_groups(db):
     assert set(Group.objects.values_list("name", flat=True)) >= {r.name for r in ROLES.values()}
     assert "Sales rep:" in out.getvalue()
     assert apps.get_app_config("sales_reports_dashboard").label in SECTIONS
+
+
+def test_a_sales_rep_home_shows_their_companies_not_the_shop_totals(acme, globex):
+    from tests.backoffice.conftest import place_portal
+
+    rep = staff("sales_rep")
+    acme.sales_reps.add(rep)
+    acme_order = place_portal(acme)
+    globex_order = place_portal(globex)
+
+    page = dashboard_client(rep).get("/dashboard/")
+    shop = dashboard_client(staff("credit_controller")).get("/dashboard/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "total_orders" not in page.context
+    assert "Acme Industrial" in html
+    assert str(acme_order.number) in html
+    assert "Globex Supply" not in html
+    assert str(globex_order.number) not in html
+    assert shop.context["total_orders"] == 2
