@@ -2,6 +2,7 @@
 edit details, members and addresses. Every change goes through the services."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
@@ -14,10 +15,11 @@ from accounts.forms import (
     CompanyDetailsForm,
     CompanyStatusForm,
     MemberUpdateForm,
+    SalesRepsForm,
     ShipToForm,
 )
 from accounts.models import Company, CompanyAddress, Membership
-from commerce.dashboard.roles import company_scope
+from commerce.dashboard.roles import company_scope, sales_rep_candidates, sees_all_companies
 
 Status = Company.Status
 
@@ -99,6 +101,15 @@ class CompanyDetailView(DetailView):
             details_form=kwargs.pop("details_form", None) or CompanyDetailsForm(instance=company),
             add_member_form=AddMemberForm(),
             roles=Membership.Role.choices,
+            sales_reps_form=(
+                SalesRepsForm(
+                    candidates=sales_rep_candidates(),
+                    initial={"sales_reps": company.sales_reps.all()},
+                )
+                if sees_all_companies(self.request.user)
+                else None
+            ),
+            sales_reps=company.sales_reps.order_by("email"),
             **kwargs,
         )
 
@@ -132,6 +143,19 @@ class CompanyStatusView(_CompanyPostView):
             reason=form.cleaned_data["reason"],
         )
         return f"{company.name} is now {company.get_status_display().lower()}."
+
+
+class CompanySalesRepsView(_CompanyPostView):
+    def run(self, request, company):
+        if not sees_all_companies(request.user):
+            raise PermissionDenied
+        form = SalesRepsForm(request.POST, candidates=sales_rep_candidates())
+        if not form.is_valid():
+            raise ValueError("Choose sales reps from the list.")
+        services.company_set_sales_reps(
+            company=company, reps=form.cleaned_data["sales_reps"], actor=request.user
+        )
+        return "Sales reps saved."
 
 
 class CompanyUpdateView(CompanyDetailView):

@@ -232,6 +232,17 @@ def staff_role_assign(*, user, role_key: str) -> None:
     user.groups.add(groups[role_key])
 
 
+def sales_rep_candidates() -> QuerySet:
+    """Active staff in the sales rep group: who can be assigned to a company."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True, groups__name=ROLES["sales_rep"].name)
+        .order_by("email")
+    )
+
+
 # --- Company scoping ----------------------------------------------------------------
 
 

@@ -10,9 +10,12 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from accounts.exceptions import NotStaff
+from accounts.services import company_set_sales_reps
 from commerce.dashboard import roles
 from commerce.dashboard.roles import ROLES, SECTIONS, ensure_staff_roles
-from tests.backoffice.conftest import dashboard_client, pending_order, staff
+from tests import factories
+from tests.backoffice.conftest import dashboard_client, pending_order, place_portal, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -198,8 +201,6 @@ def test_the_management_command_creates_the_groups(db):
 
 
 def test_a_sales_rep_home_shows_their_companies_not_the_shop_totals(acme, globex):
-    from tests.backoffice.conftest import place_portal
-
     rep = staff("sales_rep")
     acme.sales_reps.add(rep)
     acme_order = place_portal(acme)
@@ -216,3 +217,41 @@ def test_a_sales_rep_home_shows_their_companies_not_the_shop_totals(acme, globex
     assert "Globex Supply" not in html
     assert str(globex_order.number) not in html
     assert shop.context["total_orders"] == 2
+
+
+def test_staff_who_see_every_company_assign_its_sales_reps(acme):
+    rep = staff("sales_rep")
+    controller = dashboard_client(staff("credit_controller"))
+
+    page = controller.get(f"/dashboard/companies/{acme.pk}/").content.decode()
+    response = controller.post(
+        f"/dashboard/companies/{acme.pk}/sales-reps/", {"sales_reps": [rep.pk]}
+    )
+
+    assert 'id="sales_reps"' in page and rep.email in page
+    assert response.status_code == 302
+    assert list(acme.sales_reps.all()) == [rep]
+    assert acme.events.filter(message__contains=rep.email).exists()
+    assert dashboard_client(rep).get(f"/dashboard/companies/{acme.pk}/").status_code == 200
+
+
+def test_a_sales_rep_cannot_assign_reps_and_non_reps_cannot_be_assigned(acme):
+    rep = staff("sales_rep")
+    acme.sales_reps.add(rep)
+    other = staff("sales_rep")
+    customer = factories.UserFactory()
+    controller = dashboard_client(staff("credit_controller"))
+
+    refused = dashboard_client(rep).post(
+        f"/dashboard/companies/{acme.pk}/sales-reps/", {"sales_reps": [rep.pk, other.pk]}
+    )
+    invalid = controller.post(
+        f"/dashboard/companies/{acme.pk}/sales-reps/", {"sales_reps": [customer.pk]}, follow=True
+    )
+
+    assert refused.status_code == 403
+    assert list(acme.sales_reps.all()) == [rep]
+    assert any("Choose sales reps" in str(m) for m in invalid.context["messages"])
+    assert list(acme.sales_reps.all()) == [rep]
+    with pytest.raises(NotStaff):
+        company_set_sales_reps(company=acme, reps=[customer], actor=None)
