@@ -37,6 +37,13 @@ def visible_companies(request):
     return company_scope(Company.objects.all(), request.user, field="")
 
 
+def can_change_status(user) -> bool:
+    """Approving, holding and closing accounts is a credit decision: staff with
+    the admin's change permission on companies (credit controller,
+    administrator), not sales reps."""
+    return user.has_perm("accounts.change_company")
+
+
 def status_actions(company: Company) -> list[tuple[str, str]]:
     moves = services.STATUS_TRANSITIONS[company.status]
     return [
@@ -97,7 +104,9 @@ class CompanyDetailView(DetailView):
                 "kind", "-is_active", "label"
             ),
             events=company.events.select_related("actor")[:100],
-            status_actions=status_actions(company),
+            status_actions=(
+                status_actions(company) if can_change_status(self.request.user) else []
+            ),
             details_form=kwargs.pop("details_form", None) or CompanyDetailsForm(instance=company),
             add_member_form=AddMemberForm(),
             roles=Membership.Role.choices,
@@ -133,6 +142,8 @@ class _CompanyPostView(View):
 
 class CompanyStatusView(_CompanyPostView):
     def run(self, request, company):
+        if not can_change_status(request.user):
+            raise PermissionDenied
         form = CompanyStatusForm(request.POST)
         if not form.is_valid():
             raise ValueError("Choose a valid status.")

@@ -255,3 +255,20 @@ def test_a_sales_rep_cannot_assign_reps_and_non_reps_cannot_be_assigned(acme):
     assert list(acme.sales_reps.all()) == [rep]
     with pytest.raises(NotStaff):
         company_set_sales_reps(company=acme, reps=[customer], actor=None)
+
+
+def test_only_credit_staff_approve_hold_or_close_companies(acme):
+    rep = staff("sales_rep")
+    acme.sales_reps.add(rep)
+    rep_client = dashboard_client(rep)
+    controller = dashboard_client(staff("credit_controller"))
+
+    rep_page = rep_client.get(f"/dashboard/companies/{acme.pk}/")
+    refused = rep_client.post(f"/dashboard/companies/{acme.pk}/status/", {"status": "on_hold"})
+    held = controller.post(f"/dashboard/companies/{acme.pk}/status/", {"status": "on_hold"})
+
+    assert rep_page.context["status_actions"] == []
+    assert refused.status_code == 403
+    assert held.status_code == 302
+    acme.refresh_from_db()
+    assert acme.status == "on_hold"
