@@ -272,3 +272,29 @@ def test_only_credit_staff_approve_hold_or_close_companies(acme):
     assert held.status_code == 302
     acme.refresh_from_db()
     assert acme.status == "on_hold"
+
+
+def test_a_sales_rep_given_billing_sees_only_their_companies_accounts(acme, globex):
+    from django.contrib.auth.models import Permission
+
+    from commerce.billing import credit as billing_credit
+    from tests.backoffice.conftest import invoiced
+
+    rep = staff("sales_rep")
+    rep.user_permissions.add(Permission.objects.get(codename="access_billing_dashboard"))
+    acme.sales_reps.add(rep)
+    client = dashboard_client(rep)
+    acme_invoice = invoiced(place_portal(acme, net="520.00"), days_overdue=3)
+    globex_invoice = invoiced(place_portal(globex, net="520.00"), days_overdue=3)
+    globex_account = billing_credit.account_for_company(globex)
+
+    accounts = client.get("/dashboard/billing/accounts/").content.decode()
+    invoices = client.get("/dashboard/billing/invoices/").content.decode()
+    aging_csv = client.get("/dashboard/billing/aging/", {"format": "csv"}).content.decode()
+
+    assert "Acme Industrial" in accounts and "Globex Supply" not in accounts
+    assert acme_invoice.number in invoices and globex_invoice.number not in invoices
+    assert "Acme Industrial" in aging_csv and "Globex Supply" not in aging_csv
+    assert client.get(f"/dashboard/billing/accounts/{globex_account.pk}/").status_code == 404
+    assert client.get(f"/dashboard/billing/invoices/{globex_invoice.number}/").status_code == 404
+    assert client.get(f"/dashboard/billing/invoices/{acme_invoice.number}/").status_code == 200
