@@ -54,7 +54,7 @@ def test_every_dashboard_section_is_in_the_role_table_and_guarded_by_its_permiss
     reverse("dashboard:index")  # builds the URLs, which applies the table
 
     assert {c.label for c in configs} <= set(SECTIONS)
-    assert {c.label for c in configs} == set(SECTION_PAGES)
+    assert set(SECTION_PAGES) <= {c.label for c in configs}
     for config in configs:
         for pattern in config.urls[0]:
             if getattr(pattern, "name", None):
