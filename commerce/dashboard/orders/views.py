@@ -5,9 +5,8 @@ from, the approval trail, invoices, payments and the payer."""
 
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -125,11 +124,6 @@ class OrderListView(oscar_views.OrderListView):
             descriptions.append(_("Has an overdue invoice"))
         return descriptions
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["site_names"] = SITE_NAMES
-        return context
-
     def get_row_values(self, order):
         row = super().get_row_values(order)
         row.update(
@@ -192,8 +186,7 @@ class OrderDetailView(oscar_views.OrderDetailView):
             ),
             invoices=Invoice.objects.filter(order=order)
             .select_related("account")
-            .prefetch_related(Prefetch("allocations__payment"), "credit_notes")
+            .prefetch_related("allocations__payment")
             .order_by("issued_on", "number"),
-            storefront_site_id=settings.STOREFRONT_SITE_ID,
         )
         return context
