@@ -39,3 +39,7 @@ class AlreadyMember(AccountsError):
 
 class EmailTaken(AccountsError):
     code = "email_taken"
+
+
+class NotStaff(AccountsError):
+    """Only staff accounts can be assigned to look after a company."""

@@ -48,6 +48,14 @@ class CompanyDetailsForm(forms.ModelForm):
         fields = ["name", "tax_id", "email", "phone", "po_number_required", "price_tier"]
 
 
+class SalesRepsForm(forms.Form):
+    sales_reps = forms.ModelMultipleChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sales_reps"].queryset = candidates
+
+
 class CompanyStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Company.Status.choices)
     reason = forms.CharField(max_length=300, required=False)

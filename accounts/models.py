@@ -50,6 +50,13 @@ class Company(models.Model):
         verbose_name=_("Account tier"),
         help_text=_("The tier price list (e.g. Gold distributor) this company buys from."),
     )
+    sales_reps = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="represented_companies",
+        limit_choices_to={"is_staff": True},
+        help_text=_("Staff sales reps who look after this company (they see only theirs)."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,6 +16,7 @@ from accounts.exceptions import (
     EmailTaken,
     IllegalStatusChange,
     LastAdminError,
+    NotStaff,
 )
 from accounts.models import Company, CompanyAddress, CompanyEvent, Membership
 
@@ -154,6 +155,30 @@ def company_update_details(*, company: Company, actor, **fields) -> Company:
         kind=Kind.DETAILS_CHANGED,
         message="Changed " + ", ".join(sorted(changed)),
         data={k: str(v) if v is not None else None for k, v in changed.items()},
+    )
+    return company
+
+
+@transaction.atomic
+def company_set_sales_reps(*, company: Company, reps, actor) -> Company:
+    """Assign the staff sales reps who look after ``company`` (they see only the
+    companies they are assigned to); only staff accounts can be reps."""
+    reps = list(reps)
+    not_staff = [u.email for u in reps if not (u.is_staff and u.is_active)]
+    if not_staff:
+        raise NotStaff(f"Only active staff can be sales reps: {', '.join(sorted(not_staff))}.")
+    company = lock_company(company)
+    before = set(company.sales_reps.values_list("pk", flat=True))
+    if before == {u.pk for u in reps}:
+        return company
+    company.sales_reps.set(reps)
+    names = ", ".join(sorted(u.email for u in reps)) or "none"
+    record_event(
+        company=company,
+        actor=actor,
+        kind=Kind.DETAILS_CHANGED,
+        message=f"Sales reps: {names}",
+        data={"sales_reps": sorted(u.pk for u in reps)},
     )
     return company
 

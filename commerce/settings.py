@@ -136,7 +136,7 @@ INSTALLED_APPS = [
     "commerce.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "commerce.dashboard.orders.apps.OrdersDashboardConfig",
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "commerce.imports.dashboard.apps.ImportsDashboardConfig",
     "commerce.billing.dashboard.apps.BillingDashboardConfig",
     "commerce.approvals.dashboard.apps.ApprovalsDashboardConfig",
+    "commerce.reports.apps.SalesReportsDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -398,6 +399,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Invoices"), "url_name": "dashboard:invoice-list"},
             {"label": _("Aging report"), "url_name": "dashboard:aging"},
         ],
+    },
+    {
+        "label": _("Sales reports"),
+        "icon": "fas fa-chart-line",
+        "url_name": "dashboard:sales-report-index",
     },
     {
         "label": _("Pricing"),

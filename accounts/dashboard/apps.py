@@ -18,6 +18,11 @@ class CompaniesDashboardConfig(OscarDashboardConfig):
             path("<int:pk>/edit/", views.CompanyUpdateView.as_view(), name="company-update"),
             path("<int:pk>/status/", views.CompanyStatusView.as_view(), name="company-status"),
             path(
+                "<int:pk>/sales-reps/",
+                views.CompanySalesRepsView.as_view(),
+                name="company-sales-reps",
+            ),
+            path(
                 "<int:pk>/members/add/",
                 views.CompanyMemberAddView.as_view(),
                 name="company-member-add",

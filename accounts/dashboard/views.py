@@ -2,6 +2,7 @@
 edit details, members and addresses. Every change goes through the services."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
@@ -14,9 +15,11 @@ from accounts.forms import (
     CompanyDetailsForm,
     CompanyStatusForm,
     MemberUpdateForm,
+    SalesRepsForm,
     ShipToForm,
 )
 from accounts.models import Company, CompanyAddress, Membership
+from commerce.dashboard.roles import company_scope, sales_rep_candidates, sees_all_companies
 
 Status = Company.Status
 
@@ -27,6 +30,18 @@ ACTION_LABELS = {
     (Status.ON_HOLD, Status.ACTIVE): "Release hold",
     (Status.CLOSED, Status.ACTIVE): "Reopen",
 }
+
+
+def visible_companies(request):
+    """The companies this staff member may see (a sales rep: the ones they represent)."""
+    return company_scope(Company.objects.all(), request.user, field="")
+
+
+def can_change_status(user) -> bool:
+    """Approving, holding and closing accounts is a credit decision: staff with
+    the admin's change permission on companies (credit controller,
+    administrator), not sales reps."""
+    return user.has_perm("accounts.change_company")
 
 
 def status_actions(company: Company) -> list[tuple[str, str]]:
@@ -43,9 +58,11 @@ class CompanyListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        companies = Company.objects.annotate(
-            member_count=Count("memberships", filter=Q(memberships__is_active=True))
-        ).order_by("name", "pk")
+        companies = (
+            visible_companies(self.request)
+            .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
+            .order_by("name", "pk")
+        )
         query = self.request.GET.get("q", "").strip()
         if query:
             companies = companies.filter(
@@ -64,15 +81,17 @@ class CompanyListView(ListView):
             query=self.request.GET.get("q", ""),
             status=self.request.GET.get("status", ""),
             statuses=Status.choices,
-            pending_count=Company.objects.filter(status=Status.PENDING).count(),
+            pending_count=visible_companies(self.request).filter(status=Status.PENDING).count(),
             **kwargs,
         )
 
 
 class CompanyDetailView(DetailView):
     template_name = "oscar/dashboard/companies/company_detail.html"
-    model = Company
     context_object_name = "company"
+
+    def get_queryset(self):
+        return visible_companies(self.request)
 
     def get_context_data(self, **kwargs):
         company = self.object
@@ -85,10 +104,21 @@ class CompanyDetailView(DetailView):
                 "kind", "-is_active", "label"
             ),
             events=company.events.select_related("actor")[:100],
-            status_actions=status_actions(company),
+            status_actions=(
+                status_actions(company) if can_change_status(self.request.user) else []
+            ),
             details_form=kwargs.pop("details_form", None) or CompanyDetailsForm(instance=company),
             add_member_form=AddMemberForm(),
             roles=Membership.Role.choices,
+            sales_reps_form=(
+                SalesRepsForm(
+                    candidates=sales_rep_candidates(),
+                    initial={"sales_reps": company.sales_reps.all()},
+                )
+                if sees_all_companies(self.request.user)
+                else None
+            ),
+            sales_reps=company.sales_reps.order_by("email"),
             **kwargs,
         )
 
@@ -99,7 +129,7 @@ class _CompanyPostView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk, **kwargs):
-        company = get_object_or_404(Company, pk=pk)
+        company = get_object_or_404(visible_companies(request), pk=pk)
         try:
             message = self.run(request, company, **kwargs)
         except (AccountsError, ValueError) as error:
@@ -112,6 +142,8 @@ class _CompanyPostView(View):
 
 class CompanyStatusView(_CompanyPostView):
     def run(self, request, company):
+        if not can_change_status(request.user):
+            raise PermissionDenied
         form = CompanyStatusForm(request.POST)
         if not form.is_valid():
             raise ValueError("Choose a valid status.")
@@ -124,11 +156,24 @@ class CompanyStatusView(_CompanyPostView):
         return f"{company.name} is now {company.get_status_display().lower()}."
 
 
+class CompanySalesRepsView(_CompanyPostView):
+    def run(self, request, company):
+        if not sees_all_companies(request.user):
+            raise PermissionDenied
+        form = SalesRepsForm(request.POST, candidates=sales_rep_candidates())
+        if not form.is_valid():
+            raise ValueError("Choose sales reps from the list.")
+        services.company_set_sales_reps(
+            company=company, reps=form.cleaned_data["sales_reps"], actor=request.user
+        )
+        return "Sales reps saved."
+
+
 class CompanyUpdateView(CompanyDetailView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        self.object = company = get_object_or_404(Company, pk=pk)
+        self.object = company = get_object_or_404(visible_companies(request), pk=pk)
         form = CompanyDetailsForm(request.POST, instance=Company.objects.get(pk=pk))
         if not form.is_valid():
             messages.error(request, "Please correct the errors in the company details.")
@@ -174,7 +219,7 @@ class CompanyAddressUpdateView(FormView):
     form_class = ShipToForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.company = get_object_or_404(Company, pk=kwargs["pk"])
+        self.company = get_object_or_404(visible_companies(request), pk=kwargs["pk"])
         self.address = get_object_or_404(
             CompanyAddress, pk=kwargs["address_pk"], company=self.company
         )

@@ -38,8 +38,11 @@ class AgingRow:
         return sum(self.buckets.values(), ZERO)
 
 
-def aging_report(*, today: date | None = None, account=None) -> tuple[list[AgingRow], AgingRow]:
-    """Rows per account (name order) and the overall total, from open invoices (one query)."""
+def aging_report(
+    *, today: date | None = None, account=None, accounts=None
+) -> tuple[list[AgingRow], AgingRow]:
+    """Rows per account (name order) and the overall total, from open invoices (one query);
+    ``account`` or ``accounts`` (a queryset) narrow it."""
     today = today or timezone.localdate()
     invoices = (
         Invoice.objects.exclude(status=Invoice.Status.PAID)
@@ -48,6 +51,8 @@ def aging_report(*, today: date | None = None, account=None) -> tuple[list[Aging
     )
     if account is not None:
         invoices = invoices.filter(account=account)
+    if accounts is not None:
+        invoices = invoices.filter(account__in=accounts)
     rows: dict[int, AgingRow] = {}
     overall = AgingRow(name="All accounts", account_id=0)
     for invoice in invoices:

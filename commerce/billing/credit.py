@@ -78,6 +78,30 @@ def standing(account: CreditAccount) -> CreditStanding:
     )
 
 
+def standings(accounts) -> dict[int, CreditStanding]:
+    """``standing`` for many accounts at once (one query for their exposures):
+    account id -> standing. ``accounts`` should have ``company`` selected."""
+    accounts = list(accounts)
+    totals = dict(
+        LedgerEntry.objects.filter(account__in=[a.pk for a in accounts])
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values_list("account", "total")
+    )
+    result = {}
+    for account in accounts:
+        on_hold = _company_on_hold(account)
+        result[account.pk] = CreditStanding(
+            limit=account.credit_limit,
+            # Same sum as ``exposure_of``, quantized the same way.
+            exposure=quantize(totals.get(account.pk) or ZERO, account.currency),
+            currency=account.currency,
+            on_hold=account.on_credit_hold or on_hold,
+            hold_reason=account.hold_reason or ("Company on hold" if on_hold else ""),
+        )
+    return result
+
+
 def _company_on_hold(account: CreditAccount) -> bool:
     from accounts.models import Company
 

@@ -86,3 +86,14 @@ def statement(account: CreditAccount) -> list[StatementRow]:
         balance += debit - credit
         rows.append(StatementRow(when, document, description, debit, credit, balance))
     return rows
+
+
+def overdue_invoices(today: date | None = None) -> QuerySet:
+    """Invoices with a balance left after their due date (``Invoice.is_overdue``)."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    return Invoice.objects.filter(
+        due_on__lt=today or timezone.localdate(),
+        total__gt=F("amount_paid") + F("amount_credited"),
+    )

@@ -15,9 +15,15 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("imports/", "imports_dashboard"),
         ("billing/", "billing_dashboard"),
         ("approvals/", "approvals_dashboard"),
+        ("sales-reports/", "sales_reports_dashboard"),
     ]
 
     def get_urls(self):
+        from commerce.dashboard import roles
+
+        # URLs are built after every app's ready() has set its own permissions:
+        # the staff role table replaces them here, before the views are wrapped.
+        roles.apply_section_permissions()
         urls = super().get_urls()
         for prefix, label in self.sections:
             urls.append(path(prefix, include(apps.get_app_config(label).urls[0])))

@@ -13,6 +13,7 @@ from django.db import transaction
 from oscar.core.loading import get_model
 
 from accounts.models import Company, CompanyAddress, Membership
+from commerce.dashboard.roles import ensure_staff_roles, staff_role_assign
 
 Country = get_model("address", "Country")
 
@@ -33,9 +34,19 @@ class Person:
     first_name: str
     last_name: str
     is_staff: bool = False
+    # A staff role from ``commerce.dashboard.roles`` (staff without one are superusers).
+    role: str = ""
 
 
 STAFF = Person("staff@example.com", "Sam", "Staff", is_staff=True)
+# One demo staff member per role; the sales rep looks after Acme Industrial only.
+STAFF_ROLES = [
+    Person("catalog@example.com", "Cara", "Catalog", is_staff=True, role="catalog_manager"),
+    Person("credit@example.com", "Colin", "Credit", is_staff=True, role="credit_controller"),
+    Person("rep@example.com", "Rita", "Rep", is_staff=True, role="sales_rep"),
+    Person("admin@example.com", "Adam", "Administrator", is_staff=True, role="administrator"),
+]
+SALES_REP_COMPANIES = {"rep@example.com": ["Acme Industrial"]}
 CONSUMERS = [
     Person("consumer@example.com", "Chris", "Consumer"),
     Person("gold.consumer@example.com", "Gina", "Gold"),
@@ -111,7 +122,7 @@ def ensure_user(person: Person):
             "first_name": person.first_name,
             "last_name": person.last_name,
             "is_staff": person.is_staff,
-            "is_superuser": person.is_staff,
+            "is_superuser": person.is_staff and not person.role,
             "is_active": True,
         },
     )
@@ -192,4 +203,15 @@ def seed_people() -> dict[str, Company]:
     both = ensure_user(BOTH)
     for company in companies.values():
         ensure_membership(both, company, Membership.Role.BUYER)
+    seed_staff_roles(companies)
     return companies
+
+
+def seed_staff_roles(companies: dict[str, Company]) -> None:
+    """The role groups, one demo staff member in each, and the rep's companies."""
+    ensure_staff_roles()
+    for person in STAFF_ROLES:
+        user = ensure_user(person)
+        staff_role_assign(user=user, role_key=person.role)
+        for name in SALES_REP_COMPANIES.get(person.email, []):
+            companies[name].sales_reps.add(user)

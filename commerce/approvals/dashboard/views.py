@@ -1,9 +1,11 @@
-"""Staff see every company's approval requests and their full audit trail."""
+"""Staff see the approval requests of the companies they may see (every
+company, or a sales rep's own) and their full audit trail."""
 
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from commerce.approvals.models import ApprovalRequest
+from commerce.dashboard.roles import company_scope
 
 
 class ApprovalListView(ListView):
@@ -12,7 +14,10 @@ class ApprovalListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        requests = ApprovalRequest.objects.select_related("order", "company", "requested_by")
+        requests = company_scope(
+            ApprovalRequest.objects.select_related("order", "company", "requested_by"),
+            self.request.user,
+        )
         status = self.request.GET.get("status", "pending")
         if status in ApprovalRequest.Status.values:
             requests = requests.filter(status=status)
@@ -37,7 +42,10 @@ class ApprovalDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         approval = get_object_or_404(
-            ApprovalRequest.objects.select_related("order", "company", "requested_by"),
+            company_scope(
+                ApprovalRequest.objects.select_related("order", "company", "requested_by"),
+                self.request.user,
+            ),
             pk=self.kwargs["pk"],
         )
         return super().get_context_data(

@@ -1,5 +1,6 @@
 """Staff billing: credit accounts (terms, limits, holds, ledger), payments,
-invoices and credit notes, the aging report (also as CSV)."""
+invoices and credit notes, the aging report (also as CSV). Staff scoped to
+some companies (sales reps) see only those companies' accounts."""
 
 import csv
 
@@ -23,6 +24,7 @@ from commerce.billing.dashboard.forms import (
 from commerce.billing.models import CreditAccount, Invoice
 from commerce.core.money import quantize
 from commerce.core.pdf import render_pdf
+from commerce.dashboard.roles import company_scope, sees_all_companies
 from commerce.order.exceptions import CheckoutError
 
 ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -34,9 +36,9 @@ class AccountListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        accounts = CreditAccount.objects.select_related("company", "user").annotate(
-            exposure=Coalesce(Sum("ledger__amount"), ZERO_MONEY)
-        )
+        accounts = company_scope(
+            CreditAccount.objects.select_related("company", "user"), self.request.user
+        ).annotate(exposure=Coalesce(Sum("ledger__amount"), ZERO_MONEY))
         query = self.request.GET.get("q", "").strip()
         if query:
             accounts = accounts.filter(
@@ -90,7 +92,7 @@ class AccountDetailView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.account = get_object_or_404(
-            CreditAccount.objects.select_related("company", "user"), pk=kwargs["pk"]
+            _accounts(request).select_related("company", "user"), pk=kwargs["pk"]
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -131,7 +133,7 @@ class AccountHoldView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        account = get_object_or_404(CreditAccount, pk=pk)
+        account = get_object_or_404(_accounts(request), pk=pk)
         form = HoldForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Choose hold or release.")
@@ -152,7 +154,7 @@ class PaymentCreateView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        account = get_object_or_404(CreditAccount, pk=pk)
+        account = get_object_or_404(_accounts(request), pk=pk)
         form = PaymentForm(request.POST, account=account)
         if not form.is_valid():
             messages.error(
@@ -189,7 +191,11 @@ class InvoiceListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        invoices = Invoice.objects.select_related("account__company", "account__user", "order")
+        invoices = company_scope(
+            Invoice.objects.select_related("account__company", "account__user", "order"),
+            self.request.user,
+            field="account__company",
+        )
         status = self.request.GET.get("status")
         if status in Invoice.Status.values:
             invoices = invoices.filter(status=status)
@@ -212,9 +218,14 @@ class InvoiceListView(ListView):
         )
 
 
-def _invoice(number):
+def _accounts(request):
+    return company_scope(CreditAccount.objects.all(), request.user)
+
+
+def _invoice(request, number):
     invoice = (
-        Invoice.objects.select_related("account__company", "account__user", "order")
+        company_scope(Invoice.objects.all(), request.user, field="account__company")
+        .select_related("account__company", "account__user", "order")
         .filter(number=number)
         .first()
     )
@@ -228,13 +239,15 @@ class InvoiceDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            invoice=_invoice(self.kwargs["number"]), credit_note_form=CreditNoteForm(), **kwargs
+            invoice=_invoice(self.request, self.kwargs["number"]),
+            credit_note_form=CreditNoteForm(),
+            **kwargs,
         )
 
 
 class InvoicePDFView(View):
     def get(self, request, number):
-        invoice = _invoice(number)
+        invoice = _invoice(request, number)
         response = HttpResponse(
             render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
         )
@@ -246,7 +259,7 @@ class CreditNoteCreateView(View):
     http_method_names = ["post"]
 
     def post(self, request, number):
-        invoice = _invoice(number)
+        invoice = _invoice(request, number)
         form = CreditNoteForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Credit note not issued: enter an amount and a reason.")
@@ -269,7 +282,8 @@ class AgingView(TemplateView):
     template_name = "oscar/dashboard/billing/aging.html"
 
     def get(self, request, *args, **kwargs):
-        rows, overall = aging.aging_report()
+        scoped = not sees_all_companies(request.user)
+        rows, overall = aging.aging_report(accounts=_accounts(request) if scoped else None)
         if request.GET.get("format") == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="aging.csv"'

@@ -1,0 +1,192 @@
+"""The order desk: Oscar's order dashboard over both sites, scoped to the
+companies a staff member may see, with the filters, columns, CSV and bulk
+status changes staff need, and a detail page that shows where each price came
+from, the approval trail, invoices, payments and the payer."""
+
+from functools import partial
+
+from django.contrib import messages
+from django.db.models import Count, Exists, OuterRef, Sum
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.dashboard.orders import views as oscar_views
+from oscar.apps.dashboard.orders.views import (  # noqa: F401 - the rest of Oscar's desk
+    LineDetailView,
+    ShippingAddressUpdateView,
+)
+from oscar.core.loading import get_model
+
+from commerce.billing import selectors as billing_selectors
+from commerce.billing.models import Invoice
+from commerce.core.money import ZERO, quantize
+from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
+from commerce.dashboard.roles import company_scope
+from commerce.order import status as order_status
+from commerce.order.exceptions import CheckoutError
+from commerce.order.models import PaymentMethod
+from commerce.order.transitions import order_set_status
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+Company = get_model("accounts", "Company")
+ApprovalDecision = get_model("approvals", "ApprovalDecision")
+
+SITE_NAMES = dict(SITE_CHOICES)
+
+
+def desk_orders(user):
+    """Every order ``user`` may see on the desk, with what a row shows loaded."""
+    orders = (
+        oscar_views.queryset_orders_for_user(user)
+        .select_related("site", "company", "approval", "paid_by")
+        .annotate(
+            has_overdue_invoice=Exists(
+                billing_selectors.overdue_invoices().filter(order=OuterRef("pk"))
+            )
+        )
+        .order_by("-date_placed", "-pk")
+    )
+    return company_scope(orders, user)
+
+
+def visible_companies(user):
+    return company_scope(Company.objects.order_by("name"), user, field="")
+
+
+class OrderStatsView(oscar_views.OrderStatsView):
+    """Oscar's statistics over the orders the staff member may see."""
+
+    def get_stats(self, filters):
+        orders = desk_orders(self.request.user).filter(**filters)
+        return {
+            "total_orders": orders.count(),
+            "total_lines": Line.objects.filter(order__in=orders).count(),
+            "total_revenue": quantize(
+                orders.aggregate(total=Sum("total_incl_tax"))["total"] or ZERO
+            ),
+            "order_status_breakdown": orders.order_by("status")
+            .values("status")
+            .annotate(freq=Count("id")),
+        }
+
+
+class OrderListView(oscar_views.OrderListView):
+    CSV_COLUMNS = {
+        **oscar_views.OrderListView.CSV_COLUMNS,
+        "site": _("Site"),
+        "company": _("Company"),
+        "po_number": _("PO number"),
+        "payment_method": _("Payment method"),
+        "overdue": _("Overdue invoice"),
+    }
+
+    @property
+    def form_class(self):
+        return partial(OrderSearchForm, companies=visible_companies(self.request.user))
+
+    def dispatch(self, request, *args, **kwargs):
+        # Oscar's dispatch would set its own base queryset; the desk's is scoped.
+        self.base_queryset = desk_orders(request.user)
+        return super(oscar_views.OrderListView, self).dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not self.form.is_valid():
+            return queryset
+        data = self.form.cleaned_data
+        if data["site"]:
+            queryset = queryset.filter(site_id=int(data["site"]))
+        if data["company"]:
+            queryset = queryset.filter(company=data["company"])
+        if data["method"]:
+            queryset = queryset.filter(payment_method=data["method"])
+        if data["pending_approval"]:
+            queryset = queryset.filter(status=order_status.PENDING_APPROVAL)
+        if data["overdue"]:
+            queryset = queryset.filter(has_overdue_invoice=True)
+        return queryset
+
+    def get_search_filter_descriptions(self):
+        descriptions = super().get_search_filter_descriptions()
+        data = getattr(self.form, "cleaned_data", None) or {}
+        if data.get("site"):
+            descriptions.append(_("Site is {site}").format(site=SITE_NAMES[data["site"]]))
+        if data.get("company"):
+            descriptions.append(_("Company is {name}").format(name=data["company"].name))
+        if data.get("method"):
+            descriptions.append(
+                _("Paid by {method}").format(method=PaymentMethod(data["method"]).label)
+            )
+        if data.get("pending_approval"):
+            descriptions.append(_("Pending approval"))
+        if data.get("overdue"):
+            descriptions.append(_("Has an overdue invoice"))
+        return descriptions
+
+    def get_row_values(self, order):
+        row = super().get_row_values(order)
+        row.update(
+            site=SITE_NAMES.get(str(order.site_id), ""),
+            company=order.company.name if order.company_id else "",
+            po_number=order.po_number,
+            payment_method=order.get_payment_method_display(),
+            overdue="yes" if order.has_overdue_invoice else "no",
+        )
+        return row
+
+    def change_order_statuses(self, request, orders):
+        """Move each selected order through the transitions service, one order
+        per transaction: an order moves with all its side effects or not at all,
+        and every refusal is reported with the order's number."""
+        new_status = request.POST.get("new_status", "").strip()
+        if new_status not in order_status.ALL:
+            messages.error(request, _("Choose the status to move the orders to."))
+            return redirect("dashboard:order-list")
+        changed, refused = [], []
+        for order in orders.order_by("pk"):
+            try:
+                order_set_status(order=order, status=new_status, actor=request.user)
+            except CheckoutError as error:
+                refused.append(f"{order.number}: {error}")
+            else:
+                changed.append(order.number)
+        if changed:
+            messages.success(
+                request,
+                _("%(count)d order(s) moved to %(status)s: %(numbers)s")
+                % {"count": len(changed), "status": new_status, "numbers": ", ".join(changed)},
+            )
+        for problem in refused:
+            messages.error(request, _("Not changed — %s") % problem)
+        return redirect("dashboard:order-list")
+
+
+class OrderDetailView(oscar_views.OrderDetailView):
+    def get_object(self, queryset=None):
+        order = desk_orders(self.request.user).filter(number=self.kwargs["number"]).first()
+        if order is None:
+            raise Http404
+        return order
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        approval = getattr(order, "approval", None)  # None when no approval was needed
+        context.update(
+            site_name=SITE_NAMES.get(str(order.site_id), ""),
+            approval=approval,
+            approval_decisions=(
+                approval.decisions.select_related("approver").order_by("created_at")
+                if approval
+                else ApprovalDecision.objects.none()
+            ),
+            approval_events=(
+                approval.events.select_related("actor").order_by("created_at") if approval else []
+            ),
+            invoices=Invoice.objects.filter(order=order)
+            .select_related("account")
+            .prefetch_related("allocations__payment")
+            .order_by("issued_on", "number"),
+        )
+        return context

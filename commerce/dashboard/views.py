@@ -1,0 +1,35 @@
+"""The dashboard home: Oscar's shop-wide overview, except for staff scoped to
+some companies (sales reps), who get an overview of their own companies."""
+
+from django.db.models import Count
+from django.views.generic import TemplateView
+from oscar.apps.dashboard import views as oscar_views
+from oscar.apps.dashboard.views import LoginView  # noqa: F401 - Oscar's, unchanged
+
+from commerce.dashboard.roles import company_scope, sees_all_companies
+
+
+class IndexView(oscar_views.IndexView):
+    def scoped(self) -> bool:
+        return self.request.user.is_staff and not sees_all_companies(self.request.user)
+
+    def get_template_names(self):
+        if self.scoped():
+            return ["oscar/dashboard/index_scoped.html"]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        if not self.scoped():
+            return super().get_context_data(**kwargs)
+        from accounts.models import Company
+        from commerce.dashboard.orders.views import desk_orders
+
+        user = self.request.user
+        return TemplateView.get_context_data(
+            self,
+            companies=company_scope(Company.objects.all(), user, field="")
+            .annotate(order_count=Count("orders"))
+            .order_by("name"),
+            recent_orders=desk_orders(user)[:10],
+            **kwargs,
+        )

@@ -1,0 +1,165 @@
+"""Report pages: a date-range form, a chart, a table and the same rows as CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from commerce.reports import charts, selectors
+from commerce.reports.selectors import Period
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("'From' must not be after 'To'."))
+        return data
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str
+    columns: tuple[str, ...]
+    rows: Callable  # (user, period) -> list of dataclass rows
+    cells: Callable  # row -> list of cell values, in column order
+    chart: Callable  # rows -> SafeString
+    dated: bool = True  # False: figures as of today, the period does not apply
+
+
+def _month(d) -> str:
+    return d.strftime("%Y-%m")
+
+
+def _sales_chart(rows):
+    months = sorted({_month(r.month) for r in rows})
+    series: dict[str, list] = {}
+    for site in sorted({r.site for r in rows}):
+        by_month = {_month(r.month): r.net for r in rows if r.site == site}
+        series[site] = [by_month.get(m, 0) for m in months]
+    return charts.line_chart(months, series)
+
+
+def _aging_rows(user, period):
+    rows, overall = selectors.credit_aging(user=user)
+    return [*rows, overall] if rows else []
+
+
+REPORTS = {
+    r.slug: r
+    for r in (
+        Report(
+            "sales",
+            _("Sales by site and month"),
+            ("Month", "Site", "Orders", "Net sales"),
+            lambda user, period: selectors.sales_by_site_month(user=user, period=period),
+            lambda r: [_month(r.month), r.site, r.orders, r.net],
+            _sales_chart,
+        ),
+        Report(
+            "products",
+            _("Top products"),
+            ("SKU", "Product", "Quantity", "Net sales"),
+            lambda user, period: selectors.top_products(user=user, period=period),
+            lambda r: [r.sku, r.title, r.quantity, r.net],
+            lambda rows: charts.bar_chart([(r.title, r.net) for r in rows]),
+        ),
+        Report(
+            "companies",
+            _("Top companies"),
+            ("Company", "Orders", "Net sales"),
+            lambda user, period: selectors.top_companies(user=user, period=period),
+            lambda r: [r.name, r.orders, r.net],
+            lambda rows: charts.bar_chart([(r.name, r.net) for r in rows]),
+        ),
+        Report(
+            "approvals",
+            _("Approval turnaround"),
+            ("Company", "Month", "Decided", "Average hours", "Median hours"),
+            lambda user, period: selectors.approval_turnaround(user=user, period=period),
+            lambda r: [r.company, _month(r.month), r.decided, r.average_hours, r.median_hours],
+            lambda rows: charts.bar_chart(
+                [(f"{r.company} {_month(r.month)}", r.median_hours) for r in rows]
+            ),
+        ),
+        Report(
+            "exposure",
+            _("Credit exposure"),
+            ("Company", "Credit limit", "Exposure", "Available", "On hold"),
+            lambda user, period: selectors.credit_exposure(user=user),
+            lambda r: [r.company, r.limit, r.exposure, r.available, "yes" if r.on_hold else "no"],
+            lambda rows: charts.bar_chart([(r.company, r.exposure) for r in rows]),
+            dated=False,
+        ),
+        Report(
+            "aging",
+            _("Receivables aging"),
+            ("Account", "Current", "1-30", "31-60", "61-90", "90+", "Total"),
+            _aging_rows,
+            lambda r: [r.name, *r.buckets.values(), r.total],
+            lambda rows: charts.bar_chart(list(rows[-1].buckets.items())) if rows else "",
+            dated=False,
+        ),
+    )
+}
+
+
+class ReportIndexView(TemplateView):
+    template_name = "oscar/dashboard/reports_sales/index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reports=REPORTS.values(), **kwargs)
+
+
+class ReportView(TemplateView):
+    template_name = "oscar/dashboard/reports_sales/report.html"
+
+    def get(self, request, *args, **kwargs):
+        report = REPORTS.get(kwargs["report"])
+        if report is None:
+            raise Http404
+        data = request.GET.copy()
+        if not data.get("date_from") and not data.get("date_to"):
+            today = timezone.localdate()
+            data["date_from"] = (today - timedelta(days=365)).replace(day=1).isoformat()
+            data["date_to"] = today.isoformat()
+        form = PeriodForm(data)
+        if not form.is_valid():
+            return self.render_to_response(
+                self.get_context_data(report=report, form=form, rows=[]), status=400
+            )
+        period = Period(form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+        rows = report.rows(request.user, period)
+        if request.GET.get("format") == "csv":
+            return self.csv(report, rows, period)
+        return self.render_to_response(
+            self.get_context_data(
+                report=report,
+                form=form,
+                rows=[report.cells(r) for r in rows],
+                chart=report.chart(rows),
+                reports=REPORTS.values(),
+            )
+        )
+
+    def csv(self, report: Report, rows, period: Period) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        suffix = f"-{period.date_from}-{period.date_to}" if report.dated else ""
+        response["Content-Disposition"] = f'attachment; filename="{report.slug}{suffix}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(report.columns)
+        for row in rows:
+            writer.writerow(report.cells(row))
+        return response

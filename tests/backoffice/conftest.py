@@ -1,0 +1,133 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from commerce.approvals.models import ApprovalRule
+from commerce.billing.invoicing import invoice_for_shipped
+from commerce.dashboard.roles import staff_role_assign
+from commerce.order.placement import CheckoutRequest, order_place
+from commerce.order.transitions import order_set_status
+from pricing.strategy import Selector
+from tests import factories
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+
+
+@pytest.fixture(autouse=True)
+def vat(settings):
+    settings.DEFAULT_TAX_RATE = "0.19"
+
+
+def business(name: str):
+    company = factories.CompanyFactory(name=name)
+    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
+    factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
+    factories.credit_account(company, limit="100000.00")
+    return company
+
+
+@pytest.fixture
+def acme(db):
+    return business("Acme Industrial")
+
+
+@pytest.fixture
+def globex(db):
+    return business("Globex Supply")
+
+
+def staff(role: str | None = None, **kwargs):
+    user = factories.UserFactory(is_staff=True, **kwargs)
+    if role:
+        staff_role_assign(user=user, role_key=role)
+    return user
+
+
+def dashboard_client(user) -> Client:
+    client = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    client.force_login(user)
+    return client
+
+
+def place_portal(company, *, net="100.00", quantity=1, payment="account", user=None, **extra):
+    """A portal order of ``quantity`` x a new product at ``net`` (freight is free)."""
+    user = user or factories.MembershipFactory(company=company).user
+    product = factories.ProductFactory(stock=1000, stock__price=net)
+    basket = Basket.objects.create(owner=user, site_id=settings.PORTAL_SITE_ID, company=company)
+    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
+    basket.add_product(product, quantity)
+    ship_to = company.addresses.get(kind="ship_to", is_default=True)
+    return order_place(
+        basket=basket,
+        request=CheckoutRequest(
+            channel="portal",
+            user=user,
+            company=company,
+            shipping_address={
+                f: getattr(ship_to, f)
+                for f in ("last_name", "line1", "line4", "postcode", "country")
+            },
+            shipping_method_code="freight",
+            payment_method=payment,
+            card_token="tok_sandbox_approve" if payment == "card" else "",
+            **extra,
+        ),
+    ).order
+
+
+def place_storefront(*, net="50.00", quantity=1, user=None):
+    """A consumer's card order on the storefront."""
+    user = user or factories.UserFactory()
+    product = factories.ProductFactory(stock=1000, stock__price=net)
+    basket = Basket.objects.create(owner=user, site_id=settings.STOREFRONT_SITE_ID)
+    basket.strategy = Selector().strategy(channel="storefront", user=user)
+    basket.add_product(product, quantity)
+    return order_place(
+        basket=basket,
+        request=CheckoutRequest(
+            channel="storefront",
+            user=user,
+            shipping_address={
+                "first_name": "A",
+                "last_name": "B",
+                "line1": "1 Road",
+                "line4": "Berlin",
+                "postcode": "10115",
+                "country": factories.CountryFactory(),
+            },
+            shipping_method_code="standard",
+            payment_method="card",
+            card_token="tok_sandbox_approve",
+        ),
+    ).order
+
+
+def pending_order(company, *, net="100.00"):
+    """An order held for approval by an order-total rule."""
+    if not ApprovalRule.objects.filter(company=company).exists():
+        ApprovalRule.objects.create(
+            company=company, kind=ApprovalRule.Kind.ORDER_TOTAL, amount=Decimal("500.00")
+        )
+    return place_portal(company, net=net, quantity=10)
+
+
+def invoiced(order, *, days_overdue: int = 0):
+    """Ship ``order`` in full and invoice it; ``days_overdue`` > 0 backdates the due date."""
+    order_set_status(order=order, status="Shipped")
+    invoice = invoice_for_shipped(order_id=order.pk)
+    if days_overdue:
+        invoice.due_on = timezone.localdate() - timedelta(days=days_overdue)
+        invoice.save(update_fields=["due_on"])
+    return invoice
+
+
+def placed_at(order, when):
+    Order.objects.filter(pk=order.pk).update(date_placed=when)
+    order.refresh_from_db()
+    return order
