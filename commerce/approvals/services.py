@@ -114,7 +114,9 @@ def _close(request: ApprovalRequest, status: str, *, actor, comment: str) -> Non
         Status.CANCELLED: order_status.CANCELLED,
         Status.EXPIRED: order_status.CANCELLED,
     }[status]
-    order_set_status(order=request.order, status=order_target, actor=actor, note=comment)
+    order_set_status(
+        order=request.order, status=order_target, actor=actor, note=comment, by_approval=True
+    )
     record(
         company=request.company,
         request=request,

@@ -114,10 +114,22 @@ def order_ship(*, order, quantities: dict[int, int] | None = None, actor=None) -
     return order
 
 
-def order_set_status(*, order, status: str, actor=None, note: str = "") -> object:
-    """Move ``order`` to ``status`` with its side effects; refuses illegal moves."""
+def order_set_status(
+    *, order, status: str, actor=None, note: str = "", by_approval: bool = False
+) -> object:
+    """Move ``order`` to ``status`` with its side effects; refuses illegal moves.
+
+    An order waiting for approval leaves that status only through the approval
+    service (a decision, the buyer's cancellation or expiry), which passes
+    ``by_approval``: nobody, staff included, can move it past its approvers.
+    """
     with transaction.atomic():
         order = _locked(order)
+        if order.status == order_status.PENDING_APPROVAL and not by_approval:
+            raise IllegalStatusChange(
+                f"Order {order.number} is waiting for its company's approvers; it leaves "
+                "Pending approval only by their decision, the buyer's cancellation or expiry."
+            )
         if status == order_status.SHIPPED:
             if order.status not in _SHIPPABLE:
                 raise IllegalStatusChange(

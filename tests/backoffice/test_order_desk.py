@@ -15,6 +15,8 @@ from oscar.core.loading import get_model
 from commerce.approvals.services import approval_decide
 from commerce.billing import credit
 from commerce.billing.payments import payment_record
+from commerce.order.exceptions import IllegalStatusChange
+from commerce.order.transitions import order_set_status
 from tests import factories
 from tests.backoffice.conftest import (
     dashboard_client,
@@ -299,3 +301,24 @@ def test_a_sales_rep_sees_only_their_companies_orders(orders, acme):
     assert client.get(f"/dashboard/orders/{orders['acme'].number}/").status_code == 200
     stats = client.get("/dashboard/orders/statistics/")
     assert stats.context["total_orders"] == 2
+
+
+def test_nobody_moves_an_order_past_its_approvers(desk, acme):
+    order = pending_order(acme)
+    stock_before = order.lines.get().stockrecord.num_allocated
+
+    response = desk.post(
+        "/dashboard/orders/",
+        {"action": "change_order_statuses", "selected_order": [order.pk], "new_status": "Placed"},
+        follow=True,
+    )
+    page = desk.get(f"/dashboard/orders/{order.number}/").content.decode()
+    with pytest.raises(IllegalStatusChange, match="approvers"):
+        order_set_status(order=order, status="Cancelled")
+
+    order.refresh_from_db()
+    assert order.status == "Pending approval"
+    assert order.approval.status == "pending"
+    assert order.lines.get().stockrecord.num_allocated == stock_before
+    assert "waiting for its company&#x27;s approvers" in response.content.decode()
+    assert 'id="awaiting_approval"' in page and 'value="change_order_status"' not in page

@@ -148,7 +148,8 @@ class OrderListView(oscar_views.OrderListView):
             try:
                 order_set_status(order=order, status=new_status, actor=request.user)
             except CheckoutError as error:
-                refused.append(f"{order.number}: {error}")
+                problem = str(error)
+                refused.append(problem if order.number in problem else f"{order.number}: {problem}")
             else:
                 changed.append(order.number)
         if changed:
@@ -174,6 +175,7 @@ class OrderDetailView(oscar_views.OrderDetailView):
         order = self.object
         approval = getattr(order, "approval", None)  # None when no approval was needed
         context.update(
+            pending_approval_status=order_status.PENDING_APPROVAL,
             site_name=SITE_NAMES.get(str(order.site_id), ""),
             approval=approval,
             approval_decisions=(
