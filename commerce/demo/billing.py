@@ -35,6 +35,29 @@ ACCOUNTS = {
 }
 
 
+def place_demo_order(company: Company, user, lines, po_number: str):
+    """Place a portal order on account through the one order pipeline."""
+    basket = Basket.objects.create(owner=user, site_id=2, company=company)
+    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
+    for product, quantity in lines:
+        basket.add_product(product, quantity)
+    ship_to = CompanyAddress.objects.filter(company=company, kind="ship_to", is_active=True).first()
+    return order_place(
+        basket=basket,
+        request=CheckoutRequest(
+            channel="portal",
+            user=user,
+            company=company,
+            shipping_address={
+                f: getattr(ship_to, f) for f in ADDRESS_FIELDS if hasattr(ship_to, f)
+            },
+            shipping_method_code="freight",
+            payment_method="account",
+            po_number=po_number,
+        ),
+    ).order
+
+
 def _past_invoice(company: Company, *, overdue_days: int, terms: str) -> None:
     """An on-account order placed, shipped and invoiced so that it is now overdue."""
     buyer = (
@@ -49,25 +72,9 @@ def _past_invoice(company: Company, *, overdue_days: int, terms: str) -> None:
     )
     if buyer is None or not products:
         return
-    basket = Basket.objects.create(owner=buyer.user, site_id=2, company=company)
-    basket.strategy = Selector().strategy(channel="portal", user=buyer.user, company=company)
-    for product in products:
-        basket.add_product(product, 3)
-    ship_to = CompanyAddress.objects.filter(company=company, kind="ship_to", is_active=True).first()
-    order = order_place(
-        basket=basket,
-        request=CheckoutRequest(
-            channel="portal",
-            user=buyer.user,
-            company=company,
-            shipping_address={
-                f: getattr(ship_to, f) for f in ADDRESS_FIELDS if hasattr(ship_to, f)
-            },
-            shipping_method_code="freight",
-            payment_method="account",
-            po_number=f"PO-{company.pk}-DEMO",
-        ),
-    ).order
+    order = place_demo_order(
+        company, buyer.user, [(product, 3) for product in products], f"PO-{company.pk}-DEMO"
+    )
     order_set_status(order=order, status="Shipped", note="demo history")
     invoice = invoice_for_shipped(order_id=order.pk)
     if invoice is None:
