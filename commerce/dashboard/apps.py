@@ -15,6 +15,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("imports/", "imports_dashboard"),
         ("billing/", "billing_dashboard"),
         ("approvals/", "approvals_dashboard"),
+        ("api-tokens/", "api_dashboard"),
     ]
 
     def get_urls(self):
