@@ -44,7 +44,7 @@ def active_membership(request, user):
 
 
 def bind(request) -> None:
-    """Set ``membership``, ``company``, ``strategy`` and ``basket`` for the
+    """Set ``membership``, ``company`` and ``strategy`` for the
     authenticated caller on the DRF request's underlying Django request."""
     django_request = request._request
     user = request.user
@@ -60,19 +60,19 @@ def bind(request) -> None:
         django_request, user=user, company=django_request.company
     )
     django_request._basket_cache = None
-    django_request.basket = None  # loaded on demand by ``basket_of``
+    django_request.api_basket = None  # loaded on demand by ``basket_of``
 
 
 def basket_of(request):
     """The caller's open basket: personal on the storefront, the active
     company's on the portal (the basket middleware's own rules)."""
     django_request = request._request
-    if django_request.basket is None:
+    if django_request.api_basket is None:
         middleware = BasketMiddleware(lambda r: None)
         if not hasattr(django_request, "cookies_to_delete"):
             django_request.cookies_to_delete = []
         basket = middleware.get_basket(django_request)
         basket.strategy = django_request.strategy
         middleware.apply_offers_to_basket(django_request, basket)
-        django_request.basket = basket
-    return django_request.basket
+        django_request.api_basket = basket
+    return basket
