@@ -75,4 +75,4 @@ def basket_of(request):
         basket.strategy = django_request.strategy
         middleware.apply_offers_to_basket(django_request, basket)
         django_request.api_basket = basket
-    return basket
+    return django_request.api_basket
