@@ -5,6 +5,7 @@ import pytest
 from oscar.core.loading import get_model
 
 from commerce.api.models import IdempotentResponse
+from commerce.billing import credit
 from commerce.payments.gateway import get_gateway
 from tests import factories
 from tests.api.conftest import assert_error, portal_api, storefront_api
@@ -156,7 +157,7 @@ def test_a_body_without_an_address_is_a_validation_error(company, people):
     assert "shipping_address" in body["details"]
 
 
-def test_stock_shortage_is_out_of_stock(company, people):
+def test_stock_gone_since_the_basket_was_filled_is_basket_invalid(company, people):
     product = factories.ProductFactory(stock=5)
     client = portal_api(people["buyer"])
     fill_basket(client, product, 5)
@@ -164,9 +165,32 @@ def test_stock_shortage_is_out_of_stock(company, people):
 
     response = client.post("/api/checkout/", on_account(company), format="json")
 
-    # the basket check refuses before any lock is taken; the stock lock re-checks too
-    assert response.status_code in (400, 409)
-    assert response.json()["code"] in ("basket_invalid", "out_of_stock")
+    body = assert_error(response, 400, "basket_invalid")
+    assert len(body["details"]["problems"]) == 1
+    assert not Order.objects.exists()
+
+
+def test_an_account_on_credit_hold_is_credit_hold(company, people):
+    credit.credit_hold(account=company.credit_account, reason="overdue")
+    client = portal_api(people["buyer"])
+    fill_basket(client, factories.ProductFactory())
+
+    assert_error(
+        client.post("/api/checkout/", on_account(company), format="json"), 400, "credit_hold"
+    )
+    assert not Order.objects.exists()
+
+
+def test_a_total_that_moved_is_price_changed(company, people):
+    client = portal_api(people["buyer"])
+    fill_basket(client, factories.ProductFactory(stock__price="10.00"))
+
+    response = client.post(
+        "/api/checkout/", on_account(company, expected_total="1.00"), format="json"
+    )
+
+    body = assert_error(response, 409, "price_changed")
+    assert "35.00" in body["message"]  # 10.00 + 25.00 freight, net
     assert not Order.objects.exists()
 
 

@@ -1,7 +1,9 @@
 """/api/company/: the active company, members (invitations), addresses."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from rest_framework.test import APIClient
 
 from accounts.models import CompanyAddress, Invitation
 from tests import factories
@@ -105,3 +107,12 @@ def test_an_unknown_country_is_a_validation_error(company, people):
 
 def test_company_resources_are_served_on_the_portal(people):
     assert_error(storefront_api(people["admin"]).get("/api/company/"), 403, "permission_denied")
+
+
+def test_a_portal_session_uses_the_company_chosen_in_the_portal(company, other_company, people):
+    factories.MembershipFactory(company=other_company, user=people["buyer"], role="viewer")
+    client = APIClient(HTTP_HOST=settings.PORTAL_HOST)
+    client.force_login(people["buyer"])
+    client.post("/company/switch/", {"company": other_company.pk})
+
+    assert client.get("/api/company/").json()["id"] == other_company.pk

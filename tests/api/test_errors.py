@@ -1,7 +1,11 @@
 """Everything under /api/ answers JSON errors in one shape, never a 500 for bad input."""
 
-import pytest
+import json
 
+import pytest
+from django.test import RequestFactory
+
+from commerce.urls.common import api_aware_500
 from tests import factories
 from tests.api.conftest import assert_error, storefront_api
 
@@ -50,3 +54,12 @@ def test_pages_outside_the_api_still_get_html_404s(storefront_client, db):
     response = storefront_client.get("/no-such-page/")
     assert response.status_code == 404
     assert "json" not in response["Content-Type"]
+
+
+def test_a_server_error_under_the_api_is_json(db):
+    response = api_aware_500(RequestFactory().get("/api/orders/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["code"] == "server_error"
+    page = api_aware_500(RequestFactory().get("/basket/"))
+    assert "json" not in page["Content-Type"]
