@@ -1,6 +1,8 @@
 """/api/basket/lines/: the caller's basket, with the pages' basket rules."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from tests import factories
@@ -101,3 +103,26 @@ def test_a_viewer_has_no_basket(company, people):
 
 def test_basket_needs_sign_in(db):
     assert_error(storefront_api().get("/api/basket/lines/"), 401, "not_authenticated")
+
+
+def test_basket_line_queries_do_not_grow_with_the_lines(company, people):
+    client = portal_api(people["buyer"])
+    contract = factories.contract_list(company)
+
+    def fill(n):
+        for _ in range(n):
+            product = factories.ProductFactory()
+            factories.price(contract, product, "5.00", min_quantity=1)
+            add(client, product)
+
+    def count(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    fill(2)
+    small = count("/api/basket/lines/?page_size=2")
+    fill(18)
+    large = count("/api/basket/lines/?page_size=20")
+    assert large == small

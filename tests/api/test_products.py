@@ -4,11 +4,15 @@ a time (queries do not grow with the page)."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from oscar.core.loading import get_model
 
+from commerce.api.views import basket, catalog
 from tests import factories
 from tests.api.conftest import assert_error, portal_api, storefront_api
 
 pytestmark = pytest.mark.django_db
+
+Product = get_model("catalogue", "Product")
 
 
 def queries(client, url) -> int:
@@ -117,3 +121,18 @@ def test_a_page_costs_the_same_queries_for_2_or_40_products(company, people, sit
 
     assert large == small
     assert large <= 10
+
+
+def test_every_product_the_api_serves_or_sells_comes_from_products_for(monkeypatch, db):
+    """Visibility rules plug into ``products_for`` alone: hide everything there
+    and the list, the detail and adding to the basket all see nothing."""
+    product = factories.ProductFactory()
+    hidden = lambda request, **kwargs: Product.objects.none()  # noqa: E731
+    monkeypatch.setattr(catalog, "products_for", hidden)
+    monkeypatch.setattr(basket, "products_for", hidden)
+    client = storefront_api(factories.UserFactory())
+
+    assert client.get("/api/products/").json()["count"] == 0
+    assert_error(client.get(f"/api/products/{product.pk}/"), 404, "not_found")
+    added = client.post("/api/basket/lines/", {"product": product.pk}, format="json")
+    assert_error(added, 400, "validation_error")
