@@ -156,6 +156,9 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Ours
     "commerce.core.apps.CoreConfig",
     "accounts.apps.AccountsConfig",
@@ -164,6 +167,8 @@ INSTALLED_APPS = [
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
     "portals.apps.PortalsConfig",
+    "commerce.api.apps.ApiConfig",
+    "commerce.api.dashboard.apps.ApiDashboardConfig",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -406,6 +411,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "url_name": "dashboard:sales-report-index",
     },
     {
+        "label": _("API tokens"),
+        "icon": "fas fa-key",
+        "url_name": "dashboard:api-token-list",
+    },
+    {
         "label": _("Pricing"),
         "icon": "fas fa-tags",
         "children": [
@@ -485,3 +495,44 @@ APPROVAL_EXPIRY_DAYS = env_int("APPROVAL_EXPIRY_DAYS", 14)
 # A shared basket's payment link expires after this many days (the basket then
 # goes back to its owner).
 BASKET_SHARE_DAYS = env_int("BASKET_SHARE_DAYS", 7)
+
+# --- REST API ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an unauthenticated call is a 401 with WWW-Authenticate: Token.
+        "commerce.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "commerce.api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "commerce.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "120/minute"),
+        "auth": env_str("API_AUTH_RATE", "10/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{OSCAR_SHOP_NAME} API",
+    "DESCRIPTION": (
+        "The storefront and the business portal over HTTP. The host decides the "
+        "site and so the prices; on the portal, X-Company picks the active company."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "commerce.api.schema.add_error_responses",
+    ],
+}

@@ -16,6 +16,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("billing/", "billing_dashboard"),
         ("approvals/", "approvals_dashboard"),
         ("sales-reports/", "sales_reports_dashboard"),
+        ("api-tokens/", "api_dashboard"),
     ]
 
     def get_urls(self):

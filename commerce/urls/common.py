@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views import defaults
 from django.views.static import serve
 
 from commerce import sites
@@ -108,11 +109,31 @@ def staff_patterns(*, serve_here: bool) -> list:
 
 
 def common_patterns() -> list:
-    """What every site serves: language switch and, in development, media files."""
-    patterns = [path("i18n/", include("django.conf.urls.i18n"))]
+    """What every site serves: the API, language switch and, in development, media files."""
+    patterns = [
+        path("api/", include("commerce.api.urls")),
+        path("i18n/", include("django.conf.urls.i18n")),
+    ]
     if settings.SERVE_MEDIA:
         media = settings.MEDIA_URL.lstrip("/")
         patterns.append(
             re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
         )
     return patterns
+
+
+def api_aware_404(request, exception=None):
+    """Not found: JSON under /api/, the site's page elsewhere."""
+    from commerce.api import errors
+
+    if errors.is_api_path(request):
+        return errors.not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def api_aware_500(request):
+    from commerce.api import errors
+
+    if errors.is_api_path(request):
+        return errors.server_error(request)
+    return defaults.server_error(request)

@@ -10,7 +10,14 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from commerce.urls.common import app_urls, common_patterns, oscar_shop_patterns, staff_patterns
+from commerce.urls.common import (
+    api_aware_404,
+    api_aware_500,
+    app_urls,
+    common_patterns,
+    oscar_shop_patterns,
+    staff_patterns,
+)
 from portals.portal import urls as portal_urls
 from portals.portal.checkout import PortalCheckoutView
 from portals.portal.views import HomeView
@@ -57,3 +64,6 @@ urlpatterns = [
     *staff_patterns(serve_here=False),
     *common_patterns(),
 ]
+
+handler404 = api_aware_404
+handler500 = api_aware_500

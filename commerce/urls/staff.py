@@ -4,6 +4,8 @@ shop URLs the dashboard's templates link to."""
 from django.urls import include, path
 
 from commerce.urls.common import (
+    api_aware_404,
+    api_aware_500,
     common_patterns,
     oscar_shop_patterns,
     staff_patterns,
@@ -21,3 +23,6 @@ urlpatterns = [
     *staff_patterns(serve_here=True),
     *common_patterns(),
 ]
+
+handler404 = api_aware_404
+handler500 = api_aware_500

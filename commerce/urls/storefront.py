@@ -4,6 +4,8 @@ from django.conf import settings
 from django.urls import include, path
 
 from commerce.urls.common import (
+    api_aware_404,
+    api_aware_500,
     common_patterns,
     oscar_shop_patterns,
     staff_patterns,
@@ -21,3 +23,6 @@ urlpatterns = [
     *staff_patterns(serve_here=not settings.STAFF_URL),
     *common_patterns(),
 ]
+
+handler404 = api_aware_404
+handler500 = api_aware_500

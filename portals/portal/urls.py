@@ -1,5 +1,6 @@
 from django.urls import path
 
+from commerce.api import pages as api_pages
 from portals.portal import (
     approval_views,
     company_views,
@@ -22,6 +23,18 @@ urlpatterns = [
         name="invitation-accept",
     ),
     path("company/switch/", views.SwitchCompanyView.as_view(), name="switch-company"),
+    path(
+        "api-tokens/",
+        api_pages.PersonalTokensView.as_view(
+            template_name="portal/api_tokens.html", url_name="portal:api-token-revoke"
+        ),
+        name="api-tokens",
+    ),
+    path(
+        "api-tokens/<int:pk>/revoke/",
+        api_pages.PersonalTokenRevokeView.as_view(list_url_name="portal:api-tokens"),
+        name="api-token-revoke",
+    ),
     path("company/", company_views.CompanyView.as_view(), name="company"),
     path("company/members/", company_views.MembersView.as_view(), name="members"),
     path(

@@ -1,11 +1,25 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
+from commerce.api import pages as api_pages
 from portals.storefront import share_views, views
 
 app_name = "storefront"
 
 urlpatterns = [
+    path(
+        "accounts/api-tokens/",
+        api_pages.PersonalTokensView.as_view(
+            template_name="storefront/account/api_tokens.html",
+            url_name="storefront:api-token-revoke",
+        ),
+        name="api-tokens",
+    ),
+    path(
+        "accounts/api-tokens/<int:pk>/revoke/",
+        api_pages.PersonalTokenRevokeView.as_view(list_url_name="storefront:api-tokens"),
+        name="api-token-revoke",
+    ),
     path("accounts/loyalty/", login_required(views.LoyaltyView.as_view()), name="loyalty"),
     path(
         "accounts/invoices/", login_required(views.InvoiceListView.as_view()), name="invoice-list"

@@ -1,0 +1,149 @@
+"""One error shape for the whole API: ``{"code", "message", "details"}``.
+
+Codes are stable; domain errors keep the code their service gives them
+(``credit_limit_exceeded``, ``out_of_stock``, ``not_approver`` ...), and
+DRF's and Django's own errors get theirs here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from accounts import policy
+from accounts.exceptions import AccountsError
+from commerce.api.tokens import TokenError
+from commerce.core.middleware import _is_id_out_of_range
+from commerce.order.exceptions import CheckoutError
+from commerce.payments.gateway import PaymentError
+
+logger = logging.getLogger(__name__)
+
+PAYMENT_STATUS = {"payment_declined": 402, "payment_unavailable": 503}
+ACCOUNTS_STATUS = {"last_admin": 409, "already_member": 409, "illegal_status_change": 409}
+
+
+class ApiError(exceptions.APIException):
+    """An API error with its own code (e.g. ``empty_basket`` raised by a view)."""
+
+    def __init__(self, message: str, *, code: str, status_code: int = 400, details=None):
+        super().__init__(message, code)
+        self.status_code = status_code
+        self.error_code = code
+        self.details = details
+
+
+def body(code: str, message: str, details=None) -> dict:
+    return {"code": code, "message": message, "details": details}
+
+
+def _drf_code(exc: exceptions.APIException) -> str:
+    if isinstance(exc, exceptions.ValidationError | exceptions.ParseError):
+        return "validation_error"
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return "not_authenticated"
+    if isinstance(exc, exceptions.PermissionDenied):
+        return "permission_denied"
+    if isinstance(exc, exceptions.NotFound):
+        return "not_found"
+    if isinstance(exc, exceptions.Throttled):
+        return "throttled"
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return "method_not_allowed"
+    if isinstance(exc, exceptions.NotAcceptable):
+        return "not_acceptable"
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return "unsupported_media_type"
+    return "error"
+
+
+def _message(detail) -> str:
+    if isinstance(detail, list) and detail:
+        return _message(detail[0])
+    if isinstance(detail, dict) and detail:
+        key, value = next(iter(detail.items()))
+        text = _message(value)
+        return text if key == "non_field_errors" else f"{key}: {text}"
+    return str(detail)
+
+
+def translate(exc: Exception) -> tuple[int, dict, dict] | None:
+    """(status, body, headers) for an exception the API knows, else None."""
+    headers: dict = {}
+    if isinstance(exc, ApiError):
+        return exc.status_code, body(exc.error_code, str(exc.detail), exc.details), headers
+    if isinstance(exc, exceptions.APIException):
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            headers["Retry-After"] = str(int(exc.wait))
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        code = _drf_code(exc)
+        details = exc.detail if code == "validation_error" else None
+        if code == "throttled":
+            details = {"wait": exc.wait}
+        message = "Check the fields in details." if code == "validation_error" else None
+        if code == "validation_error" and details:
+            message = _message(details)
+        return exc.status_code, body(code, message or _message(exc.detail), details), headers
+    if isinstance(exc, Http404) or _is_id_out_of_range(exc):
+        message = str(exc) if isinstance(exc, Http404) and str(exc) else "Not found."
+        return 404, body("not_found", message), headers
+    if isinstance(exc, policy.NotAllowed):
+        return 403, body("permission_denied", exc.reason, {"action": str(exc.action)}), headers
+    if isinstance(exc, DjangoPermissionDenied):
+        return 403, body("permission_denied", str(exc) or "Not allowed."), headers
+    if isinstance(exc, CheckoutError):
+        details = None
+        if hasattr(exc, "problems"):
+            details = {"problems": exc.problems}
+        if hasattr(exc, "short"):
+            details = {
+                "short": [
+                    {"product": title, "wanted": wanted, "available": available}
+                    for title, wanted, available in exc.short
+                ]
+            }
+        return exc.status, body(exc.code, str(exc), details), headers
+    if isinstance(exc, PaymentError):
+        return PAYMENT_STATUS.get(exc.code, 400), body(exc.code, str(exc)), headers
+    if isinstance(exc, AccountsError):
+        return ACCOUNTS_STATUS.get(exc.code, 400), body(exc.code, str(exc)), headers
+    if isinstance(exc, TokenError):
+        return 400, body(exc.code, str(exc)), headers
+    if isinstance(exc, DjangoValidationError):
+        details = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return 400, body("validation_error", _message(details), details), headers
+    return None
+
+
+def exception_handler(exc, context):
+    """DRF's exception handler: every error the API knows, in one shape."""
+    translated = translate(exc)
+    if translated is None:
+        return None  # a real bug: Django's 500 handler answers (as JSON, see ``server_error``)
+    status_code, data, headers = translated
+    set_rollback()
+    return Response(data, status=status_code, headers=headers)
+
+
+def is_api_path(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    return JsonResponse(body("not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
+
+
+def server_error(request, *args, **kwargs):
+    return JsonResponse(
+        body("server_error", "Something went wrong on our side. Please try again later."),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )

@@ -1,0 +1,74 @@
+"""API tokens and the stored answers of idempotent API requests."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiToken(models.Model):
+    """A key for ``Authorization: Token <key>``; only its SHA-256 is stored.
+
+    Personal tokens are created by their owner and act as them; integration
+    tokens are created by staff for an ERP or a bank feed and may also record
+    payments.
+    """
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("Personal")
+        INTEGRATION = "integration", _("Integration")
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSONAL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    prefix = models.CharField(
+        max_length=12, help_text=_("The key's first characters, to tell keys apart.")
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotentResponse(models.Model):
+    """What an API request sent with an ``Idempotency-Key`` answered.
+
+    One row per (user, key): a retry with the same body gets the stored
+    answer; a different body under the same key is refused.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    # Empty while the first request with this key is still being answered.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

@@ -1,0 +1,61 @@
+"""DRF permissions that ask the one policy module (``accounts.policy``)."""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from accounts import policy
+from commerce import sites
+from commerce.api.models import ApiToken
+
+
+class PortalAction(permissions.BasePermission):
+    """On the portal, the caller's active membership must allow the view's
+    ``required_action`` (the policy says why not); on the storefront the view
+    decides (``storefront_allowed``)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        action = getattr(view, "required_action", None)
+        if request._request.channel != sites.PORTAL:
+            if not getattr(view, "storefront_allowed", True):
+                self.message = "This is served on the business portal."
+                return False
+            return True
+        if action is None:
+            return True
+        reason = policy.denial_reason(request._request.membership, action)
+        if reason is not None:
+            self.message = reason
+            return False
+        return True
+
+
+class CatalogAccess(permissions.BasePermission):
+    """The storefront catalog is public; the portal's is for its members."""
+
+    def has_permission(self, request, view) -> bool:
+        if request._request.channel != sites.PORTAL:
+            return True
+        if not request.user.is_authenticated:
+            return False
+        reason = policy.denial_reason(request._request.membership, policy.Action.VIEW_CATALOG)
+        if reason is not None:
+            self.message = reason
+            return False
+        return True
+
+
+class StaffOrIntegration(permissions.BasePermission):
+    """Back-office writes: a staff member's session or an integration token."""
+
+    message = "Only staff sessions and integration tokens may do this."
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None:
+            return token.kind == ApiToken.Kind.INTEGRATION
+        return bool(request.user.is_staff)

@@ -1,0 +1,67 @@
+"""The checkout request body."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from commerce.order.models import PaymentMethod
+
+
+class AddressSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    first_name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=255)
+    line1 = serializers.CharField(max_length=255)
+    line2 = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    line3 = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    line4 = serializers.CharField(max_length=255, help_text="City.")
+    state = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    postcode = serializers.CharField(max_length=64)
+    country = serializers.CharField(max_length=2, min_length=2, help_text="ISO 3166-1 alpha-2.")
+    phone_number = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class CheckoutSerializer(serializers.Serializer):
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    ship_to = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text="A ship-to address of the active company (portal).",
+    )
+    shipping_address = AddressSerializer(required=False, allow_null=True)
+    shipping_method = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Delivery method code; the site's first method when empty.",
+    )
+    po_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    card_token = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A token from the card gateway (payment_method=card).",
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    requested_delivery_date = serializers.DateField(required=False, allow_null=True)
+    expected_total = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="The total the buyer confirmed; refused with price_changed if it moved.",
+    )
+
+    def validate(self, data):
+        if not data.get("ship_to") and not data.get("shipping_address"):
+            raise serializers.ValidationError(
+                {"shipping_address": "Give a shipping_address or a ship_to id."}
+            )
+        return data

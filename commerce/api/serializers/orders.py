@@ -1,0 +1,140 @@
+"""Orders, approvals, invoices and payments as the API shows them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from commerce import sites
+from commerce.billing.models import Payment
+from commerce.order.models import PaymentMethod
+
+
+class OrderLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="upc", allow_null=True)
+    title = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(
+        source="unit_price_excl_tax", max_digits=12, decimal_places=2, allow_null=True
+    )
+    unit_price_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    reason = serializers.CharField(source="price_reason")
+    rule = serializers.CharField(source="price_rule")
+    status = serializers.CharField()
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    old_status = serializers.CharField()
+    new_status = serializers.CharField()
+    date = serializers.DateTimeField(source="date_created")
+
+
+class OrderSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    site = serializers.SerializerMethodField()
+    company = serializers.IntegerField(source="company_id", allow_null=True)
+    user = serializers.EmailField(source="user.email", allow_null=True, default=None)
+    po_number = serializers.CharField()
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    currency = serializers.CharField()
+    total = serializers.DecimalField(source="total_incl_tax", max_digits=12, decimal_places=2)
+    total_excl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    shipping_excl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    shipping_method = serializers.CharField()
+    notes = serializers.CharField(source="buyer_notes")
+    date_placed = serializers.DateTimeField()
+    lines = OrderLineSerializer(many=True, source="lines.all")
+    history = StatusChangeSerializer(many=True, source="status_changes.all")
+
+    @extend_schema_field(serializers.ChoiceField(choices=[sites.STOREFRONT, sites.PORTAL]))
+    def get_site(self, order) -> str:
+        return sites.PORTAL if order.site_id == settings.PORTAL_SITE_ID else sites.STOREFRONT
+
+
+class DecisionSerializer(serializers.Serializer):
+    approver = serializers.EmailField(source="approver.email")
+    decision = serializers.CharField()
+    comment = serializers.CharField()
+    date = serializers.DateTimeField(source="created_at")
+
+
+class ApprovalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.CharField(source="order.number")
+    order_total = serializers.DecimalField(
+        source="order.total_excl_tax", max_digits=12, decimal_places=2
+    )
+    status = serializers.CharField()
+    rules = serializers.JSONField(source="reasons", help_text="The rules the order matched.")
+    requested_by = serializers.EmailField(source="requested_by.email")
+    approvals_required = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decisions = DecisionSerializer(many=True, source="decisions.all")
+
+
+class DecideSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class InvoiceLineSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    description = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class InvoiceSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    order = serializers.CharField(source="order.number")
+    issued = serializers.DateField(source="issued_on")
+    due = serializers.DateField(source="due_on")
+    currency = serializers.CharField()
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    paid = serializers.DecimalField(source="amount_paid", max_digits=12, decimal_places=2)
+    credited = serializers.DecimalField(source="amount_credited", max_digits=12, decimal_places=2)
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2)
+    status = serializers.CharField()
+
+
+class InvoiceDetailSerializer(InvoiceSerializer):
+    lines = InvoiceLineSerializer(many=True, source="lines.all")
+
+
+class PaymentCreateSerializer(serializers.Serializer):
+    account = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The credit account's id."
+    )
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    currency = serializers.CharField(max_length=3, default=settings.OSCAR_DEFAULT_CURRENCY)
+    received_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100)
+    method = serializers.ChoiceField(choices=Payment.Method.choices, default="bank_transfer")
+    allocations = serializers.DictField(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2),
+        required=False,
+        help_text="Invoice number -> amount; oldest due first when omitted.",
+    )
+
+
+class AllocationSerializer(serializers.Serializer):
+    invoice = serializers.CharField(source="invoice.number")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    account = serializers.IntegerField(source="account_id")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    received_on = serializers.DateField()
+    reference = serializers.CharField()
+    method = serializers.CharField()
+    allocations = AllocationSerializer(many=True, source="allocations.all")

@@ -1,0 +1,82 @@
+"""API tokens: issue, look up, revoke. Only a key's SHA-256 is ever stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from commerce.api.models import ApiToken
+
+KEY_PREFIX = "nw_"
+PREFIX_LENGTH = 10
+# ``last_used_at`` is refreshed at most this often (not one write per request).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenError(Exception):
+    code = "validation_error"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    key: str  # shown once, never stored
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_issue(*, user, name: str, kind: str = ApiToken.Kind.PERSONAL, actor=None) -> IssuedToken:
+    """A new key for ``user``. Integration tokens are created by staff only."""
+    name = (name or "").strip()
+    if not name:
+        raise TokenError("Give the token a name (what will use it).")
+    if kind not in ApiToken.Kind.values:
+        raise TokenError(f"Unknown token kind '{kind}'.")
+    if kind == ApiToken.Kind.INTEGRATION and not (actor is not None and actor.is_staff):
+        raise TokenError("Only staff create integration tokens.")
+    if not user.is_active:
+        raise TokenError("The token's owner account is inactive.")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        kind=kind,
+        prefix=key[:PREFIX_LENGTH],
+        key_hash=hash_key(key),
+        created_by=actor if actor is not None else user,
+    )
+    return IssuedToken(token=token, key=key)
+
+
+def token_revoke(*, token: ApiToken, actor) -> ApiToken:
+    """Revoke a token (its owner, or staff); revoking twice changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The active token with this key, its user loaded, or None."""
+    if not key or not key.startswith(KEY_PREFIX) or len(key) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

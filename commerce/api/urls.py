@@ -1,0 +1,42 @@
+"""``/api/``: the same on both hosts; the host decides the pricing context."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from commerce.api.views import approvals, auth, basket, billing, catalog, checkout, company, orders
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", auth.TokenCreateView.as_view(), name="token"),
+    path("products/", catalog.ProductListView.as_view(), name="product-list"),
+    path("products/<int:pk>/", catalog.ProductDetailView.as_view(), name="product-detail"),
+    path("basket/lines/", basket.BasketLinesView.as_view(), name="basket-lines"),
+    path("basket/lines/<int:pk>/", basket.BasketLineView.as_view(), name="basket-line"),
+    path("checkout/", checkout.CheckoutView.as_view(), name="checkout"),
+    path("orders/", orders.OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", orders.OrderDetailView.as_view(), name="order-detail"),
+    path("approvals/", approvals.ApprovalListView.as_view(), name="approval-list"),
+    path(
+        "approvals/<int:pk>/approve/",
+        approvals.ApprovalDecideView.as_view(decision="approve"),
+        name="approval-approve",
+    ),
+    path(
+        "approvals/<int:pk>/reject/",
+        approvals.ApprovalDecideView.as_view(decision="reject"),
+        name="approval-reject",
+    ),
+    path("invoices/", billing.InvoiceListView.as_view(), name="invoice-list"),
+    re_path(
+        r"^invoices/(?P<number>[^/]+)\.pdf$", billing.InvoicePDFView.as_view(), name="invoice-pdf"
+    ),
+    path("invoices/<str:number>/", billing.InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("payments/", billing.PaymentCreateView.as_view(), name="payment-create"),
+    path("company/", company.CompanyView.as_view(), name="company"),
+    path("company/members/", company.MembersView.as_view(), name="company-members"),
+    path("company/addresses/", company.AddressesView.as_view(), name="company-addresses"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,79 @@
+"""``/api/approvals/``: the approver's inbox and decisions (the approvals services)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from accounts import policy
+from commerce.api.serializers.orders import ApprovalSerializer, DecideSerializer
+from commerce.api.views.base import ApiGenericView, ApiListView
+from commerce.approvals import services
+from commerce.approvals.models import ApprovalDecision, ApprovalRequest
+
+
+def approvals_of(company):
+    return (
+        ApprovalRequest.objects.filter(company=company)
+        .select_related("order", "requested_by")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ApprovalDecision.objects.select_related("approver").order_by("pk"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+class ApprovalListView(ApiListView):
+    """The active company's approval requests: pending by default, ``?status=all``."""
+
+    serializer_class = ApprovalSerializer
+    required_action = policy.Action.APPROVE_ORDERS
+    storefront_allowed = False
+
+    def get_queryset(self):
+        requests = approvals_of(self.site_request.company)
+        wanted = self.request.query_params.get("status", ApprovalRequest.Status.PENDING)
+        if wanted != "all":
+            requests = requests.filter(status=wanted)
+        return requests
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=[*ApprovalRequest.Status.values, "all"],
+                description="Default: pending.",
+            )
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ApprovalDecideView(ApiGenericView):
+    serializer_class = ApprovalSerializer
+    required_action = policy.Action.APPROVE_ORDERS
+    storefront_allowed = False
+    decision = "approve"
+
+    @extend_schema(request=DecideSerializer, responses=ApprovalSerializer)
+    def post(self, request, pk: int):
+        body = DecideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        approval = approvals_of(self.site_request.company).filter(pk=pk).first()
+        if approval is None:
+            raise Http404("No such approval request.")
+        services.approval_decide(
+            request=approval,
+            approver=request.user,
+            decision=self.decision,
+            comment=body.validated_data["comment"],
+        )
+        return Response(self.get_serializer(approvals_of(approval.company).get(pk=pk)).data)

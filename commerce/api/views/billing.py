@@ -1,0 +1,96 @@
+"""``/api/invoices/`` (JSON and PDF) and ``POST /api/payments/``."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from accounts import policy
+from commerce import sites
+from commerce.api.errors import ApiError
+from commerce.api.permissions import StaffOrIntegration
+from commerce.api.serializers.orders import (
+    InvoiceDetailSerializer,
+    InvoiceSerializer,
+    PaymentCreateSerializer,
+    PaymentSerializer,
+)
+from commerce.api.views.base import ApiGenericView, ApiListView
+from commerce.billing import credit, payments, selectors
+from commerce.billing.models import CreditAccount
+from commerce.core.pdf import render_pdf
+
+
+def account_for(request):
+    """The company's credit account on the portal, the person's (pay later) on the storefront."""
+    site = request._request
+    if site.channel == sites.PORTAL:
+        return credit.account_for_company(site.company)
+    return credit.account_for_user(request.user)
+
+
+class InvoiceListView(ApiListView):
+    serializer_class = InvoiceSerializer
+    required_action = policy.Action.VIEW_INVOICES
+
+    def get_queryset(self):
+        return selectors.invoices_of(account_for(self.request))
+
+
+class InvoiceDetailView(ApiGenericView):
+    serializer_class = InvoiceDetailSerializer
+    required_action = policy.Action.VIEW_INVOICES
+
+    def invoice(self, number):
+        invoice = selectors.invoice_of(account_for(self.request), number)
+        if invoice is None:
+            raise Http404("No such invoice.")
+        return invoice
+
+    def get(self, request, number: str):
+        return Response(self.get_serializer(self.invoice(number)).data)
+
+
+class InvoicePDFView(InvoiceDetailView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, number: str):
+        invoice = self.invoice(number)
+        response = HttpResponse(
+            render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+        return response
+
+
+class PaymentCreateView(ApiGenericView):
+    """Record a payment received against a credit account's invoices."""
+
+    serializer_class = PaymentSerializer
+    permission_classes = [StaffOrIntegration]
+
+    @extend_schema(request=PaymentCreateSerializer, responses={201: PaymentSerializer})
+    def post(self, request):
+        body = PaymentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        account = CreditAccount.objects.filter(pk=data["account"]).first()
+        if account is None:
+            raise ApiError(
+                "No such credit account.",
+                code="validation_error",
+                details={"account": ["No such credit account."]},
+            )
+        payment = payments.payment_record(
+            account=account,
+            amount=data["amount"],
+            currency=data["currency"],
+            received_on=data["received_on"],
+            reference=data["reference"],
+            method=data["method"],
+            allocations=data.get("allocations") or None,
+            actor=request.user,
+        )
+        return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,130 @@
+"""``POST /api/checkout/``: the basket becomes an order, through the one
+order pipeline (``commerce.order.placement``), at most once per
+``Idempotency-Key``."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from oscar.core.loading import get_model
+from rest_framework import status
+from rest_framework.response import Response
+
+from accounts import policy
+from accounts.models import CompanyAddress
+from commerce import sites
+from commerce.api import idempotency
+from commerce.api.context import basket_of
+from commerce.api.errors import ApiError
+from commerce.api.serializers.checkout import CheckoutSerializer
+from commerce.api.serializers.orders import OrderSerializer
+from commerce.api.views.base import ApiView
+from commerce.api.views.orders import order_with_details
+from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
+from commerce.shipping.repository import methods_for
+
+Country = get_model("address", "Country")
+
+
+def _address_fields(address) -> dict:
+    return {k: getattr(address, k) for k in ADDRESS_FIELDS if hasattr(address, k)}
+
+
+class CheckoutView(ApiView):
+    required_action = policy.Action.PLACE_ORDER
+    endpoint = "checkout"
+
+    def checkout_request(self, data) -> CheckoutRequest:
+        site = self.site_request
+        billing = None
+        if data.get("ship_to"):
+            if site.company is None:
+                raise ApiError(
+                    "ship_to is for business orders on the portal.",
+                    code="validation_error",
+                    details={"ship_to": ["Use shipping_address."]},
+                )
+            ship_to = (
+                CompanyAddress.objects.select_related("country")
+                .filter(
+                    company=site.company,
+                    pk=data["ship_to"],
+                    kind=CompanyAddress.Kind.SHIP_TO,
+                    is_active=True,
+                )
+                .first()
+            )
+            if ship_to is None:
+                raise ApiError(
+                    "No such ship-to address.",
+                    code="validation_error",
+                    details={"ship_to": ["No such ship-to address."]},
+                )
+            shipping = _address_fields(ship_to)
+        else:
+            shipping = dict(data["shipping_address"])
+            country = Country.objects.filter(iso_3166_1_a2=shipping["country"].upper()).first()
+            if country is None:
+                raise ApiError(
+                    "Unknown country.",
+                    code="validation_error",
+                    details={"shipping_address": {"country": ["Unknown country code."]}},
+                )
+            shipping["country"] = country
+        if site.company is not None:
+            bill_to = site.company.addresses.filter(
+                kind=CompanyAddress.Kind.BILL_TO, is_active=True
+            ).first()
+            billing = _address_fields(bill_to) if bill_to else None
+        method = data["shipping_method"] or methods_for(site.channel)[0].code
+        return CheckoutRequest(
+            channel=site.channel,
+            user=self.request.user,
+            company=site.company if site.channel == sites.PORTAL else None,
+            shipping_address=shipping,
+            billing_address=billing,
+            shipping_method_code=method,
+            payment_method=data["payment_method"],
+            card_token=data["card_token"],
+            po_number=data["po_number"],
+            requested_delivery_date=data.get("requested_delivery_date"),
+            notes=data["notes"],
+            expected_total=data.get("expected_total"),
+        )
+
+    @extend_schema(
+        request=CheckoutSerializer,
+        parameters=[
+            OpenApiParameter(
+                idempotency.HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Retries with the same key and body get the same answer.",
+            )
+        ],
+        responses={201: OrderSerializer},
+    )
+    def post(self, request):
+        key = idempotency.key_from(request)
+        body = CheckoutSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with transaction.atomic():
+            row = None
+            if key is not None:
+                row = idempotency.claim(
+                    user=request.user,
+                    key=key,
+                    endpoint=self.endpoint,
+                    digest=idempotency.request_hash(self.endpoint, request.data),
+                )
+                if row.status_code is not None:
+                    return Response(
+                        row.body, status=row.status_code, headers={"Idempotent-Replayed": "true"}
+                    )
+            checkout = self.checkout_request(body.validated_data)
+            placement = order_place(basket=basket_of(request), request=checkout)
+            data = OrderSerializer(order_with_details(placement.order)).data
+            if row is not None:
+                idempotency.store(row, status_code=status.HTTP_201_CREATED, body=data)
+        return Response(data, status=status.HTTP_201_CREATED)
