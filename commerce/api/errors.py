@@ -102,6 +102,8 @@ def translate(exc: Exception) -> tuple[int, dict, dict] | None:
         details = None
         if hasattr(exc, "problems"):
             details = {"problems": exc.problems}
+        if hasattr(exc, "reasons"):
+            details = {"reasons": exc.reasons}
         if hasattr(exc, "short"):
             details = {
                 "short": [

@@ -37,6 +37,19 @@ class OutOfStock(CheckoutError):
         super().__init__("Not enough stock. " + "; ".join(parts) + ". Nothing was charged.")
 
 
+class ApprovalRequired(CheckoutError):
+    """The caller asked not to place an order that would wait for approval."""
+
+    code = "approval_required"
+    status = 409
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(
+            "This order needs approval (" + "; ".join(reasons) + "); it was not placed."
+        )
+
+
 class PriceChanged(CheckoutError):
     code = "price_changed"
     status = 409

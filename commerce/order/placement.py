@@ -30,6 +30,7 @@ from commerce.billing import credit
 from commerce.order import status as order_status
 from commerce.order import stock
 from commerce.order.exceptions import (
+    ApprovalRequired,
     BasketInvalid,
     CheckoutError,
     EmptyBasket,
@@ -93,6 +94,8 @@ class CheckoutRequest:
     # A shared basket paid by someone other than its owner (``user``).
     payer_email: str = ""
     paid_by: object | None = None
+    # Refuse (ApprovalRequired) rather than place an order that needs approval.
+    refuse_if_approval_needed: bool = False
     extra: dict = field(default_factory=dict)
 
     def fingerprint(self, basket) -> str:
@@ -106,6 +109,7 @@ class CheckoutRequest:
             "po": self.po_number,
             "date": str(self.requested_delivery_date or ""),
             "notes": self.notes,
+            "refuse_if_approval_needed": self.refuse_if_approval_needed,
             "extra": {k: str(v) for k, v in sorted(self.extra.items())},
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -311,6 +315,8 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
         else None
     )
     needs_approval = evaluation is not None and evaluation.required
+    if needs_approval and request.refuse_if_approval_needed:
+        raise ApprovalRequired([match.message for match in evaluation.matches])
 
     # On account: check the credit and hold it under the account's row lock.
     account = credit_account_for(request)

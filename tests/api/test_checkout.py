@@ -258,3 +258,28 @@ def test_keys_belong_to_their_user(company, people):
         == 201
     )
     assert Order.objects.count() == 2
+
+
+@pytest.mark.parametrize("choice", ["place", "refuse"])
+def test_an_order_needing_approval_is_placed_pending_or_refused_on_request(company, people, choice):
+    ApprovalRule = get_model("approvals", "ApprovalRule")
+    ApprovalRule.objects.create(company=company, kind="order_total", amount="50.00")
+    client = portal_api(people["buyer"])
+    fill_basket(client, factories.ProductFactory(stock__price="100.00"))
+    allocated = lambda: get_model("partner", "StockRecord").objects.get().num_allocated  # noqa: E731
+
+    response = client.post(
+        "/api/checkout/", on_account(company, if_approval_needed=choice), format="json"
+    )
+
+    if choice == "place":
+        assert response.status_code == 201, response.content
+        assert response.json()["status"] == "Pending approval"
+        assert allocated() == 1
+    else:
+        body = assert_error(response, 409, "approval_required")
+        assert "order threshold" in body["details"]["reasons"][0]
+        assert not Order.objects.exists()
+        assert not allocated()
+        assert credit.standing(company.credit_account).exposure == 0
+        assert client.get("/api/basket/lines/").json()["count"] == 1

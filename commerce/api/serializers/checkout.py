@@ -59,6 +59,15 @@ class CheckoutSerializer(serializers.Serializer):
         help_text="The total the buyer confirmed; refused with price_changed if it moved.",
     )
 
+    if_approval_needed = serializers.ChoiceField(
+        choices=[("place", "place"), ("refuse", "refuse")],
+        default="place",
+        help_text=(
+            "What to do when the company's rules send the order for approval: place it "
+            "as Pending approval (default), or refuse it with approval_required."
+        ),
+    )
+
     def validate(self, data):
         if not data.get("ship_to") and not data.get("shipping_address"):
             raise serializers.ValidationError(

@@ -91,6 +91,7 @@ class CheckoutView(ApiView):
             requested_delivery_date=data.get("requested_delivery_date"),
             notes=data["notes"],
             expected_total=data.get("expected_total"),
+            refuse_if_approval_needed=data["if_approval_needed"] == "refuse",
         )
 
     @extend_schema(
