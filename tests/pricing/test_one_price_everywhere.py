@@ -1,5 +1,6 @@
-"""The same product costs the same on the listing, the product page, in the basket
-and on the order, in every pricing context; the order line records the rule."""
+"""The same product costs the same on the listing, the product page, in the basket,
+over the REST API (product and basket line) and on the order, in every pricing
+context; the order line records the rule."""
 
 from decimal import Decimal
 
@@ -43,12 +44,26 @@ def basket_line(client, product, quantity):
     return line.purchase_info.price.quote
 
 
+def api_price(client, product):
+    """(unit, reason) of the product over the API, in the same session."""
+    price = client.get(f"/api/products/{product.pk}/").json()["price"]
+    return Decimal(price["unit"]), price["reason"]
+
+
+def api_basket_line(client, product):
+    lines = client.get("/api/basket/lines/").json()["results"]
+    [line] = [line for line in lines if line["product"] == product.pk]
+    return Decimal(line["unit_price"]), line["reason"]
+
+
 def assert_same_everywhere(client, product, *, unit, reason, rule, quantity=1, guest=None):
     seen = [listing_price(client, product), detail_price(client, product)]
     line = basket_line(client, product, quantity)
     assert [q.unit_display for q in seen] == [unit, unit]
     assert {q.reason for q in seen} == {reason}
     assert line.unit_display == unit and line.reason == reason
+    assert api_price(client, product) == (unit, reason)
+    assert api_basket_line(client, product) == (unit, reason)
     response = checkout_basket(client, guest_email=guest)
     assert response.status_code == 302
     assert response["Location"] in (
@@ -144,6 +159,12 @@ def test_volume_break_on_the_portal_from_ten(portal_client, product):
     line = basket_line(portal_client, product, 12)
 
     assert (line.unit_display, line.reason) == (Decimal("8.00"), "Your contract price (10+)")
+    assert api_basket_line(portal_client, product) == (Decimal("8.00"), line.reason)
+    breaks = portal_client.get(f"/api/products/{product.pk}/").json()["price"]["breaks"]
+    assert [(b["min_quantity"], Decimal(b["unit"])) for b in breaks] == [
+        (1, Decimal("9.00")),
+        (10, Decimal("8.00")),
+    ]
     assert [(b.min_quantity, b.unit_display) for b in line.breaks] == [
         (1, Decimal("9.00")),
         (10, Decimal("8.00")),
