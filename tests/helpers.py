@@ -1,9 +1,12 @@
-"""Flows shared by tests: Oscar's checkout steps over HTTP, mail links."""
+"""Flows shared by tests: Oscar's checkout steps over HTTP, mail links, and
+calls raced against each other on real threads."""
 
 import re
+import threading
 
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 
 from tests import factories
 
@@ -85,3 +88,28 @@ def link_in_last_email(pattern: str = r"https?://\S+") -> str:
     found = re.search(pattern, mail.outbox[-1].body)
     assert found, mail.outbox[-1].body
     return re.sub(r"^https?://[^/]+", "", found.group(0))
+
+
+def at_once(*calls, expected=(), timeout=60, what="a call"):
+    """Run ``calls`` on one thread each, released together by a barrier; each
+    thread has its own database connection. Returns their results in order (an
+    ``expected`` exception counts as the result); fails if one hangs."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(n, call):
+        try:
+            barrier.wait()
+            outcomes[n] = call()
+        except expected as error:
+            outcomes[n] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n, c)) for n, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(t.is_alive() for t in threads), f"{what} hung"
+    return outcomes

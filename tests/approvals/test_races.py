@@ -1,42 +1,22 @@
 """Approvers acting at the same moment, on PostgreSQL with real threads."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from commerce.approvals import services
 from commerce.approvals.exceptions import ApprovalError
 from commerce.approvals.models import ApprovalDecision, ApprovalRequest
 from commerce.billing import credit
 from commerce.order import status as order_status
-from tests import factories
+from tests import factories, helpers
 from tests.approvals.conftest import place, rule
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def at_once(*calls, timeout=60):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(n, call):
-        try:
-            barrier.wait()
-            outcomes[n] = call()
-        except ApprovalError as error:
-            outcomes[n] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, c)) for n, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(t.is_alive() for t in threads), "a decision hung"
-    return outcomes
+def at_once(*calls):
+    return helpers.at_once(*calls, expected=ApprovalError, what="a decision")
 
 
 def decide(request, user, decision):

@@ -3,15 +3,14 @@ with real threads: each order is cancelled once, its stock and credit released
 once, and the loser is told which orders it could not move."""
 
 import re
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from oscar.core.loading import get_model
 
 from commerce.billing import credit
 from commerce.billing.models import LedgerEntry
+from tests import helpers
 from tests.backoffice.conftest import dashboard_client, place_portal, staff
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -39,24 +38,8 @@ def bulk_cancel(user, order_ids):
     return call
 
 
-def at_once(*calls, timeout=60):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(n, call):
-        try:
-            barrier.wait()
-            outcomes[n] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, c)) for n, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(t.is_alive() for t in threads), "a bulk change hung"
-    return outcomes
+def at_once(*calls):
+    return helpers.at_once(*calls, what="a bulk change")
 
 
 @pytest.mark.parametrize("attempt", range(3))
