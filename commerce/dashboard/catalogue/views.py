@@ -1,0 +1,60 @@
+"""Oscar's catalogue dashboard views, plus assortments (named sets of products and
+categories only chosen companies and tiers see)."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.urls import reverse_lazy
+from django.views import generic
+from oscar.core.loading import get_model
+
+from commerce.dashboard.catalogue.forms import AssortmentForm
+
+Assortment = get_model("catalogue", "Assortment")
+
+
+class AssortmentListView(generic.ListView):
+    template_name = "oscar/dashboard/catalogue/assortment_list.html"
+    context_object_name = "assortments"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Assortment.objects.annotate(
+            num_products=Count("products", distinct=True),
+            num_categories=Count("categories", distinct=True),
+            num_companies=Count("companies", distinct=True),
+            num_tiers=Count("tiers", distinct=True),
+        ).order_by("name")
+
+
+class AssortmentCreateView(generic.CreateView):
+    model = Assortment
+    form_class = AssortmentForm
+    template_name = "oscar/dashboard/catalogue/assortment_form.html"
+    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Assortment '{self.object.name}' created.")
+        return response
+
+
+class AssortmentUpdateView(generic.UpdateView):
+    model = Assortment
+    form_class = AssortmentForm
+    template_name = "oscar/dashboard/catalogue/assortment_form.html"
+    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Assortment '{self.object.name}' saved.")
+        return response
+
+
+class AssortmentDeleteView(generic.DeleteView):
+    model = Assortment
+    template_name = "oscar/dashboard/catalogue/assortment_delete.html"
+    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Assortment '{self.object.name}' deleted.")
+        return super().form_valid(form)
