@@ -52,6 +52,9 @@ class Importer:
     kind: str = ""
     required_columns: tuple[str, ...] = ()
     optional_columns: tuple[str, ...] = ()
+    # Families of columns named by data, e.g. "attr:" for "attr:weight".
+    column_prefixes: tuple[str, ...] = ()
+    header: list[str] = []
 
     def __init__(self, **params):
         self.params = params
@@ -61,6 +64,9 @@ class Importer:
 
     def apply(self, plan: Plan, *, actor, progress: Progress) -> dict:
         raise NotImplementedError
+
+    def check_header(self, header: list[str]) -> None:
+        """Raise ``FileProblem`` for columns the data does not know (e.g. "attr:" codes)."""
 
     # Shared CSV handling
 
@@ -89,13 +95,16 @@ class Importer:
                 + ". Expected: "
                 + ", ".join(self.required_columns + self.optional_columns)
             )
-        unknown = [h for h in header if h not in self.required_columns + self.optional_columns]
+        known = self.required_columns + self.optional_columns
+        unknown = [h for h in header if h not in known and not h.startswith(self.column_prefixes)]
         if unknown:
             raise FileProblem("Unknown column(s): " + ", ".join(unknown))
         duplicated = {h for h in header if header.count(h) > 1}
         if duplicated:
             raise FileProblem("Repeated column(s): " + ", ".join(sorted(duplicated)))
         reader.fieldnames = header
+        self.header = header
+        self.check_header(header)
         try:
             for row in reader:
                 if None in row:

@@ -23,6 +23,10 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
                 "catalogue-assortment-delete": (
                     DashboardPermission.get("catalogue", "delete_assortment"),
                 ),
+                "catalogue-product-import": (
+                    DashboardPermission.get("catalogue", "add_product", "change_product"),
+                ),
+                "catalogue-product-export": (DashboardPermission.get("catalogue", "view_product"),),
             }
         )
 
@@ -35,6 +39,16 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
     def get_urls(self):
         views = self.assortment_views
         urls = [
+            path(
+                "products/import/",
+                views.ProductImportView.as_view(),
+                name="catalogue-product-import",
+            ),
+            path(
+                "products/export/",
+                views.ProductExportView.as_view(),
+                name="catalogue-product-export",
+            ),
             path(
                 "assortments/",
                 views.AssortmentListView.as_view(),
@@ -56,4 +70,4 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
                 name="catalogue-assortment-delete",
             ),
         ]
-        return super().get_urls() + self.post_process_urls(urls)
+        return self.post_process_urls(urls) + super().get_urls()

@@ -55,3 +55,7 @@ class AssortmentForm(forms.ModelForm):
         )
         self.fields["products"].label_from_instance = lambda p: f"{p.upc} — {p.title}"
         self.fields["categories"].label_from_instance = lambda c: c.full_name
+
+
+class ProductImportForm(forms.Form):
+    file = forms.FileField(label="CSV file")

@@ -3,11 +3,16 @@ categories only chosen companies and tiers see)."""
 
 from django.contrib import messages
 from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
-from django.views import generic
+from django.utils import timezone
+from django.views import View, generic
 from oscar.core.loading import get_model
 
-from commerce.dashboard.catalogue.forms import AssortmentForm
+from catalog.imports import export_rows
+from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
+from commerce.imports.services import import_start
 
 Assortment = get_model("catalogue", "Assortment")
 
@@ -58,3 +63,28 @@ class AssortmentDeleteView(generic.DeleteView):
     def form_valid(self, form):
         messages.success(self.request, f"Assortment '{self.object.name}' deleted.")
         return super().form_valid(form)
+
+
+class ProductImportView(generic.FormView):
+    """Upload a product CSV: it is checked (dry run) by a task, then applied from its
+    status page."""
+
+    template_name = "oscar/dashboard/catalogue/product_import.html"
+    form_class = ProductImportForm
+
+    def form_valid(self, form):
+        job = import_start(
+            kind="products",
+            uploaded_file=form.cleaned_data["file"],
+            params={},
+            actor=self.request.user,
+        )
+        return redirect("dashboard:import-detail", pk=job.pk)
+
+
+class ProductExportView(View):
+    def get(self, request):
+        response = StreamingHttpResponse(export_rows(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="products-{stamp}.csv"'
+        return response
