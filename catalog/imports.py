@@ -509,17 +509,33 @@ def export_columns() -> list[str]:
 
 def export_rows() -> Iterator[str]:
     """Every product (variants aside) as CSV text, a line at a time (streams any size)."""
-    columns = export_columns()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-
-    def line(cells) -> str:
+    for cells in export_table():
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(cells)
-        return buffer.getvalue()
+        yield buffer.getvalue()
 
-    yield line(columns)
+
+def export_xlsx(target) -> None:
+    """The same table as an XLSX workbook written to ``target`` (a path or binary file).
+
+    Every cell is written as text, so SKUs like ``00123`` and prices keep their form.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Products")
+    for cells in export_table():
+        sheet.append(cells)
+    workbook.save(target)
+
+
+def export_table() -> Iterator[list[str]]:
+    """The header, then one row of cells (text) per product, in SKU order."""
+    columns = export_columns()
+    yield columns
     paths = category_paths()
     partner_codes = {pk: code.lower() for pk, code in Partner.objects.values_list("pk", "code")}
     products = (
@@ -544,9 +560,9 @@ def export_rows() -> Iterator[str]:
                 sorted(paths[c.pk] for c in product.categories.all())
             ),
             "channels": product.channels,
-            "min_quantity": product.min_order_quantity,
-            "multiple": product.order_multiple,
-            "max_quantity": product.max_order_quantity or "",
+            "min_quantity": str(product.min_order_quantity),
+            "multiple": str(product.order_multiple),
+            "max_quantity": str(product.max_order_quantity or ""),
             "assortments": LIST_SEPARATOR.join(sorted(a.name for a in product.assortments.all())),
         }
         for value in product.attribute_values.all():
@@ -555,6 +571,6 @@ def export_rows() -> Iterator[str]:
                 cells[f"{ATTR}{value.attribute.code.lower()}"] = format_attribute(value, kind)
         for record in product.stockrecords.all():
             code = partner_codes[record.partner_id]
-            cells[f"{STOCK}{code}"] = record.num_in_stock if record.num_in_stock is not None else 0
+            cells[f"{STOCK}{code}"] = str(record.num_in_stock or 0)
             cells[f"{PRICE}{code}"] = f"{record.price:.2f}" if record.price is not None else ""
-        yield line([cells.get(column, "") for column in columns])
+        yield [cells.get(column, "") for column in columns]

@@ -3,11 +3,15 @@
 An ``Importer`` turns a file into a plan (``validate``) without touching the
 data, then applies a valid plan in one transaction (``apply``). Errors are
 reported per row and column; a file with any error applies nothing.
+
+An XLSX workbook is read as if its first sheet were the CSV file (line numbers
+are sheet row numbers), so every importer takes both.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -74,6 +78,8 @@ class Importer:
         """Yield (line number, row) after checking encoding and header."""
         if len(data) > MAX_FILE_BYTES:
             raise FileProblem(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        if data.startswith(XLSX_SIGNATURE):
+            data = xlsx_as_csv(data)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -113,6 +119,50 @@ class Importer:
                 yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
         except csv.Error as exc:
             raise FileProblem(f"Line {reader.line_num}: {exc}") from exc
+
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+def _cell_text(value) -> str:
+    """A spreadsheet cell as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def xlsx_as_csv(data: bytes) -> bytes:
+    """The first sheet of an XLSX workbook as UTF-8 CSV."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem("The file is not a readable XLSX workbook.") from exc
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise FileProblem("The workbook has no sheet.")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for values in sheet.iter_rows(values_only=True):
+            cells = [_cell_text(v) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            writer.writerow(cells)
+        return out.getvalue().encode()
+    finally:
+        workbook.close()
 
 
 REGISTRY: dict[str, type[Importer]] = {}

@@ -427,3 +427,69 @@ def test_customers_cannot_import_or_export(storefront_client):
 
     for url in ("/dashboard/catalogue/products/import/", "/dashboard/catalogue/products/export/"):
         assert storefront_client.get(url).status_code in (302, 403)
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def test_an_xlsx_export_imports_back_to_the_same_catalog(staff_client, committed, catalog):
+    apply(staff_client, committed, upload(staff_client, committed, good_file()))
+    csv_before = export()
+
+    response = staff_client.get("/dashboard/catalogue/products/export/", {"format": "xlsx"})
+    workbook = response.content
+    job = apply(staff_client, committed, upload(staff_client, committed, workbook, "p.xlsx"))
+
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
+    assert workbook.startswith(b"PK")
+    assert (job.status, job.summary["products_updated"]) == ("done", 2)
+    assert export() == csv_before
+
+
+def test_an_xlsx_typed_by_hand_reads_numbers_and_dates_as_written(staff_client, committed, catalog):
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["sku", "title", "product_class", "attr:launched", "stock:central", "price:central"]
+    )
+    sheet.append([12345, "Drill", "Tools", datetime(2026, 1, 31), 7, 19.5])
+    sheet.append([None, None, None, None, None, None])  # blank rows are skipped
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    job = apply(
+        staff_client, committed, upload(staff_client, committed, buffer.getvalue(), "p.xlsx")
+    )
+
+    assert job.status == "done", job.errors
+    drill = Product.objects.get(upc="12345")
+    assert drill.attribute_values.get().value_date == date(2026, 1, 31)
+    assert (drill.stockrecords.get().num_in_stock, drill.stockrecords.get().price) == (
+        7,
+        Decimal("19.50"),
+    )
+
+
+def test_a_broken_workbook_is_reported_and_applies_nothing(staff_client, committed, catalog):
+    job = upload(staff_client, committed, b"PK\x03\x04 not really a workbook", "p.xlsx")
+
+    assert job.status == "invalid"
+    assert job.errors[0]["message"] == "The file is not a readable XLSX workbook."
+    assert not Product.objects.exists()
+
+
+def test_the_command_writes_xlsx_by_extension(catalog, staff_client, committed, tmp_path):
+    apply(staff_client, committed, upload(staff_client, committed, good_file()))
+    target = tmp_path / "products.xlsx"
+
+    call_command("export_products", output=str(target))
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(target, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert [r[0] for r in rows] == ["sku", "D-1", "D-2"]

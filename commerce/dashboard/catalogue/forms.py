@@ -58,4 +58,4 @@ class AssortmentForm(forms.ModelForm):
 
 
 class ProductImportForm(forms.Form):
-    file = forms.FileField(label="CSV file")
+    file = forms.FileField(label="CSV or XLSX file")

@@ -1,20 +1,23 @@
 """Oscar's catalogue dashboard views, plus assortments (named sets of products and
 categories only chosen companies and tiers see)."""
 
+import io
+
 from django.contrib import messages
 from django.db.models import Count
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views import View, generic
 from oscar.core.loading import get_model
 
-from catalog.imports import export_rows
+from catalog.imports import export_rows, export_xlsx
 from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
 from commerce.imports.services import import_start
 
 Assortment = get_model("catalogue", "Assortment")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AssortmentListView(generic.ListView):
@@ -83,8 +86,17 @@ class ProductImportView(generic.FormView):
 
 
 class ProductExportView(View):
+    """Every product as CSV (streamed) or, with ``?format=xlsx``, as a workbook."""
+
     def get(self, request):
-        response = StreamingHttpResponse(export_rows(), content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="products-{stamp}.csv"'
+        if request.GET.get("format") == "xlsx":
+            workbook = io.BytesIO()
+            export_xlsx(workbook)
+            response = HttpResponse(workbook.getvalue(), content_type=XLSX_TYPE)
+            extension = "xlsx"
+        else:
+            response = StreamingHttpResponse(export_rows(), content_type="text/csv; charset=utf-8")
+            extension = "csv"
+        response["Content-Disposition"] = f'attachment; filename="products-{stamp}.{extension}"'
         return response
