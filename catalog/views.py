@@ -7,7 +7,7 @@ strategy, so a page costs the same number of queries for 1 or 48 products.
 """
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -88,6 +88,8 @@ class ProductCategoryView(ProductListView):
 
     def get(self, request, *args, **kwargs):
         self.category = get_object_or_404(Category.objects.browsable(), pk=self.kwargs["pk"])
+        if self.category.pk in visibility.hidden_category_ids(**self.visibility()):
+            raise Http404("No category found")
         expected = self.category.get_absolute_url()
         if request.path != expected:
             query = request.META.get("QUERY_STRING")

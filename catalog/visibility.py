@@ -247,6 +247,16 @@ def is_visible(product, *, site, company) -> bool:
     return product.pk in visible_ids([product], site=site, company=company)
 
 
+def hidden_category_ids(*, site, company) -> frozenset[int]:
+    """Categories restricted by a category or assortment rule that does not grant
+    ``company``: their names are not shown to it (no query once the rules are cached)."""
+    current = rules()
+    if company is None:
+        return current.restricted_category_ids
+    granted = current.granted_categories(company.pk, _tier_id(company))
+    return current.restricted_category_ids - frozenset(granted)
+
+
 def request_context(request) -> tuple[str, object | None]:
     """(site, company) of a request: its channel, and the active company on the portal."""
     channel = _channel(getattr(request, "channel", sites.STOREFRONT))
