@@ -117,6 +117,11 @@ class ProductDetailView(OscarProductDetailView):
         context = super().get_context_data(**kwargs)
         product = context["product"]
         self.request.strategy.note_visible([product])
+        recommended = product.sorted_recommended_products
+        if recommended:
+            site, company = visibility.request_context(self.request)
+            shown = visibility.visible_ids(recommended, site=site, company=company)
+            product._visible_recommendations = [p for p in recommended if p.pk in shown]
         if not product.is_parent:
             product.purchase = self.request.strategy.fetch_for_product(product)
         return context

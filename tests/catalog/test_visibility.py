@@ -300,3 +300,19 @@ def test_listing_queries_stay_constant_with_restrictions(world, clients, audienc
 
     assert full == one
     assert full <= (12 if audience == "consumer" else 16)
+
+
+def test_the_product_page_recommends_only_visible_products(world, clients):
+    ProductRecommendation = get_model("catalogue", "ProductRecommendation")
+    for rank, other in enumerate([world.p.for_a, world.p.store_only, world.p.secret]):
+        ProductRecommendation.objects.create(
+            primary=world.p.open, recommendation=other, ranking=rank
+        )
+
+    def recommended(audience):
+        response = clients[audience].get(world.p.open.get_absolute_url())
+        return {p.title for p in response.context["product"].sorted_recommended_products}
+
+    assert recommended("consumer") == {"Widget store"}
+    assert recommended("A") == {"Widget for A"}
+    assert recommended("B") == {"Widget secret"}
