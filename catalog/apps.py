@@ -6,6 +6,9 @@ class CatalogueConfig(apps.CatalogueConfig):
 
     def ready(self):
         super().ready()
+        from catalog.views import RangeDetailView
+
+        self.range_view = RangeDetailView  # range pages honour catalog visibility
         from django.db import transaction
         from oscar.apps.analytics.receivers import receive_product_view
         from oscar.apps.catalogue.signals import product_viewed

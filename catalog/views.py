@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
+from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
 from catalog import selectors, visibility
@@ -125,3 +127,19 @@ class ProductDetailView(OscarProductDetailView):
         if not product.is_parent:
             product.purchase = self.request.strategy.fetch_for_product(product)
         return context
+
+
+class VisibleProductsMixin:
+    """Narrows a product list view's queryset to what the buyer may see."""
+
+    def get_queryset(self):
+        site, company = visibility.request_context(self.request)
+        return visibility.visible_products(super().get_queryset(), site=site, company=company)
+
+
+class RangeDetailView(VisibleProductsMixin, OscarRangeDetailView):
+    """Oscar's range page (``catalogue:range``)."""
+
+
+class OfferDetailView(VisibleProductsMixin, OscarOfferDetailView):
+    """Oscar's offer page (``offer:detail``), which lists the offer's products."""

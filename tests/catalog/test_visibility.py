@@ -316,3 +316,33 @@ def test_the_product_page_recommends_only_visible_products(world, clients):
     assert recommended("consumer") == {"Widget store"}
     assert recommended("A") == {"Widget for A"}
     assert recommended("B") == {"Widget secret"}
+
+
+@pytest.fixture
+def public_range(world):
+    Range = get_model("offer", "Range")
+    shown = Range.objects.create(name="Featured widgets", slug="featured-widgets", is_public=True)
+    for product in (world.p.open, world.p.for_a, world.p.portal_only):
+        shown.add_product(product)
+    return shown
+
+
+@pytest.mark.parametrize("audience", ["consumer", "A", "B"])
+def test_range_and_offer_pages_list_only_visible_products(world, clients, public_range, audience):
+    Condition = get_model("offer", "Condition")
+    Benefit = get_model("offer", "Benefit")
+    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    ConditionalOffer.objects.create(
+        name="Widget week",
+        slug="widget-week",
+        offer_type="Site",
+        condition=Condition.objects.create(range=public_range, type="Count", value=1),
+        benefit=Benefit.objects.create(range=public_range, type="Percentage", value=10),
+    )
+    expected = {"Widget open", "Widget for A", "Widget portal"} & EXPECTED[audience]
+
+    range_page = clients[audience].get("/catalogue/ranges/featured-widgets/")
+    offer_page = clients[audience].get("/offers/widget-week/")
+
+    assert {p.title for p in range_page.context["products"]} == expected
+    assert {p.title for p in offer_page.context["products"]} == expected
