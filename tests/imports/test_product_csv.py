@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from oscar.core.loading import get_model
 
-from catalog.imports import export_rows
+from catalog.exports import export_rows
 from commerce.imports.models import ImportJob
 from tests import factories
 

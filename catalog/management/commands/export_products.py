@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.imports import export_rows, export_xlsx
+from catalog.exports import export_rows, export_xlsx
 
 
 class Command(BaseCommand):

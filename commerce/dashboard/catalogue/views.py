@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views import View, generic
 from oscar.core.loading import get_model
 
-from catalog.imports import export_rows, export_xlsx
+from catalog.exports import export_rows, export_xlsx
 from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
 from commerce.imports.services import import_start
 
