@@ -175,7 +175,7 @@ class ProductImporter(Importer):
             "products_in_file": len(rows),
             "products_updated": existing,
             "products_created": len(rows) - existing,
-            "columns": self.header,
+            "columns": ", ".join(self.header),
         }
         return plan
 
@@ -311,7 +311,7 @@ class ProductImporter(Importer):
 
     def apply(self, plan: Plan, *, actor, progress) -> dict:
         rows: list[Row] = plan.rows
-        header = set(plan.summary["columns"])
+        header = set(plan.summary["columns"].split(", "))
         fields = sorted({name for row in rows for name in row.values})
         created = updated = 0
         for start in range(0, len(rows), CHUNK):
