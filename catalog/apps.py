@@ -6,11 +6,14 @@ class CatalogueConfig(apps.CatalogueConfig):
 
     def ready(self):
         super().ready()
+        from catalog.views import RangeDetailView
+
+        self.range_view = RangeDetailView  # range pages honour catalog visibility
         from django.db import transaction
         from oscar.apps.analytics.receivers import receive_product_view
         from oscar.apps.catalogue.signals import product_viewed
 
-        from catalog import menu, pagination, visibility  # noqa: F401  (connect cache invalidation)
+        from catalog import imports, menu, pagination, visibility  # noqa: F401  (connect cache invalidation)
         from catalog.tasks import record_product_view
 
         # Oscar writes three analytics rows inside every product page request;

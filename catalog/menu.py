@@ -13,9 +13,10 @@ viewer may see, is left out of the menu rather than shown empty.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.core.cache import cache
-from django.db.models import Count, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
@@ -67,18 +68,18 @@ def _counts(max_depth: int, *, site, company) -> dict[str, int]:
     if cached is not None:
         return cached
     visible = visibility.visible_products(Product.objects.browsable(), site=site, company=company)
-    links = ProductCategory.objects.filter(product_id__in=Subquery(visible.values("pk")))
-    counts: dict[str, int] = {}
-    for depth in range(1, max_depth + 1):
-        rows = (
-            links.annotate(prefix=Substr("category__path", 1, Category.steplen * depth))
-            .values("prefix")
-            .annotate(n=Count("product_id", distinct=True))
-            .values_list("prefix", "n")
-        )
-        for prefix, n in rows:
-            if len(prefix) == Category.steplen * depth:
-                counts[prefix] = n
+    # One pass over (product, category path) for visible products; a product filed
+    # in two categories of one subtree counts once for the subtree.
+    links = (
+        ProductCategory.objects.filter(product_id__in=Subquery(visible.order_by().values("pk")))
+        .order_by()
+        .values_list("product_id", "category__path")
+    )
+    members: dict[str, set[int]] = defaultdict(set)
+    for product_id, path in links.iterator(chunk_size=5000):
+        for depth in range(1, min(max_depth, len(path) // Category.steplen) + 1):
+            members[path[: Category.steplen * depth]].add(product_id)
+    counts = {prefix: len(ids) for prefix, ids in members.items()}
     cache.set(key, counts, TIMEOUT)
     return counts
 

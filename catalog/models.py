@@ -73,6 +73,13 @@ class Product(AbstractProduct):
     )
 
     @property
+    def sorted_recommended_products(self):
+        """Oscar's recommendations; the product page narrows them to what the viewer
+        may see (``recommendations_for``) before rendering."""
+        narrowed = getattr(self, "_visible_recommendations", None)
+        return narrowed if narrowed is not None else super().sorted_recommended_products
+
+    @property
     def quantity_rules(self) -> str:
         from catalog.quantity import describe_rules
 

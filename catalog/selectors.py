@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from oscar.core.loading import get_model
 
-from catalog.visibility import visible_products
+from catalog.visibility import hidden_category_ids, visible_products
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -77,5 +77,8 @@ def search_products(query: str, *, site, company, sort: str | None = None) -> Qu
     return products.filter(text | by_sku).distinct()
 
 
-def top_level_categories() -> QuerySet:
-    return Category.objects.get_root_nodes().browsable().filter(exclude_from_menu=False)
+def top_level_categories(*, site, company) -> QuerySet:
+    """Menu-visible root categories, less those restricted from ``company``."""
+    roots = Category.objects.get_root_nodes().browsable().filter(exclude_from_menu=False)
+    hidden = hidden_category_ids(site=site, company=company)
+    return roots.exclude(pk__in=sorted(hidden)) if hidden else roots

@@ -7,13 +7,15 @@ strategy, so a page costs the same number of queries for 1 or 48 products.
 """
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
+from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
 from catalog import selectors, visibility
@@ -88,6 +90,8 @@ class ProductCategoryView(ProductListView):
 
     def get(self, request, *args, **kwargs):
         self.category = get_object_or_404(Category.objects.browsable(), pk=self.kwargs["pk"])
+        if self.category.pk in visibility.hidden_category_ids(**self.visibility()):
+            raise Http404("No category found")
         expected = self.category.get_absolute_url()
         if request.path != expected:
             query = request.META.get("QUERY_STRING")
@@ -115,6 +119,27 @@ class ProductDetailView(OscarProductDetailView):
         context = super().get_context_data(**kwargs)
         product = context["product"]
         self.request.strategy.note_visible([product])
+        recommended = product.sorted_recommended_products
+        if recommended:
+            site, company = visibility.request_context(self.request)
+            shown = visibility.visible_ids(recommended, site=site, company=company)
+            product._visible_recommendations = [p for p in recommended if p.pk in shown]
         if not product.is_parent:
             product.purchase = self.request.strategy.fetch_for_product(product)
         return context
+
+
+class VisibleProductsMixin:
+    """Narrows a product list view's queryset to what the buyer may see."""
+
+    def get_queryset(self):
+        site, company = visibility.request_context(self.request)
+        return visibility.visible_products(super().get_queryset(), site=site, company=company)
+
+
+class RangeDetailView(VisibleProductsMixin, OscarRangeDetailView):
+    """Oscar's range page (``catalogue:range``)."""
+
+
+class OfferDetailView(VisibleProductsMixin, OscarOfferDetailView):
+    """Oscar's offer page (``offer:detail``), which lists the offer's products."""

@@ -190,20 +190,27 @@ def visibility_filter(*, site, company, product_ref: str = "pk") -> Q:
     channel = _channel(site)
     current = rules()
     pk = OuterRef(product_ref)
-    restricted = (
-        Exists(ProductCompany.objects.filter(product_id=pk))
-        | Exists(ProductTier.objects.filter(product_id=pk))
-        | Exists(AssortmentProduct.objects.filter(product_id=pk))
-    )
+    restrictions = [
+        Exists(ProductCompany.objects.filter(product_id=pk)),
+        Exists(ProductTier.objects.filter(product_id=pk)),
+        Exists(AssortmentProduct.objects.filter(product_id=pk)),
+    ]
     if current.restricted_category_ids:
-        restricted |= Exists(
-            ProductCategory.objects.filter(
-                product_id=pk, category_id__in=sorted(current.restricted_category_ids)
+        restrictions.append(
+            Exists(
+                ProductCategory.objects.filter(
+                    product_id=pk, category_id__in=sorted(current.restricted_category_ids)
+                )
             )
         )
     sold_here = Q(channels__in=[channel, Product._meta.get_field("channels").default])
+    # "Not restricted" as NOT EXISTS terms joined by AND: PostgreSQL turns those
+    # into anti-joins when nothing is ORed with them (the consumer case).
+    unrestricted = Q()
+    for restriction in restrictions:
+        unrestricted &= ~restriction
     if company is None:
-        return sold_here & ~restricted
+        return sold_here & unrestricted
     tier_id = _tier_id(company)
     granted = Exists(ProductCompany.objects.filter(product_id=pk, company_id=company.pk))
     if tier_id is not None:
@@ -216,7 +223,7 @@ def visibility_filter(*, site, company, product_ref: str = "pk") -> Q:
         granted |= Exists(
             AssortmentProduct.objects.filter(product_id=pk, assortment_id__in=assortments)
         )
-    return sold_here & (~restricted | granted)
+    return sold_here & (unrestricted | granted)
 
 
 def visible_products(queryset: QuerySet, *, site, company) -> QuerySet:
@@ -245,6 +252,16 @@ def visible_ids(products, *, site, company) -> set[int]:
 
 def is_visible(product, *, site, company) -> bool:
     return product.pk in visible_ids([product], site=site, company=company)
+
+
+def hidden_category_ids(*, site, company) -> frozenset[int]:
+    """Categories restricted by a category or assortment rule that does not grant
+    ``company``: their names are not shown to it (no query once the rules are cached)."""
+    current = rules()
+    if company is None:
+        return current.restricted_category_ids
+    granted = current.granted_categories(company.pk, _tier_id(company))
+    return current.restricted_category_ids - frozenset(granted)
 
 
 def request_context(request) -> tuple[str, object | None]:

@@ -137,7 +137,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "commerce.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "commerce.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -427,6 +427,16 @@ OSCAR_DASHBOARD_NAVIGATION = [
     },
     *OSCAR_DASHBOARD_NAVIGATION[3:],  # noqa: F405
 ]
+
+for _section in OSCAR_DASHBOARD_NAVIGATION:
+    if any(
+        c.get("url_name") == "dashboard:catalogue-product-list"
+        for c in _section.get("children", [])
+    ):
+        _section["children"] = [
+            *_section["children"],
+            {"label": _("Assortments"), "url_name": "dashboard:catalogue-assortment-list"},
+        ]
 
 # VAT applied to net prices where a site shows gross prices (the storefront).
 # Rates are decimal strings so they never pass through a float.

@@ -277,3 +277,25 @@ def seed_catalog(
         created += len(specs)
         progress(len(specs))
     return created
+
+
+# Demo visibility, on the last products of the demo range (past demo orders use
+# the first ones): four sold on the portal only, one on the storefront only,
+# and four in an assortment only Acme sees.
+ACME_ASSORTMENT = "Acme engineered parts"
+
+
+def seed_visibility(companies: dict, count: int) -> None:
+    """Channels and one company-specific assortment on the demo catalog (idempotent)."""
+    if count < 20:
+        return
+    Assortment = get_model("catalogue", "Assortment")
+    tail = [upc_for(i) for i in range(count - 9, count)]
+    Product.objects.filter(upc__in=tail[:4]).update(channels="portal")
+    Product.objects.filter(upc__in=tail[4:5]).update(channels="storefront")
+    assortment, _ = Assortment.objects.get_or_create(
+        name=ACME_ASSORTMENT,
+        defaults={"description": "Parts made to Acme's drawings; sold to Acme only."},
+    )
+    assortment.products.set(Product.objects.filter(upc__in=tail[5:]))
+    assortment.companies.set([companies["Acme Industrial"]])

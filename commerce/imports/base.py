@@ -3,11 +3,15 @@
 An ``Importer`` turns a file into a plan (``validate``) without touching the
 data, then applies a valid plan in one transaction (``apply``). Errors are
 reported per row and column; a file with any error applies nothing.
+
+An XLSX workbook is read as if its first sheet were the CSV file (line numbers
+are sheet row numbers), so every importer takes both.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,6 +56,9 @@ class Importer:
     kind: str = ""
     required_columns: tuple[str, ...] = ()
     optional_columns: tuple[str, ...] = ()
+    # Families of columns named by data, e.g. "attr:" for "attr:weight".
+    column_prefixes: tuple[str, ...] = ()
+    header: list[str] = []
 
     def __init__(self, **params):
         self.params = params
@@ -62,12 +69,17 @@ class Importer:
     def apply(self, plan: Plan, *, actor, progress: Progress) -> dict:
         raise NotImplementedError
 
+    def check_header(self, header: list[str]) -> None:
+        """Raise ``FileProblem`` for columns the data does not know (e.g. "attr:" codes)."""
+
     # Shared CSV handling
 
     def read_rows(self, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (line number, row) after checking encoding and header."""
         if len(data) > MAX_FILE_BYTES:
             raise FileProblem(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        if data.startswith(XLSX_SIGNATURE):
+            data = xlsx_as_csv(data)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -89,13 +101,16 @@ class Importer:
                 + ". Expected: "
                 + ", ".join(self.required_columns + self.optional_columns)
             )
-        unknown = [h for h in header if h not in self.required_columns + self.optional_columns]
+        known = self.required_columns + self.optional_columns
+        unknown = [h for h in header if h not in known and not h.startswith(self.column_prefixes)]
         if unknown:
             raise FileProblem("Unknown column(s): " + ", ".join(unknown))
         duplicated = {h for h in header if header.count(h) > 1}
         if duplicated:
             raise FileProblem("Repeated column(s): " + ", ".join(sorted(duplicated)))
         reader.fieldnames = header
+        self.header = header
+        self.check_header(header)
         try:
             for row in reader:
                 if None in row:
@@ -104,6 +119,50 @@ class Importer:
                 yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
         except csv.Error as exc:
             raise FileProblem(f"Line {reader.line_num}: {exc}") from exc
+
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+def _cell_text(value) -> str:
+    """A spreadsheet cell as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def xlsx_as_csv(data: bytes) -> bytes:
+    """The first sheet of an XLSX workbook as UTF-8 CSV."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem("The file is not a readable XLSX workbook.") from exc
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise FileProblem("The workbook has no sheet.")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for values in sheet.iter_rows(values_only=True):
+            cells = [_cell_text(v) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            writer.writerow(cells)
+        return out.getvalue().encode()
+    finally:
+        workbook.close()
 
 
 REGISTRY: dict[str, type[Importer]] = {}

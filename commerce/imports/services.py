@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.imports.base import MAX_ERRORS_KEPT, REGISTRY, FileProblem, Plan
+from commerce.imports.base import MAX_ERRORS_KEPT, REGISTRY, XLSX_SIGNATURE, FileProblem, Plan
 from commerce.imports.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -94,7 +94,9 @@ def import_validate(job_id: int) -> ImportJob:
     if job.status != Status.VALIDATING:
         return job
     with job.file.open("rb") as fh:
-        job.total_rows = max(0, fh.read().count(b"\n") - 1)  # for the progress bar only
+        data = fh.read()
+    # For the progress bar only (a workbook's rows are counted once it is read).
+    job.total_rows = 0 if data.startswith(XLSX_SIGNATURE) else max(0, data.count(b"\n") - 1)
     job.save(update_fields=["total_rows"])
     advance, _ = _progress(job.pk)
     _finish_validation(job, _plan(job, advance))

@@ -22,7 +22,23 @@ _SHOP_EXCLUDED = {"", "dashboard/"}
 def oscar_shop_patterns(exclude: Iterable[str] = ()) -> list:
     """Oscar's storefront URLs (catalogue, basket, checkout, accounts, search...)."""
     skip = _SHOP_EXCLUDED | set(exclude)
-    return [p for p in apps.get_app_config("oscar").get_urls() if str(p.pattern) not in skip]
+    patterns = [p for p in apps.get_app_config("oscar").get_urls() if str(p.pattern) not in skip]
+    return [_offer_urls() if str(p.pattern) == "offers/" else p for p in patterns]
+
+
+def _offer_urls():
+    """Oscar's offer pages; an offer lists only the products the buyer may see."""
+    from catalog.views import OfferDetailView
+
+    return path(
+        "offers/",
+        app_urls(
+            "offer",
+            replace={
+                "detail": re_path(r"^(?P<slug>[\w-]+)/$", OfferDetailView.as_view(), name="detail")
+            },
+        ),
+    )
 
 
 def app_urls(label: str, *, replace: dict[str, URLPattern] | None = None) -> tuple:

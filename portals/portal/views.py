@@ -49,7 +49,9 @@ class HomeView(TemplateView):
             allowed_actions=sorted(policy.allowed_actions(membership)),
             can_order=policy.can(membership, policy.Action.PLACE_ORDER),
             order_denial=policy.denial_reason(membership, policy.Action.PLACE_ORDER),
-            categories=catalog_selectors.top_level_categories(),
+            categories=catalog_selectors.top_level_categories(
+                site=self.request.channel, company=self.request.company
+            ),
             **kwargs,
         )
 

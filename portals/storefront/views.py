@@ -23,7 +23,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             **card_context(),
             featured=featured,
-            categories=selectors.top_level_categories(),
+            categories=selectors.top_level_categories(site=site, company=company),
             **kwargs,
         )
 

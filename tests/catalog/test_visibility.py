@@ -74,15 +74,27 @@ def test_search_by_exact_sku_does_not_reveal_a_hidden_product(world, clients):
     assert titles(response) == set()
 
 
-@pytest.mark.parametrize("audience", AUDIENCES)
-def test_a_category_restriction_covers_its_subtree(world, clients, audience):
-    client = clients[audience]
+def test_a_category_restriction_covers_its_subtree(world, clients):
+    client = clients["B"]
 
     secret = titles(client.get(world.secret.get_absolute_url()))
     child = titles(client.get(world.secret_child.get_absolute_url()))
 
-    expected = {"Widget secret"} if audience == "B" else set()
-    assert secret == child == expected
+    assert secret == child == {"Widget secret"}
+
+
+@pytest.mark.parametrize("audience", ["consumer", "A", "Gold"])
+def test_a_restricted_category_is_a_404_and_unnamed_for_others(world, clients, audience):
+    client = clients[audience]
+
+    assert client.get(world.secret.get_absolute_url()).status_code == 404
+    assert client.get(world.secret_child.get_absolute_url()).status_code == 404
+    assert client.get(world.tools.get_absolute_url()).status_code == 200
+    assert "Secret" not in client.get("/").content.decode()
+
+
+def test_the_granted_company_sees_the_category_on_its_home_page(world, clients):
+    assert "Secret" in clients["B"].get("/").content.decode()
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -288,3 +300,49 @@ def test_listing_queries_stay_constant_with_restrictions(world, clients, audienc
 
     assert full == one
     assert full <= (12 if audience == "consumer" else 16)
+
+
+def test_the_product_page_recommends_only_visible_products(world, clients):
+    ProductRecommendation = get_model("catalogue", "ProductRecommendation")
+    for rank, other in enumerate([world.p.for_a, world.p.store_only, world.p.secret]):
+        ProductRecommendation.objects.create(
+            primary=world.p.open, recommendation=other, ranking=rank
+        )
+
+    def recommended(audience):
+        response = clients[audience].get(world.p.open.get_absolute_url())
+        return {p.title for p in response.context["product"].sorted_recommended_products}
+
+    assert recommended("consumer") == {"Widget store"}
+    assert recommended("A") == {"Widget for A"}
+    assert recommended("B") == {"Widget secret"}
+
+
+@pytest.fixture
+def public_range(world):
+    Range = get_model("offer", "Range")
+    shown = Range.objects.create(name="Featured widgets", slug="featured-widgets", is_public=True)
+    for product in (world.p.open, world.p.for_a, world.p.portal_only):
+        shown.add_product(product)
+    return shown
+
+
+@pytest.mark.parametrize("audience", ["consumer", "A", "B"])
+def test_range_and_offer_pages_list_only_visible_products(world, clients, public_range, audience):
+    Condition = get_model("offer", "Condition")
+    Benefit = get_model("offer", "Benefit")
+    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    ConditionalOffer.objects.create(
+        name="Widget week",
+        slug="widget-week",
+        offer_type="Site",
+        condition=Condition.objects.create(range=public_range, type="Count", value=1),
+        benefit=Benefit.objects.create(range=public_range, type="Percentage", value=10),
+    )
+    expected = {"Widget open", "Widget for A", "Widget portal"} & EXPECTED[audience]
+
+    range_page = clients[audience].get("/catalogue/ranges/featured-widgets/")
+    offer_page = clients[audience].get("/offers/widget-week/")
+
+    assert {p.title for p in range_page.context["products"]} == expected
+    assert {p.title for p in offer_page.context["products"]} == expected

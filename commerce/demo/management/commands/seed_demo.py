@@ -6,7 +6,7 @@ from tqdm import tqdm
 from catalog.pagination import bump_catalog_version
 from commerce.demo.approvals import seed_approvals
 from commerce.demo.billing import seed_billing
-from commerce.demo.catalog import seed_catalog
+from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.history import seed_history
 from commerce.demo.people import seed_people
 from commerce.demo.pricing import seed_pricing
@@ -42,6 +42,9 @@ class Command(BaseCommand):
         self.stdout.write("Credit accounts and invoices...")
         seed_billing(companies)
         seed_approvals(companies)
+        self.stdout.write("Channels and assortments...")
+        seed_visibility(companies, products)
+        bump_catalog_version()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new products ({products} in the demo range), "

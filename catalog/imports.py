@@ -1,0 +1,470 @@
+"""Products as CSV, in the format export writes and import reads.
+
+Columns: ``sku`` (the UPC), ``title``, ``product_class`` (name), then optional
+``description``, ``categories`` (full paths like ``Tools > Drills``, several
+separated by ``|``), ``channels`` (both, storefront, portal),
+``min_quantity``, ``multiple``, ``max_quantity``, ``assortments`` (names,
+``|``-separated), one ``attr:<code>`` column per product attribute, and per
+partner ``stock:<partner code>`` (units in stock) and ``price:<partner code>``
+(net list price).
+
+A row updates the product with that SKU or creates it. Only the columns in the
+file are touched: a file with ``sku,title,product_class,stock:central`` changes
+titles, classes and central stock and nothing else. An empty cell clears the
+value (no categories, no assortments, no attribute value, no maximum; empty
+stock *and* price remove the product from that partner). Categories, classes,
+partners, attributes and assortments must exist: the import never creates
+them, it reports the row.
+
+The file is validated whole first (``commerce.imports``): every problem is
+reported by line and column, and a file with any problem applies nothing.
+Export (``catalog.exports``) writes this format; export → import → export gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db.models.functions import Lower
+from oscar.core.loading import get_model
+from oscar.core.utils import slugify
+
+from catalog import visibility
+from catalog.models import Channels
+from catalog.pagination import bump_catalog_version
+from commerce.core.money import quantize
+from commerce.imports.base import FileProblem, Importer, Plan, register
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+Category = get_model("catalogue", "Category")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+AttributeOption = get_model("catalogue", "AttributeOption")
+Assortment = get_model("catalogue", "Assortment")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+
+BASE_COLUMNS = (
+    "sku",
+    "title",
+    "product_class",
+    "description",
+    "categories",
+    "channels",
+    "min_quantity",
+    "multiple",
+    "max_quantity",
+    "assortments",
+)
+REQUIRED = ("sku", "title", "product_class")
+ATTR, STOCK, PRICE = "attr:", "stock:", "price:"
+LIST_SEPARATOR = "|"
+PATH_SEPARATOR = " > "
+CHUNK = 2000
+MAX_PRICE = Decimal("9999999999.99")
+MAX_UNITS = 2_147_483_647
+SUPPORTED_TYPES = {"text", "richtext", "integer", "float", "boolean", "date", "option"}
+TRUE, FALSE = "true", "false"
+
+
+def split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+
+
+def category_paths() -> dict[int, str]:
+    """Every category's full path of names (``Tools > Drills``), by id (one query)."""
+    names: dict[str, str] = {}
+    paths: dict[int, str] = {}
+    for pk, path, name in Category.objects.order_by("path").values_list("pk", "path", "name"):
+        parent = names.get(path[: -Category.steplen])
+        names[path] = f"{parent}{PATH_SEPARATOR}{name}" if parent else name
+        paths[pk] = names[path]
+    return paths
+
+
+@dataclass(slots=True)
+class Row:
+    line: int
+    sku: str
+    product_id: int | None = None
+    values: dict = field(default_factory=dict)  # model field -> value
+    categories: list[int] | None = None
+    assortments: list[int] | None = None
+    attributes: dict = field(default_factory=dict)  # attribute id -> (kind, value) or None
+    stock: dict = field(default_factory=dict)  # partner id -> (units, price) or None
+
+
+@register
+class ProductImporter(Importer):
+    kind = "products"
+    required_columns = REQUIRED
+    optional_columns = BASE_COLUMNS[len(REQUIRED) :]
+    column_prefixes = (ATTR, STOCK, PRICE)
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.classes = {}
+        for pk, name, slug in ProductClass.objects.values_list("pk", "name", "slug"):
+            self.classes[name.lower()] = pk
+            self.classes.setdefault(slug.lower(), pk)
+        self.categories = {path.lower(): pk for pk, path in category_paths().items()}
+        self.assortments = {
+            name.lower(): pk for pk, name in Assortment.objects.values_list("pk", "name")
+        }
+        self.partners = {code.lower(): pk for pk, code in Partner.objects.values_list("pk", "code")}
+        self.attributes: dict[tuple[int, str], tuple[int, str, int | None]] = {}
+        for pk, class_id, code, kind, group in ProductAttribute.objects.values_list(
+            "pk", "product_class_id", "code", "type", "option_group_id"
+        ):
+            self.attributes[(class_id, code.lower())] = (pk, kind, group)
+        self.options: dict[tuple[int, str], int] = {
+            (group, option.lower()): pk
+            for pk, group, option in AttributeOption.objects.values_list("pk", "group_id", "option")
+        }
+
+    # --- header ----------------------------------------------------------------------------
+
+    def check_header(self, header: list[str]) -> None:
+        codes = {code for _class, code in self.attributes}
+        problems = []
+        for column in header:
+            if column.startswith(ATTR) and column[len(ATTR) :] not in codes:
+                problems.append(f"'{column}' (no product attribute has that code)")
+            for prefix in (STOCK, PRICE):
+                if column.startswith(prefix) and column[len(prefix) :] not in self.partners:
+                    problems.append(f"'{column}' (no partner has that code)")
+        for code in self.partners:
+            if (f"{STOCK}{code}" in header) != (f"{PRICE}{code}" in header):
+                problems.append(f"'{STOCK}{code}' and '{PRICE}{code}' go together")
+        if problems:
+            raise FileProblem("Unknown column(s): " + "; ".join(problems))
+
+    # --- validation ------------------------------------------------------------------------
+
+    def validate(self, data: bytes, progress) -> Plan:
+        plan = Plan()
+        seen: dict[str, int] = {}
+        rows: list[Row] = []
+        for line, cells in self.read_rows(data):
+            plan.total_rows += 1
+            progress(1)
+            if "__extra__" in cells:
+                plan.error(line, "", "More values than columns.")
+                continue
+            key = cells["sku"].lower()
+            if key and key in seen:
+                plan.error(line, "sku", f"SKU '{cells['sku']}' is also on line {seen[key]}.")
+                continue
+            seen[key] = line
+            row = self._parse(line, cells, plan)
+            if row is not None:
+                rows.append(row)
+        if plan.total_rows == 0:
+            plan.error(0, "", "The file has no product rows.")
+        self._match_products(rows, plan)
+        plan.errors.sort(key=lambda e: e.line)
+        plan.rows = rows if plan.ok else []
+        existing = sum(1 for r in rows if r.product_id)
+        plan.summary = {
+            "products_in_file": len(rows),
+            "products_updated": existing,
+            "products_created": len(rows) - existing,
+            "columns": ", ".join(self.header),
+        }
+        return plan
+
+    def _parse(self, line: int, cells: dict, plan: Plan) -> Row | None:
+        errors_before = len(plan.errors)
+        sku = cells["sku"]
+        if not sku:
+            plan.error(line, "sku", "SKU is empty.")
+        elif len(sku) > 64:
+            plan.error(line, "sku", "SKU is longer than 64 characters.")
+        row = Row(line, sku)
+        title = cells["title"]
+        if not title:
+            plan.error(line, "title", "Title is empty.")
+        elif len(title) > 255:
+            plan.error(line, "title", "Title is longer than 255 characters.")
+        row.values["title"] = title
+        class_id = self.classes.get(cells["product_class"].lower())
+        if class_id is None:
+            plan.error(line, "product_class", f"No product class '{cells['product_class']}'.")
+        row.values["product_class_id"] = class_id
+        if "description" in cells:
+            row.values["description"] = cells["description"]
+        if "channels" in cells:
+            channel = cells["channels"].lower() or Channels.BOTH
+            if channel not in Channels.values:
+                plan.error(line, "channels", "Channels must be both, storefront or portal.")
+            row.values["channels"] = channel
+        self._quantities(line, cells, row, plan)
+        if "categories" in cells:
+            row.categories = []
+            for path in split_list(cells["categories"]):
+                pk = self.categories.get(" > ".join(p.strip() for p in path.split(">")).lower())
+                if pk is None:
+                    plan.error(line, "categories", f"No category '{path}'.")
+                else:
+                    row.categories.append(pk)
+        if "assortments" in cells:
+            row.assortments = []
+            for name in split_list(cells["assortments"]):
+                pk = self.assortments.get(name.lower())
+                if pk is None:
+                    plan.error(line, "assortments", f"No assortment '{name}'.")
+                else:
+                    row.assortments.append(pk)
+        for column, value in cells.items():
+            if column.startswith(ATTR) and class_id is not None:
+                self._attribute(line, column, value, class_id, row, plan)
+        for code, partner_id in self.partners.items():
+            if f"{STOCK}{code}" in cells:
+                self._stock(line, code, partner_id, cells, row, plan)
+        return row if len(plan.errors) == errors_before else None
+
+    def _quantities(self, line, cells, row, plan) -> None:
+        for column, name, default in (
+            ("min_quantity", "min_order_quantity", 1),
+            ("multiple", "order_multiple", 1),
+        ):
+            if column in cells:
+                value = _whole(cells[column], default)
+                if value is None or value < 1:
+                    plan.error(line, column, "Must be a whole number of 1 or more.")
+                row.values[name] = value
+        if "max_quantity" in cells:
+            value = _whole(cells["max_quantity"], None) if cells["max_quantity"] else None
+            if cells["max_quantity"] and (value is None or value < 1):
+                plan.error(line, "max_quantity", "Must be empty or a whole number of 1 or more.")
+            minimum = row.values.get("min_order_quantity")
+            if value is not None and isinstance(minimum, int) and value < minimum:
+                plan.error(line, "max_quantity", "The maximum is below the minimum quantity.")
+            row.values["max_order_quantity"] = value
+
+    def _attribute(self, line, column, value, class_id, row, plan) -> None:
+        code = column[len(ATTR) :]
+        attribute = self.attributes.get((class_id, code))
+        if attribute is None:
+            if value:
+                plan.error(line, column, "This product class has no such attribute.")
+            return
+        pk, kind, group = attribute
+        if not value:
+            row.attributes[pk] = None
+            return
+        if kind not in SUPPORTED_TYPES:
+            plan.error(line, column, f"Attributes of type {kind} cannot be imported.")
+            return
+        try:
+            parsed = _attribute_value(kind, value, group, self.options)
+        except ValueError as error:
+            plan.error(line, column, str(error))
+            return
+        row.attributes[pk] = (kind, parsed)
+
+    def _stock(self, line, code, partner_id, cells, row, plan) -> None:
+        units_text, price_text = cells[f"{STOCK}{code}"], cells[f"{PRICE}{code}"]
+        if not units_text and not price_text:
+            row.stock[partner_id] = None
+            return
+        units = _whole(units_text, None)
+        if units is None or not 0 <= units <= MAX_UNITS:
+            plan.error(line, f"{STOCK}{code}", "Stock must be a whole number of 0 or more.")
+            return
+        try:
+            price = Decimal(price_text)
+            if not price.is_finite() or price < 0 or price > MAX_PRICE:
+                raise InvalidOperation
+        except InvalidOperation:
+            plan.error(line, f"{PRICE}{code}", "Price must be a number of 0 or more, like 12.50.")
+            return
+        if price != quantize(price):
+            plan.error(line, f"{PRICE}{code}", f"{price_text} has too many decimals.")
+            return
+        row.stock[partner_id] = (units, price)
+
+    def _match_products(self, rows: list[Row], plan: Plan) -> None:
+        """Existing products by SKU, case-insensitively, a chunk of SKUs per query."""
+        by_sku = {row.sku.lower(): row for row in rows}
+        skus = sorted(by_sku)
+        for start in range(0, len(skus), CHUNK):
+            chunk = skus[start : start + CHUNK]
+            found = (
+                Product.objects.annotate(sku=Lower("upc"))
+                .filter(sku__in=chunk)
+                .values_list("sku", "pk", "parent_id")
+            )
+            for sku, pk, parent_id in found:
+                row = by_sku[sku]
+                if parent_id is not None:
+                    plan.error(row.line, "sku", "This SKU is a variant; variants are not imported.")
+                row.product_id = pk
+
+    # --- apply -----------------------------------------------------------------------------
+
+    def apply(self, plan: Plan, *, actor, progress) -> dict:
+        rows: list[Row] = plan.rows
+        header = set(plan.summary["columns"].split(", "))
+        fields = sorted({name for row in rows for name in row.values})
+        created = updated = 0
+        for start in range(0, len(rows), CHUNK):
+            batch = rows[start : start + CHUNK]
+            new = [row for row in batch if row.product_id is None]
+            old = [row for row in batch if row.product_id is not None]
+            if old:
+                Product.objects.bulk_update(
+                    [Product(pk=row.product_id, **row.values) for row in old], fields
+                )
+                updated += len(old)
+            if new:
+                self._create(new)
+                created += len(new)
+            ids = [row.product_id for row in batch]
+            if "categories" in header:
+                ProductCategory.objects.filter(product_id__in=ids).delete()
+                ProductCategory.objects.bulk_create(
+                    ProductCategory(product_id=row.product_id, category_id=pk)
+                    for row in batch
+                    for pk in dict.fromkeys(row.categories)
+                )
+            if "assortments" in header:
+                through = Assortment.products.through
+                through.objects.filter(product_id__in=ids).delete()
+                through.objects.bulk_create(
+                    through(product_id=row.product_id, assortment_id=pk)
+                    for row in batch
+                    for pk in dict.fromkeys(row.assortments)
+                )
+            self._write_attributes(batch)
+            self._write_stock(batch)
+            progress(len(batch))
+        bump_catalog_version()
+        visibility.bump_version()
+        return {"products_created": created, "products_updated": updated}
+
+    def _create(self, rows: list[Row]) -> None:
+        products = Product.objects.bulk_create(
+            Product(
+                upc=row.sku,
+                slug=slugify(row.values["title"])[:128] or "product",
+                structure=Product.STANDALONE,
+                is_public=True,
+                **row.values,
+            )
+            for row in rows
+        )
+        if products and products[0].pk is None:  # backends without RETURNING
+            ids = dict(
+                Product.objects.filter(upc__in=[r.sku for r in rows]).values_list("upc", "pk")
+            )
+            for row in rows:
+                row.product_id = ids[row.sku]
+        else:
+            for row, product in zip(rows, products, strict=True):
+                row.product_id = product.pk
+
+    def _write_attributes(self, batch: list[Row]) -> None:
+        touched = {pk for row in batch for pk in row.attributes}
+        if not touched:
+            return
+        ProductAttributeValue.objects.filter(
+            product_id__in=[row.product_id for row in batch], attribute_id__in=touched
+        ).delete()
+        values = []
+        for row in batch:
+            for attribute_id, entry in row.attributes.items():
+                if entry is None:
+                    continue
+                kind, value = entry
+                column = "value_option_id" if kind == "option" else f"value_{kind}"
+                values.append(
+                    ProductAttributeValue(
+                        product_id=row.product_id, attribute_id=attribute_id, **{column: value}
+                    )
+                )
+        ProductAttributeValue.objects.bulk_create(values)
+
+    def _write_stock(self, batch: list[Row]) -> None:
+        partners = {pk for row in batch for pk in row.stock}
+        if not partners:
+            return
+        existing = {
+            (record.product_id, record.partner_id): record
+            for record in StockRecord.objects.filter(
+                product_id__in=[row.product_id for row in batch], partner_id__in=partners
+            )
+        }
+        codes = {pk: code for code, pk in self.partners.items()}
+        changed, new, gone = [], [], []
+        for row in batch:
+            for partner_id, entry in row.stock.items():
+                record = existing.get((row.product_id, partner_id))
+                if entry is None:
+                    if record is not None:
+                        gone.append(record.pk)
+                    continue
+                units, price = entry
+                if record is None:
+                    new.append(
+                        StockRecord(
+                            product_id=row.product_id,
+                            partner_id=partner_id,
+                            partner_sku=f"{codes[partner_id].upper()}-{row.sku}"[:128],
+                            price_currency=settings.OSCAR_DEFAULT_CURRENCY,
+                            price=price,
+                            num_in_stock=units,
+                        )
+                    )
+                elif (record.num_in_stock, record.price) != (units, price):
+                    record.num_in_stock, record.price = units, price
+                    changed.append(record)
+        StockRecord.objects.filter(pk__in=gone).delete()
+        StockRecord.objects.bulk_update(changed, ["num_in_stock", "price"])
+        StockRecord.objects.bulk_create(new)
+
+
+def _whole(text: str, default):
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _attribute_value(kind: str, text: str, group, options) -> object:
+    if kind in ("text", "richtext"):
+        return text
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a whole number.") from None
+    if kind == "float":
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a number.") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"'{text}' is not a number.")
+        return value
+    if kind == "boolean":
+        if text.lower() not in (TRUE, FALSE):
+            raise ValueError("Use true or false.")
+        return text.lower() == TRUE
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date (use 2026-01-31).") from None
+    option = options.get((group, text.lower()))
+    if option is None:
+        raise ValueError(f"'{text}' is not one of this attribute's options.")
+    return option

@@ -1,0 +1,102 @@
+"""Oscar's catalogue dashboard views, plus assortments (named sets of products and
+categories only chosen companies and tiers see)."""
+
+import io
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views import View, generic
+from oscar.core.loading import get_model
+
+from catalog.exports import export_rows, export_xlsx
+from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
+from commerce.imports.services import import_start
+
+Assortment = get_model("catalogue", "Assortment")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class AssortmentListView(generic.ListView):
+    template_name = "oscar/dashboard/catalogue/assortment_list.html"
+    context_object_name = "assortments"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Assortment.objects.annotate(
+            num_products=Count("products", distinct=True),
+            num_categories=Count("categories", distinct=True),
+            num_companies=Count("companies", distinct=True),
+            num_tiers=Count("tiers", distinct=True),
+        ).order_by("name")
+
+
+class AssortmentCreateView(generic.CreateView):
+    model = Assortment
+    form_class = AssortmentForm
+    template_name = "oscar/dashboard/catalogue/assortment_form.html"
+    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Assortment '{self.object.name}' created.")
+        return response
+
+
+class AssortmentUpdateView(generic.UpdateView):
+    model = Assortment
+    form_class = AssortmentForm
+    template_name = "oscar/dashboard/catalogue/assortment_form.html"
+    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Assortment '{self.object.name}' saved.")
+        return response
+
+
+class AssortmentDeleteView(generic.DeleteView):
+    model = Assortment
+    template_name = "oscar/dashboard/catalogue/assortment_delete.html"
+    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Assortment '{self.object.name}' deleted.")
+        return super().form_valid(form)
+
+
+class ProductImportView(generic.FormView):
+    """Upload a product CSV: it is checked (dry run) by a task, then applied from its
+    status page."""
+
+    template_name = "oscar/dashboard/catalogue/product_import.html"
+    form_class = ProductImportForm
+
+    def form_valid(self, form):
+        job = import_start(
+            kind="products",
+            uploaded_file=form.cleaned_data["file"],
+            params={},
+            actor=self.request.user,
+        )
+        return redirect("dashboard:import-detail", pk=job.pk)
+
+
+class ProductExportView(View):
+    """Every product as CSV (streamed) or, with ``?format=xlsx``, as a workbook."""
+
+    def get(self, request):
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        if request.GET.get("format") == "xlsx":
+            workbook = io.BytesIO()
+            export_xlsx(workbook)
+            response = HttpResponse(workbook.getvalue(), content_type=XLSX_TYPE)
+            extension = "xlsx"
+        else:
+            response = StreamingHttpResponse(export_rows(), content_type="text/csv; charset=utf-8")
+            extension = "csv"
+        response["Content-Disposition"] = f'attachment; filename="products-{stamp}.{extension}"'
+        return response
