@@ -189,41 +189,64 @@ def visibility_filter(*, site, company, product_ref: str = "pk") -> Q:
     """The rule as a filter on products (``product_ref`` names the product's id)."""
     channel = _channel(site)
     current = rules()
-    pk = OuterRef(product_ref)
-    restrictions = [
-        Exists(ProductCompany.objects.filter(product_id=pk)),
-        Exists(ProductTier.objects.filter(product_id=pk)),
-        Exists(AssortmentProduct.objects.filter(product_id=pk)),
-    ]
-    if current.restricted_category_ids:
-        restrictions.append(
-            Exists(
-                ProductCategory.objects.filter(
-                    product_id=pk, category_id__in=sorted(current.restricted_category_ids)
+    sold_here = Q(channels__in=[channel, Product._meta.get_field("channels").default])
+    if company is None:
+        # "Not restricted" as NOT EXISTS terms joined by AND: PostgreSQL turns
+        # those into anti-joins when nothing is ORed with them.
+        pk = OuterRef(product_ref)
+        restrictions = [
+            Exists(ProductCompany.objects.filter(product_id=pk)),
+            Exists(ProductTier.objects.filter(product_id=pk)),
+            Exists(AssortmentProduct.objects.filter(product_id=pk)),
+        ]
+        if current.restricted_category_ids:
+            restrictions.append(
+                Exists(
+                    ProductCategory.objects.filter(
+                        product_id=pk, category_id__in=sorted(current.restricted_category_ids)
+                    )
                 )
             )
-        )
-    sold_here = Q(channels__in=[channel, Product._meta.get_field("channels").default])
-    # "Not restricted" as NOT EXISTS terms joined by AND: PostgreSQL turns those
-    # into anti-joins when nothing is ORed with them (the consumer case).
-    unrestricted = Q()
-    for restriction in restrictions:
-        unrestricted &= ~restriction
-    if company is None:
+        unrestricted = Q()
+        for restriction in restrictions:
+            unrestricted &= ~restriction
         return sold_here & unrestricted
+    # For a company the grants are ORed with "unrestricted", which PostgreSQL
+    # cannot turn into joins; uncorrelated IN subqueries become hashed subplans,
+    # built once per query instead of probed once per product.
     tier_id = _tier_id(company)
-    granted = Exists(ProductCompany.objects.filter(product_id=pk, company_id=company.pk))
+    restricted = [
+        ProductCompany.objects.values("product_id"),
+        ProductTier.objects.values("product_id"),
+        AssortmentProduct.objects.values("product_id"),
+    ]
+    granted = [ProductCompany.objects.filter(company_id=company.pk).values("product_id")]
+    if current.restricted_category_ids:
+        restricted.append(
+            ProductCategory.objects.filter(
+                category_id__in=sorted(current.restricted_category_ids)
+            ).values("product_id")
+        )
     if tier_id is not None:
-        granted |= Exists(ProductTier.objects.filter(product_id=pk, pricelist_id=tier_id))
+        granted.append(ProductTier.objects.filter(pricelist_id=tier_id).values("product_id"))
     categories = current.granted_categories(company.pk, tier_id)
     if categories:
-        granted |= Exists(ProductCategory.objects.filter(product_id=pk, category_id__in=categories))
+        granted.append(
+            ProductCategory.objects.filter(category_id__in=categories).values("product_id")
+        )
     assortments = current.granted_assortments(company.pk, tier_id)
     if assortments:
-        granted |= Exists(
-            AssortmentProduct.objects.filter(product_id=pk, assortment_id__in=assortments)
+        granted.append(
+            AssortmentProduct.objects.filter(assortment_id__in=assortments).values("product_id")
         )
-    return sold_here & (unrestricted | granted)
+    field = f"{product_ref}__in"
+    unrestricted = Q()
+    for ids in restricted:
+        unrestricted &= ~Q(**{field: ids})
+    allowed = Q()
+    for ids in granted:
+        allowed |= Q(**{field: ids})
+    return sold_here & (unrestricted | allowed)
 
 
 def visible_products(queryset: QuerySet, *, site, company) -> QuerySet:

@@ -11,3 +11,16 @@ def category_menu(context, depth: int = 2) -> list[dict]:
     request = context.get("request")
     site, company = visibility.request_context(request) if request else ("storefront", None)
     return menu.menu(depth, site=site, company=company)
+
+
+@register.simple_tag(takes_context=True)
+def visible_only(context, products) -> list:
+    """``products`` less those the viewer may not see (one query), in order:
+    for lists kept outside the catalog's queries, such as recently viewed."""
+    products = list(products)
+    request = context.get("request")
+    if not products or request is None:
+        return products
+    site, company = visibility.request_context(request)
+    shown = visibility.visible_ids(products, site=site, company=company)
+    return [product for product in products if product.pk in shown]

@@ -346,3 +346,20 @@ def test_range_and_offer_pages_list_only_visible_products(world, clients, public
 
     assert {p.title for p in range_page.context["products"]} == expected
     assert {p.title for p in offer_page.context["products"]} == expected
+
+
+def test_recently_viewed_shows_only_what_the_active_company_may_see(world):
+    client = portal_client_for(world.a)
+    user = factories.MembershipFactory(company=world.b, role="buyer").user
+    factories.MembershipFactory(company=world.a, user=user, role="buyer")
+    client.force_login(user)
+    client.post("/company/switch/", {"company": world.a.pk})
+
+    def strip():
+        page = client.get(world.p.open.get_absolute_url()).content.decode()
+        return page.split('id="recently_viewed"', 1)[1] if 'id="recently_viewed"' in page else ""
+
+    assert client.get(world.p.for_a.get_absolute_url()).status_code == 200
+    assert "Widget for A" in strip()
+    client.post("/company/switch/", {"company": world.b.pk})
+    assert "Widget for A" not in strip()
