@@ -298,3 +298,18 @@ def test_a_sales_rep_given_billing_sees_only_their_companies_accounts(acme, glob
     assert client.get(f"/dashboard/billing/accounts/{globex_account.pk}/").status_code == 404
     assert client.get(f"/dashboard/billing/invoices/{globex_invoice.number}/").status_code == 404
     assert client.get(f"/dashboard/billing/invoices/{acme_invoice.number}/").status_code == 200
+
+
+def test_migrate_leaves_every_role_group_with_its_permissions():
+    """No command to remember after a deploy: migrate keeps the groups in step."""
+    Group.objects.filter(name__in=[role.name for role in ROLES.values()]).delete()
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    groups = {g.name: g for g in Group.objects.filter(name__in=[r.name for r in ROLES.values()])}
+    assert set(groups) == {role.name for role in ROLES.values()}
+    for role in ROLES.values():
+        codenames = set(groups[role.name].permissions.values_list("codename", flat=True))
+        assert {SECTIONS[label].codename for label in role.sections} <= codenames
