@@ -19,7 +19,7 @@ from rest_framework.views import set_rollback
 from accounts import policy
 from accounts.exceptions import AccountsError
 from commerce.api.tokens import TokenError
-from commerce.core.middleware import _is_id_out_of_range
+from commerce.core.middleware import is_id_out_of_range
 from commerce.order.exceptions import CheckoutError
 from commerce.payments.gateway import PaymentError
 
@@ -91,7 +91,7 @@ def translate(exc: Exception) -> tuple[int, dict, dict] | None:
         if code == "validation_error" and details:
             message = _message(details)
         return exc.status_code, body(code, message or _message(exc.detail), details), headers
-    if isinstance(exc, Http404) or _is_id_out_of_range(exc):
+    if isinstance(exc, Http404) or is_id_out_of_range(exc):
         message = str(exc) if isinstance(exc, Http404) and str(exc) else "Not found."
         return 404, body("not_found", message), headers
     if isinstance(exc, policy.NotAllowed):

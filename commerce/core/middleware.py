@@ -5,7 +5,7 @@ from django.http import Http404
 _NUMERIC_OUT_OF_RANGE = "22003"
 
 
-def _is_id_out_of_range(exc: Exception) -> bool:
+def is_id_out_of_range(exc: Exception) -> bool:
     if isinstance(exc, OverflowError):  # SQLite refuses integers past 64 bits this way
         return True
     cause = getattr(exc, "__cause__", None)
@@ -26,6 +26,6 @@ class IdOutOfRangeMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if _is_id_out_of_range(exception):
+        if is_id_out_of_range(exception):
             raise Http404("No such object") from exception
         return None
