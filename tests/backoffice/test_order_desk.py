@@ -322,3 +322,28 @@ def test_nobody_moves_an_order_past_its_approvers(desk, acme):
     assert order.lines.get().stockrecord.num_allocated == stock_before
     assert "waiting for its company&#x27;s approvers" in response.content.decode()
     assert 'id="awaiting_approval"' in page and 'value="change_order_status"' not in page
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        {"line_action": "change_line_statuses", "new_status": "Placed"},
+        {"line_action": "create_shipping_event", "shipping_event_type": "1"},
+        {"order_action": "create_order_payment_event", "amount": "1.00"},
+    ],
+)
+def test_lines_of_an_order_waiting_for_approval_cannot_be_moved_or_shipped(desk, acme, post):
+    order = pending_order(acme)
+    line = order.lines.get()
+
+    response = desk.post(
+        f"/dashboard/orders/{order.number}/",
+        {**post, "selected_line": [line.pk], f"selected_line_qty_{line.pk}": 1},
+        follow=True,
+    )
+
+    line.refresh_from_db()
+    order.refresh_from_db()
+    assert "waiting for its company&#x27;s approvers" in response.content.decode()
+    assert (order.status, line.status) == ("Pending approval", "Pending approval")
+    assert not order.shipping_events.exists() and not order.payment_events.exists()

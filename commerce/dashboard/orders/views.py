@@ -35,6 +35,11 @@ ApprovalDecision = get_model("approvals", "ApprovalDecision")
 SITE_NAMES = dict(SITE_CHOICES)
 
 
+AWAITING_APPROVAL = _(
+    "This order is waiting for its company's approvers; nothing changes it until they decide."
+)
+
+
 def desk_orders(user):
     """Every order ``user`` may see on the desk, with what a row shows loaded."""
     orders = (
@@ -164,6 +169,20 @@ class OrderListView(oscar_views.OrderListView):
 
 
 class OrderDetailView(oscar_views.OrderDetailView):
+    # While an order waits for approval only notes may be added: its status,
+    # its lines' statuses, shipments and payments wait for the approvers.
+    WHILE_PENDING = ("save_note", "delete_note")
+
+    def handle_order_action(self, request, order, action):
+        if order.status == order_status.PENDING_APPROVAL and action not in self.WHILE_PENDING:
+            return self.reload_page(error=AWAITING_APPROVAL)
+        return super().handle_order_action(request, order, action)
+
+    def handle_line_action(self, request, order, action):
+        if order.status == order_status.PENDING_APPROVAL:
+            return self.reload_page(error=AWAITING_APPROVAL)
+        return super().handle_line_action(request, order, action)
+
     def get_object(self, queryset=None):
         order = desk_orders(self.request.user).filter(number=self.kwargs["number"]).first()
         if order is None:
