@@ -187,3 +187,13 @@ def credit_account(company=None, user=None, *, limit="100000.00", terms="net_30"
     return CreditAccount.objects.create(
         company=company, user=user, credit_limit=Decimal(limit), terms=terms, **kwargs
     )
+
+
+def business(name: str, *, ship_to: str = "Plant", limit: str = "100000.00", **fields):
+    """An active company ready to order on account: bill-to, a default ship-to
+    and a credit account."""
+    company = CompanyFactory(name=name, **fields)
+    CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
+    CompanyAddressFactory(company=company, label=ship_to, is_default=True)
+    credit_account(company, limit=limit)
+    return company

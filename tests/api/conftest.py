@@ -42,20 +42,12 @@ def storefront_api(user=None, **kwargs) -> APIClient:
 
 @pytest.fixture
 def company(db):
-    company = factories.CompanyFactory(name="Acme Industrial")
-    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-    factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
-    factories.credit_account(company, limit="100000.00")
-    return company
+    return factories.business("Acme Industrial")
 
 
 @pytest.fixture
 def other_company(db):
-    company = factories.CompanyFactory(name="Globex Supply")
-    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-    factories.CompanyAddressFactory(company=company, label="Depot", is_default=True)
-    factories.credit_account(company, limit="100000.00")
-    return company
+    return factories.business("Globex Supply", ship_to="Depot")
 
 
 @pytest.fixture

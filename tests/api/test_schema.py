@@ -66,10 +66,7 @@ def test_the_docs_are_served_from_this_site_without_a_cdn(client):
 def world(db):
     """Some of everything, and an integration token of the company's admin
     (so payments are reachable too)."""
-    company = factories.CompanyFactory(name="Acme Industrial")
-    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-    factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
-    factories.credit_account(company, limit="1000000.00")
+    company = factories.business("Acme Industrial", limit="1000000.00")
     admin = factories.MembershipFactory(company=company, role="admin").user
     buyer = factories.MembershipFactory(company=company, role="buyer").user
     ApprovalRule.objects.create(company=company, kind="order_total", amount="500.00")

@@ -18,11 +18,7 @@ def vat(settings):
 
 @pytest.fixture
 def company(db):
-    company = factories.CompanyFactory(name="Acme Industrial")
-    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-    factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
-    factories.credit_account(company, limit="1000000.00")
-    return company
+    return factories.business("Acme Industrial", limit="1000000.00")
 
 
 @pytest.fixture

@@ -25,11 +25,7 @@ def vat(settings):
 
 
 def business(name: str):
-    company = factories.CompanyFactory(name=name)
-    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-    factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
-    factories.credit_account(company, limit="100000.00")
-    return company
+    return factories.business(name)
 
 
 @pytest.fixture

@@ -82,10 +82,7 @@ def test_a_catalog_manager_imports_products_after_a_dry_run(page, site_urls, scr
 
 
 def test_the_order_desk_finds_an_order_waiting_for_approval(page, site_urls, screenshot):
-    company = factories.CompanyFactory(name="Acme Industrial")
-    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-    factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
-    factories.credit_account(company, limit="50000.00")
+    company = factories.business("Acme Industrial")
     ApprovalRule.objects.create(company=company, kind="order_total", amount=Decimal("500.00"))
     waiting = place_portal(company, net="100.00", quantity=10)
     place_portal(company, net="20.00")  # placed at once: under the threshold

@@ -22,13 +22,9 @@ Assortment = get_model("catalogue", "Assortment")
 @pytest.fixture
 def world(db):
     gold = factories.PriceListFactory(name="Gold", code="gold")
-    company_a = factories.CompanyFactory(name="Company A")
-    company_b = factories.CompanyFactory(name="Company B")
-    company_g = factories.CompanyFactory(name="Gold Co", price_tier=gold)
-    for company in (company_a, company_b, company_g):
-        factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-        factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
-        factories.credit_account(company)
+    company_a = factories.business("Company A")
+    company_b = factories.business("Company B")
+    company_g = factories.business("Gold Co", price_tier=gold)
 
     tools = factories.make_category("Tools")
     secret = factories.make_category("Secret")

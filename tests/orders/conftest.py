@@ -9,11 +9,7 @@ from tests import factories
 
 @pytest.fixture
 def company(db):
-    company = factories.CompanyFactory(name="Acme Industrial")
-    factories.CompanyAddressFactory(company=company, kind="bill_to", label="HQ")
-    factories.CompanyAddressFactory(company=company, label="Plant", is_default=True)
-    factories.credit_account(company)
-    return company
+    return factories.business("Acme Industrial")
 
 
 def portal_buyer(company, role="buyer") -> Client:
