@@ -113,3 +113,31 @@ def at_once(*calls, expected=(), timeout=60, what="a call"):
         thread.join(timeout)
     assert not any(t.is_alive() for t in threads), f"{what} hung"
     return outcomes
+
+
+def place_portal_order(company, user, product, quantity=1, *, payment="account", **extra):
+    """Place a portal order of ``quantity`` x ``product`` through the order
+    pipeline, shipped to the company's default ship-to by free freight."""
+    from oscar.core.loading import get_model
+
+    from commerce.order.placement import CheckoutRequest, order_place
+    from pricing.strategy import Selector
+
+    Basket = get_model("basket", "Basket")
+    basket = Basket.objects.create(owner=user, site_id=settings.PORTAL_SITE_ID, company=company)
+    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
+    basket.add_product(product, quantity)
+    ship_to = company.addresses.get(kind="ship_to", is_default=True)
+    fields = ("last_name", "line1", "line4", "postcode", "country")
+    return order_place(
+        basket=basket,
+        request=CheckoutRequest(
+            channel="portal",
+            user=user,
+            company=company,
+            shipping_address={f: getattr(ship_to, f) for f in fields},
+            shipping_method_code="freight",
+            payment_method=payment,
+            **extra,
+        ),
+    )

@@ -4,9 +4,7 @@ import pytest
 from oscar.core.loading import get_model
 
 from commerce.approvals.models import ApprovalRule
-from commerce.order.placement import CheckoutRequest, order_place
-from pricing.strategy import Selector
-from tests import factories
+from tests import factories, helpers
 
 Basket = get_model("basket", "Basket")
 
@@ -40,22 +38,6 @@ def rule(company, kind, amount=None, **kwargs):
 def place(company, user, net="100.00", quantity=1, product=None, payment="account", card_token=""):
     """Place a portal order of ``quantity`` x a product at ``net`` (goods net total)."""
     product = product or factories.ProductFactory(stock=1000, stock__price=net)
-    basket = Basket.objects.create(owner=user, site_id=2, company=company)
-    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
-    basket.add_product(product, quantity)
-    ship_to = company.addresses.get(kind="ship_to", is_default=True)
-    return order_place(
-        basket=basket,
-        request=CheckoutRequest(
-            channel="portal",
-            user=user,
-            company=company,
-            shipping_address={
-                f: getattr(ship_to, f)
-                for f in ("last_name", "line1", "line4", "postcode", "country")
-            },
-            shipping_method_code="freight",
-            payment_method=payment,
-            card_token=card_token,
-        ),
+    return helpers.place_portal_order(
+        company, user, product, quantity, payment=payment, card_token=card_token
     ).order

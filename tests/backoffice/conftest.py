@@ -13,7 +13,7 @@ from commerce.dashboard.roles import staff_role_assign
 from commerce.order.placement import CheckoutRequest, order_place
 from commerce.order.transitions import order_set_status
 from pricing.strategy import Selector
-from tests import factories
+from tests import factories, helpers
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
@@ -55,25 +55,14 @@ def place_portal(company, *, net="100.00", quantity=1, payment="account", user=N
     """A portal order of ``quantity`` x a new product at ``net`` (freight is free)."""
     user = user or factories.MembershipFactory(company=company).user
     product = factories.ProductFactory(stock=1000, stock__price=net)
-    basket = Basket.objects.create(owner=user, site_id=settings.PORTAL_SITE_ID, company=company)
-    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
-    basket.add_product(product, quantity)
-    ship_to = company.addresses.get(kind="ship_to", is_default=True)
-    return order_place(
-        basket=basket,
-        request=CheckoutRequest(
-            channel="portal",
-            user=user,
-            company=company,
-            shipping_address={
-                f: getattr(ship_to, f)
-                for f in ("last_name", "line1", "line4", "postcode", "country")
-            },
-            shipping_method_code="freight",
-            payment_method=payment,
-            card_token="tok_sandbox_approve" if payment == "card" else "",
-            **extra,
-        ),
+    return helpers.place_portal_order(
+        company,
+        user,
+        product,
+        quantity,
+        payment=payment,
+        card_token="tok_sandbox_approve" if payment == "card" else "",
+        **extra,
     ).order
 
 
