@@ -3,11 +3,15 @@ from ``products_for``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from oscar.core.loading import get_model
 
 from catalog import selectors as catalog
 from catalog.visibility import request_context
+from commerce.billing import credit
+from commerce.billing.models import CreditAccount
 
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -48,3 +52,18 @@ def products_for(
             Q(upc__iexact=wanted) | Q(stockrecords__partner_sku__iexact=wanted)
         ).distinct()
     return products
+
+
+@dataclass(frozen=True)
+class CompanyCredit:
+    account: CreditAccount
+    standing: credit.CreditStanding
+
+
+def company_credit(company) -> CompanyCredit | None:
+    """The company's terms and credit standing (the credit module's own figures),
+    or None when it has no payment terms, as the portal checkout shows it."""
+    account = credit.account_for_company(company)
+    if account is None or not account.is_active:
+        return None
+    return CompanyCredit(account=account, standing=credit.standings([account])[account.pk])

@@ -89,6 +89,14 @@ class Invoice(models.Model):
         PARTIALLY_PAID = "partially_paid", _("Partially paid")
         PAID = "paid", _("Paid")
 
+    class State(models.TextChoices):
+        """Where an invoice stands today: what the pages and the API call it."""
+
+        OPEN = "open", _("Open")
+        OVERDUE = "overdue", _("Overdue")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Void")
+
     number = models.CharField(max_length=20, unique=True)
     account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="invoices")
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="invoices")
@@ -134,11 +142,21 @@ class Invoice(models.Model):
             max(0, ((today or timezone.localdate()) - self.due_on).days) if self.balance > 0 else 0
         )
 
+    def state(self, today=None) -> str:
+        """Open or overdue while a balance is left (overdue past the due date);
+        settled, it is paid, or void when credit notes cancelled all of it."""
+        if self.balance > 0:
+            return self.State.OVERDUE if self.is_overdue(today) else self.State.OPEN
+        if self.amount_paid == 0 and self.amount_credited > 0:
+            return self.State.VOID
+        return self.State.PAID
+
     @property
     def display_status(self) -> str:
-        if self.status != self.Status.PAID and self.is_overdue():
-            return "Overdue"
-        return self.get_status_display()
+        state = self.state()
+        if state == self.State.OPEN:
+            return self.get_status_display()  # "Open" or "Partially paid"
+        return str(self.State(state).label)
 
 
 class InvoiceLine(models.Model):

@@ -7,6 +7,33 @@ from rest_framework import serializers
 
 from accounts import policy
 from accounts.models import Membership
+from commerce.billing.terms import Terms
+
+
+class CompanyCreditSerializer(serializers.Serializer):
+    """The company's credit standing, as ``credit.standings`` gives it."""
+
+    terms = serializers.ChoiceField(choices=Terms.choices, source="account.terms")
+    limit = serializers.DecimalField(max_digits=12, decimal_places=2, source="standing.limit")
+    exposure = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        source="standing.exposure",
+        help_text="Open on-account orders not yet invoiced plus unpaid invoice balances.",
+    )
+    available = serializers.DecimalField(
+        max_digits=12, decimal_places=2, source="standing.available"
+    )
+    on_hold = serializers.BooleanField(source="standing.on_hold")
+    hold_reason = serializers.CharField(source="standing.hold_reason")
+    currency = serializers.CharField(source="standing.currency")
+
+    def get_attribute(self, company):
+        # The view puts the standing in the context only for roles that may see
+        # invoices; for any other role the key is left out of the response.
+        if "credit" not in self.context:
+            raise serializers.SkipField()
+        return self.context["credit"]
 
 
 class CompanySerializer(serializers.Serializer):
@@ -20,6 +47,12 @@ class CompanySerializer(serializers.Serializer):
     price_tier = serializers.CharField(source="price_tier.name", allow_null=True, default=None)
     role = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    credit = CompanyCreditSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Only for roles that may see invoices (absent otherwise); null when the "
+        "company has no payment terms.",
+    )
 
     @extend_schema_field(serializers.ChoiceField(choices=Membership.Role.choices))
     def get_role(self, company) -> str:

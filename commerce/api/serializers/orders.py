@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commerce import sites
-from commerce.billing.models import Payment
+from commerce.billing.models import Invoice, Payment
 from commerce.order.models import PaymentMethod
 
 
@@ -101,7 +102,25 @@ class InvoiceSerializer(serializers.Serializer):
     paid = serializers.DecimalField(source="amount_paid", max_digits=12, decimal_places=2)
     credited = serializers.DecimalField(source="amount_credited", max_digits=12, decimal_places=2)
     balance = serializers.DecimalField(max_digits=12, decimal_places=2)
-    status = serializers.CharField()
+    status = serializers.SerializerMethodField(
+        help_text="Where the invoice stands today, the word the portal pages use: open or "
+        "overdue while a balance is left (overdue once past its due date), paid when "
+        "settled, void when credit notes cancelled all of it."
+    )
+    days_overdue = serializers.SerializerMethodField(
+        help_text="Days past the due date with a balance left; 0 unless overdue."
+    )
+
+    def _today(self):
+        # One date for the whole response, so status and days_overdue agree.
+        return self.context.setdefault("today", timezone.localdate())
+
+    @extend_schema_field(serializers.ChoiceField(choices=Invoice.State.choices))
+    def get_status(self, invoice) -> str:
+        return str(invoice.state(self._today()))
+
+    def get_days_overdue(self, invoice) -> int:
+        return invoice.days_overdue(self._today())
 
 
 class InvoiceDetailSerializer(InvoiceSerializer):

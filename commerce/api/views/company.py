@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from accounts import addresses, invitations, policy
 from accounts.models import CompanyAddress
+from commerce.api import selectors
 from commerce.api.errors import ApiError
 from commerce.api.serializers.accounts import (
     CompanyAddressSerializer,
@@ -30,10 +31,10 @@ class CompanyView(ApiGenericView):
 
     def get(self, request):
         site = self.site_request
-        serializer = self.get_serializer(
-            site.company, context={**self.get_serializer_context(), "membership": site.membership}
-        )
-        return Response(serializer.data)
+        context = {**self.get_serializer_context(), "membership": site.membership}
+        if policy.can(site.membership, Action.VIEW_INVOICES):
+            context["credit"] = selectors.company_credit(site.company)
+        return Response(self.get_serializer(site.company, context=context).data)
 
 
 class MembersView(ApiListView):
