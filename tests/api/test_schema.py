@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 import schemathesis
+import yaml
 from django.conf import settings
 from django.core import signals
 from django.core.management import call_command
@@ -40,6 +41,22 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/company/addresses/",
     ):
         assert f"{path}:" in text, path
+    components = yaml.safe_load(text)["components"]["schemas"]
+    invoice, company = components["Invoice"], components["Company"]
+    assert {"status", "days_overdue", "due"} <= set(invoice["required"])
+    status = invoice["properties"]["status"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
+    assert components[status]["enum"] == ["open", "overdue", "paid", "void"]
+    # credit is left out for roles that may not see invoices: never required
+    assert "credit" in company["properties"] and "credit" not in company["required"]
+    assert set(components["CompanyCredit"]["required"]) == {
+        "terms",
+        "limit",
+        "exposure",
+        "available",
+        "on_hold",
+        "hold_reason",
+        "currency",
+    }
 
 
 def test_the_schema_is_served_on_both_hosts(db):

@@ -11,7 +11,7 @@ from commerce.billing.terms import Terms
 
 
 class CompanyCreditSerializer(serializers.Serializer):
-    """The company's credit standing, as ``credit.standings`` gives it."""
+    """The company's payment terms and credit standing."""
 
     terms = serializers.ChoiceField(choices=Terms.choices, source="account.terms")
     limit = serializers.DecimalField(max_digits=12, decimal_places=2, source="standing.limit")
