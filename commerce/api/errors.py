@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -118,6 +119,8 @@ def translate(exc: Exception) -> tuple[int, dict, dict] | None:
         return ACCOUNTS_STATUS.get(exc.code, 400), body(exc.code, str(exc)), headers
     if isinstance(exc, TokenError):
         return 400, body(exc.code, str(exc)), headers
+    if isinstance(exc, BadRequest):
+        return 400, body("validation_error", str(exc) or "Bad request."), headers
     if isinstance(exc, DjangoValidationError):
         details = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -142,6 +145,15 @@ def is_api_path(request) -> bool:
 
 def not_found(request, exception=None):
     return JsonResponse(body("not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
+
+
+def bad_request(request, exception=None):
+    """A request Django refused before any API view (e.g. a NUL character in the URL)."""
+    message = str(exception) if isinstance(exception, BadRequest) and str(exception) else None
+    return JsonResponse(
+        body("validation_error", message or "The request could not be understood."),
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def server_error(request, *args, **kwargs):

@@ -1,3 +1,4 @@
+from django.core.exceptions import BadRequest
 from django.db import DataError
 from django.http import Http404
 
@@ -29,3 +30,38 @@ class IdOutOfRangeMiddleware:
         if is_id_out_of_range(exception):
             raise Http404("No such object") from exception
         return None
+
+
+class NulCharacter(BadRequest):
+    """A NUL character where text was expected."""
+
+
+def carries_nul(request) -> bool:
+    """A NUL character in the path, the query string or a submitted form."""
+    if "\x00" in request.path:
+        return True
+    fields = [request.GET]
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        fields.append(request.POST)
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for query in fields
+        for key, values in query.lists()
+    )
+
+
+class NulCharacterMiddleware:
+    """A NUL character in a URL or a form field names nothing here, and
+    PostgreSQL refuses to compare or store one: the request is a 400 (the
+    site's 400 page, or the API's JSON error) before any view runs.
+
+    JSON bodies are checked by the API's parser (``commerce.api.parsers``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            raise NulCharacter("The request contains a NUL character.")
+        return self.get_response(request)

@@ -138,6 +138,15 @@ def common_patterns() -> list:
     return patterns
 
 
+def api_aware_400(request, exception=None):
+    """Bad request: JSON under /api/, the site's page elsewhere."""
+    from commerce.api import errors
+
+    if errors.is_api_path(request):
+        return errors.bad_request(request, exception)
+    return defaults.bad_request(request, exception)
+
+
 def api_aware_404(request, exception=None):
     """Not found: JSON under /api/, the site's page elsewhere."""
     from commerce.api import errors

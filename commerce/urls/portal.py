@@ -11,6 +11,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from commerce.urls.common import (
+    api_aware_400,
     api_aware_404,
     api_aware_500,
     app_urls,
@@ -65,5 +66,6 @@ urlpatterns = [
     *common_patterns(),
 ]
 
+handler400 = api_aware_400
 handler404 = api_aware_404
 handler500 = api_aware_500

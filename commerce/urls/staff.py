@@ -4,6 +4,7 @@ shop URLs the dashboard's templates link to."""
 from django.urls import include, path
 
 from commerce.urls.common import (
+    api_aware_400,
     api_aware_404,
     api_aware_500,
     common_patterns,
@@ -24,5 +25,6 @@ urlpatterns = [
     *common_patterns(),
 ]
 
+handler400 = api_aware_400
 handler404 = api_aware_404
 handler500 = api_aware_500
