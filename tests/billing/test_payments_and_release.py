@@ -17,7 +17,10 @@ from tests import factories
 from tests.billing.conftest import THOUSAND, place_on_account
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def tomorrow():
+    return timezone.localdate() + timedelta(days=1)
 
 
 @pytest.fixture
@@ -29,10 +32,12 @@ def invoice(company, account):
 
 
 def pay(account, amount, **kwargs):
-    defaults = {"currency": "EUR", "received_on": TODAY, "reference": "BANK-1"}
-    return payments.payment_record(
-        account=account, amount=Decimal(amount), **{**defaults, **kwargs}
-    )
+    # Dates are taken when the payment is made: a run may cross midnight.
+    defaults = {"currency": "EUR", "received_on": timezone.localdate(), "reference": "BANK-1"}
+    fields = {**defaults, **kwargs}
+    if callable(fields["received_on"]):
+        fields["received_on"] = fields["received_on"]()
+    return payments.payment_record(account=account, amount=Decimal(amount), **fields)
 
 
 def test_a_partial_then_a_full_payment(account, invoice):
@@ -55,7 +60,7 @@ def test_a_partial_then_a_full_payment(account, invoice):
         ("10.001", {}, "two decimals"),
         ("100.00", {"currency": "USD"}, "a payment in USD cannot be recorded"),
         ("100.00", {"reference": "  "}, "reference"),
-        ("100.00", {"received_on": TODAY + timedelta(days=1)}, "future"),
+        ("100.00", {"received_on": tomorrow}, "future"),
         ("100.00", {"allocations": {"INV-999999": Decimal("100.00")}}, "No invoice INV-999999"),
         ("100.00", {"allocations": {"INV-000001": Decimal("90.00")}}, "add up"),
     ],
@@ -120,7 +125,7 @@ def test_cancelling_after_a_partial_invoice_releases_only_the_rest(company, acco
 
 
 def test_paying_the_overdue_balance_lifts_an_automatic_hold(account, invoice):
-    Invoice.objects.filter(pk=invoice.pk).update(due_on=TODAY - timedelta(days=40))
+    Invoice.objects.filter(pk=invoice.pk).update(due_on=timezone.localdate() - timedelta(days=40))
     credit.credit_hold(account=account, reason="overdue", automatic=True)
 
     pay(account, "1000.00")
