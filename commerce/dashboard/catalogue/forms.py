@@ -5,6 +5,8 @@ from django import forms
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 
+from commerce.core.sanitize import sanitize_html
+
 Assortment = get_model("catalogue", "Assortment")
 Product = get_model("catalogue", "Product")
 
@@ -23,6 +25,9 @@ class ProductForm(oscar_forms.ProductForm):
             *VISIBILITY_FIELDS,
         ]
         widgets = {**oscar_forms.ProductForm.Meta.widgets, **AUDIENCE_WIDGETS}
+
+    def clean_description(self):
+        return sanitize_html(self.cleaned_data.get("description"))
 
     def delete_non_child_fields(self):
         # A variant is sold and seen as its parent is.
