@@ -16,6 +16,8 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from commerce.core.exports import text_restore
+
 MAX_ERRORS_KEPT = 1000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -116,7 +118,7 @@ class Importer:
                 if None in row:
                     yield reader.line_num, {"__extra__": "1"}
                     continue
-                yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+                yield reader.line_num, {k: text_restore((v or "").strip()) for k, v in row.items()}
         except csv.Error as exc:
             raise FileProblem(f"Line {reader.line_num}: {exc}") from exc
 

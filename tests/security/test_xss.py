@@ -96,7 +96,7 @@ def test_the_admin_stores_a_sanitised_description(storefront_client):
     url = f"/admin/catalogue/product/{product.pk}/change/"
     form = storefront_client.get(url).context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
