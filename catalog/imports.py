@@ -104,6 +104,7 @@ class Row:
 @register
 class ProductImporter(Importer):
     kind = "products"
+    section = "catalogue_dashboard"
     required_columns = REQUIRED
     optional_columns = BASE_COLUMNS[len(REQUIRED) :]
     column_prefixes = (ATTR, STOCK, PRICE)

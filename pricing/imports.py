@@ -49,6 +49,7 @@ def _format_when(value: datetime | None) -> str:
 @register
 class PriceListImporter(Importer):
     kind = "price_list"
+    section = "pricing_dashboard"
     required_columns = ("sku", "unit_price")
     optional_columns = ("min_quantity", "valid_from", "valid_until")
 

@@ -6,6 +6,7 @@ from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 
 from commerce.core.sanitize import sanitize_html
+from commerce.imports.forms import ImportFileField
 
 Assortment = get_model("catalogue", "Assortment")
 Product = get_model("catalogue", "Product")
@@ -63,4 +64,4 @@ class AssortmentForm(forms.ModelForm):
 
 
 class ProductImportForm(forms.Form):
-    file = forms.FileField(label="CSV or XLSX file")
+    file = ImportFileField(label="CSV or XLSX file")
