@@ -157,7 +157,7 @@ def _cell_text(value) -> str:
 
 def upload_check(upload) -> None:
     """Refuse an uploaded import file from its size (before reading it) and, for a
-    workbook, from its zip directory. Raises ``FileRefused`` or ``FileProblem``."""
+    workbook, from its zip directory (``FileRefused``)."""
     try:
         upload_size_check(upload, limit=settings.IMPORT_MAX_UPLOAD_BYTES)
     except UploadTooLarge as error:
@@ -165,7 +165,12 @@ def upload_check(upload) -> None:
     upload.seek(0)
     if upload.read(len(XLSX_SIGNATURE)) == XLSX_SIGNATURE:
         upload.seek(0)
-        xlsx_check(upload)
+        try:
+            xlsx_check(upload)
+        except FileRefused:
+            raise
+        except FileProblem:
+            pass  # unreadable, not hostile: the dry run reports it on the job
     upload.seek(0)
 
 

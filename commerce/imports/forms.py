@@ -1,6 +1,6 @@
 from django import forms
 
-from commerce.imports.base import FileProblem, upload_check
+from commerce.imports.base import FileRefused, upload_check
 
 
 class ImportFileField(forms.FileField):
@@ -12,6 +12,11 @@ class ImportFileField(forms.FileField):
         if upload:
             try:
                 upload_check(upload)
-            except FileProblem as problem:
+            except FileRefused as problem:
                 raise forms.ValidationError(str(problem), code="refused") from problem
         return upload
+
+
+def refused_status(form) -> int:
+    """400 for a refused file (too large, a zip or XML bomb), 200 for other form errors."""
+    return 400 if form.has_error("file", code="refused") else 200

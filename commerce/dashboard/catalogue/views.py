@@ -3,6 +3,7 @@ categories only chosen companies and tiers see)."""
 
 import io
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
@@ -15,7 +16,8 @@ from oscar.core.loading import get_model
 
 from catalog.exports import export_rows, export_xlsx
 from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
-from commerce.imports.base import FileProblem
+from commerce.imports.base import FileRefused
+from commerce.imports.forms import refused_status
 from commerce.imports.services import import_start
 
 Assortment = get_model("catalogue", "Assortment")
@@ -89,13 +91,15 @@ class ProductImportView(generic.FormView):
                 params={},
                 actor=self.request.user,
             )
-        except FileProblem as problem:
-            form.add_error("file", str(problem))
+        except FileRefused as problem:
+            form.add_error("file", forms.ValidationError(str(problem), code="refused"))
             return self.form_invalid(form)
         return redirect("dashboard:import-detail", pk=job.pk)
 
     def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self.render_to_response(
+            self.get_context_data(form=form), status=refused_status(form)
+        )
 
 
 class ProductExportView(View):
