@@ -80,10 +80,19 @@ def import_start(*, kind: str, uploaded_file, params: dict, actor) -> ImportJob:
 
 
 def _read(job: ImportJob) -> bytes:
-    if job.file.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise FileRefused("The file is larger than the import limit.")
-    with job.file.open("rb") as fh:
-        return fh.read()
+    gone = FileRefused(
+        f"The uploaded file is no longer kept (files are deleted after "
+        f"{settings.IMPORT_FILE_RETENTION_DAYS} days); upload it again."
+    )
+    if not job.file:
+        raise gone
+    try:
+        if job.file.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise FileRefused("The file is larger than the import limit.")
+        with job.file.open("rb") as fh:
+            return fh.read()
+    except FileNotFoundError as missing:
+        raise gone from missing
 
 
 def _plan(job: ImportJob, advance) -> Plan:

@@ -40,6 +40,7 @@ def staff(role=None, **kwargs):
 
 @pytest.fixture
 def price_list_job(committed):
+    factories.ProductFactory(upc="P-1", stock=False)
     price_list = factories.PriceListFactory(name="Acme contract")
     manager = staff("catalog_manager")
     with committed():
@@ -115,7 +116,7 @@ def test_only_staff_of_that_import_kind_may_download_the_file(price_list_job):
     assert b"".join(manager.streaming_content) == CONTRACT
 
 
-def test_files_past_the_retention_period_are_deleted(price_list_job, evil_job, settings):
+def test_files_past_the_retention_period_are_deleted(price_list_job, evil_job, settings, committed):
     settings.IMPORT_FILE_RETENTION_DAYS = 30
     ImportJob.objects.filter(pk=price_list_job.pk).update(
         created_at=timezone.now() - timedelta(days=31)
@@ -130,10 +131,15 @@ def test_files_past_the_retention_period_are_deleted(price_list_job, evil_job, s
     evil_job.refresh_from_db()
     assert not old_path.exists() and not price_list_job.file
     assert recent_path.exists() and evil_job.file
-    assert price_list_job.status == status  # the job and its results stay
+    assert price_list_job.status == status == "ready"  # the job and its results stay
     response = client_for(staff("catalog_manager")).get(
         f"/dashboard/imports/{price_list_job.pk}/file/"
     )
     assert response.status_code == 404
+    with committed():
+        client_for(staff("catalog_manager")).post(f"/dashboard/imports/{price_list_job.pk}/apply/")
+    price_list_job.refresh_from_db()
+    assert price_list_job.status == "failed"  # not stuck "applying"
+    assert "no longer kept" in price_list_job.errors[0]["message"]
     schedule = settings.CELERY_BEAT_SCHEDULE.values()
     assert "commerce.imports.tasks.purge_import_files" in {e["task"] for e in schedule}
