@@ -113,3 +113,25 @@ def test_the_admin_stores_a_sanitised_description(storefront_client):
     product.refresh_from_db()
     assert_defused(product.description)
     assert "<strong>steel</strong>" in product.description
+
+
+def test_the_dashboard_category_form_stores_a_sanitised_description(storefront_client):
+    category = factories.make_category("Tools")
+    storefront_client.force_login(factories.StaffFactory())
+
+    response = storefront_client.post(
+        f"/dashboard/catalogue/categories/{category.pk}/update/",
+        {
+            "name": "Tools",
+            "slug": "tools",
+            "description": PAYLOAD,
+            "is_public": "on",
+            "treebeard_position": "first-child",
+            "treebeard_ref_node": "",
+        },
+    )
+
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert_defused(category.description)
+    assert "<strong>steel</strong>" in category.description

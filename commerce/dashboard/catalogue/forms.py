@@ -42,6 +42,9 @@ class CategoryForm(oscar_forms.CategoryForm):
         fields = [*oscar_forms.CategoryForm.Meta.fields, *VISIBILITY_FIELDS]
         widgets = {**oscar_forms.CategoryForm.Meta.widgets, **AUDIENCE_WIDGETS}
 
+    def clean_description(self):
+        return sanitize_html(self.cleaned_data.get("description"))
+
 
 class AssortmentForm(forms.ModelForm):
     class Meta:
