@@ -10,6 +10,8 @@ from tests import factories
 from tests.catalog.test_staff_editing import product_form_data
 
 Product = get_model("catalogue", "Product")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +137,17 @@ def test_the_dashboard_category_form_stores_a_sanitised_description(storefront_c
     category.refresh_from_db()
     assert_defused(category.description)
     assert "<strong>steel</strong>" in category.description
+
+
+def test_a_hostile_rich_text_attribute_is_defused_on_the_product_page(storefront_client):
+    product = factories.ProductFactory()
+    notes = ProductAttribute.objects.create(
+        product_class=product.product_class, name="Notes", code="notes", type="richtext"
+    )
+    ProductAttributeValue.objects.create(product=product, attribute=notes, value_richtext=PAYLOAD)
+
+    page = storefront_client.get(product.get_absolute_url()).content.decode()
+
+    info = page.split("Product Information", 1)[1]
+    assert "<strong>steel</strong>" in info
+    assert_defused(info.split("</table>", 1)[0])
