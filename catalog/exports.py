@@ -7,8 +7,6 @@ partner, all sorted, so exporting the same catalog twice gives the same bytes.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from oscar.core.loading import get_model
@@ -25,6 +23,7 @@ from catalog.imports import (
     TRUE,
     category_paths,
 )
+from commerce.core.exports import csv_lines, xlsx_write
 
 Product = get_model("catalogue", "Product")
 ProductAttribute = get_model("catalogue", "ProductAttribute")
@@ -66,13 +65,7 @@ def export_columns() -> list[str]:
 
 def export_rows() -> Iterator[str]:
     """Every product (variants aside) as CSV text, a line at a time (streams any size)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for cells in export_table():
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(cells)
-        yield buffer.getvalue()
+    return csv_lines(export_table())
 
 
 def export_xlsx(target) -> None:
@@ -80,13 +73,7 @@ def export_xlsx(target) -> None:
 
     Every cell is written as text, so SKUs like ``00123`` and prices keep their form.
     """
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Products")
-    for cells in export_table():
-        sheet.append(cells)
-    workbook.save(target)
+    xlsx_write(target, export_table(), sheet_title="Products")
 
 
 def export_table() -> Iterator[list[str]]:

@@ -37,6 +37,7 @@ from catalog import visibility
 from catalog.models import Channels
 from catalog.pagination import bump_catalog_version
 from commerce.core.money import quantize
+from commerce.core.sanitize import sanitize_html
 from commerce.imports.base import FileProblem, Importer, Plan, register
 
 Product = get_model("catalogue", "Product")
@@ -103,6 +104,7 @@ class Row:
 @register
 class ProductImporter(Importer):
     kind = "products"
+    section = "catalogue_dashboard"
     required_columns = REQUIRED
     optional_columns = BASE_COLUMNS[len(REQUIRED) :]
     column_prefixes = (ATTR, STOCK, PRICE)
@@ -198,7 +200,7 @@ class ProductImporter(Importer):
             plan.error(line, "product_class", f"No product class '{cells['product_class']}'.")
         row.values["product_class_id"] = class_id
         if "description" in cells:
-            row.values["description"] = cells["description"]
+            row.values["description"] = sanitize_html(cells["description"])
         if "channels" in cells:
             channel = cells["channels"].lower() or Channels.BOTH
             if channel not in Channels.values:
@@ -440,8 +442,10 @@ def _whole(text: str, default):
 
 
 def _attribute_value(kind: str, text: str, group, options) -> object:
-    if kind in ("text", "richtext"):
+    if kind == "text":
         return text
+    if kind == "richtext":
+        return sanitize_html(text)
     if kind == "integer":
         try:
             return int(text)

@@ -2,7 +2,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct
+from oscar.apps.catalogue.abstract_models import (
+    AbstractCategory,
+    AbstractProduct,
+    AbstractProductAttributeValue,
+)
 
 
 class Channels(models.TextChoices):
@@ -139,6 +143,16 @@ class Assortment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProductAttributeValue(AbstractProductAttributeValue):
+    """Oscar's attribute value; rich text renders through the project's sanitiser."""
+
+    @property
+    def _richtext_as_html(self):
+        from commerce.core.sanitize import safe_html
+
+        return safe_html(self.value)
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402, F403

@@ -197,6 +197,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which would read the body of an oversize upload.
+    "commerce.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -295,6 +297,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.basket.tasks.expire_basket_shares",
         "schedule": 60 * 60,
     },
+    "purge-old-import-files": {
+        "task": "commerce.imports.tasks.purge_import_files",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # --- Mail ------------------------------------------------------------------------------
@@ -333,6 +339,24 @@ STORAGES = {
         )
     },
 }
+# Uploaded import files (price lists, contract prices) are never public: they live
+# outside MEDIA_ROOT and are served only through a view that checks the staff
+# permission; they are deleted after IMPORT_FILE_RETENTION_DAYS.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
+
+# Upload limits, checked on the request's size before the body is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env_int(
+    "IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024
+)
+IMPORT_MAX_XLSX_ENTRIES = env_int("IMPORT_MAX_XLSX_ENTRIES", 10_000)
+QUICK_ORDER_MAX_UPLOAD_BYTES = env_int("QUICK_ORDER_MAX_UPLOAD_BYTES", 512 * 1024)
+# Any other view (an image in the dashboard, say).
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
 # Media files are served by Django itself only in development; production puts
 # a web server or object storage in front (see README).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=not PRODUCTION)

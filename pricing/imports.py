@@ -7,8 +7,6 @@ nothing (``commerce.imports``).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from oscar.core.loading import get_model
 
+from commerce.core.exports import csv_lines
 from commerce.core.money import quantize
 from commerce.imports.base import Importer, Plan, register
 
@@ -50,6 +49,7 @@ def _format_when(value: datetime | None) -> str:
 @register
 class PriceListImporter(Importer):
     kind = "price_list"
+    section = "pricing_dashboard"
     required_columns = ("sku", "unit_price")
     optional_columns = ("min_quantity", "valid_from", "valid_until")
 
@@ -191,10 +191,11 @@ class PriceListImporter(Importer):
 
 def export_rows(price_list) -> Iterator[str]:
     """The list as CSV text, a line at a time (streams any size)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    yield buffer.getvalue()
+    return csv_lines(_export_table(price_list))
+
+
+def _export_table(price_list) -> Iterator[list]:
+    yield list(COLUMNS)
     rows = (
         PriceListEntry.objects.filter(price_list=price_list)
         .order_by("product__upc", "min_quantity", "valid_from", "pk")
@@ -202,7 +203,4 @@ def export_rows(price_list) -> Iterator[str]:
         .iterator(chunk_size=5000)
     )
     for upc, minimum, price, start, end in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([upc, minimum, f"{price:.2f}", _format_when(start), _format_when(end)])
-        yield buffer.getvalue()
+        yield [upc, minimum, f"{price:.2f}", _format_when(start), _format_when(end)]

@@ -16,6 +16,7 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "private")
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,10 @@ data, then applies a valid plan in one transaction (``apply``). Errors are
 reported per row and column; a file with any error applies nothing.
 
 An XLSX workbook is read as if its first sheet were the CSV file (line numbers
-are sheet row numbers), so every importer takes both.
+are sheet row numbers), so every importer takes both. A workbook is opened
+only after its zip directory passed ``xlsx_check`` (entry count, uncompressed
+size, no XML document type declarations), so a zip bomb or an entity bomb is
+refused without being expanded.
 """
 
 from __future__ import annotations
@@ -13,11 +16,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
+from commerce.core.exports import text_restore
+from commerce.core.uploads import UploadTooLarge, too_large_message, upload_size_check
+
 MAX_ERRORS_KEPT = 1000
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -49,11 +57,19 @@ class FileProblem(Exception):
     """The file as a whole cannot be read (encoding, header, size)."""
 
 
+class FileRefused(FileProblem):
+    """The file is refused outright (too large, a zip or XML bomb): the job fails and
+    the file is deleted."""
+
+
 Progress = Callable[[int], None]
 
 
 class Importer:
     kind: str = ""
+    # The dashboard section (``commerce.dashboard.roles.SECTIONS``) whose staff may
+    # run this import and download its files.
+    section: str = ""
     required_columns: tuple[str, ...] = ()
     optional_columns: tuple[str, ...] = ()
     # Families of columns named by data, e.g. "attr:" for "attr:weight".
@@ -76,8 +92,8 @@ class Importer:
 
     def read_rows(self, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (line number, row) after checking encoding and header."""
-        if len(data) > MAX_FILE_BYTES:
-            raise FileProblem(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise FileRefused(too_large_message(settings.IMPORT_MAX_UPLOAD_BYTES))
         if data.startswith(XLSX_SIGNATURE):
             data = xlsx_as_csv(data)
         try:
@@ -116,7 +132,7 @@ class Importer:
                 if None in row:
                     yield reader.line_num, {"__extra__": "1"}
                     continue
-                yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+                yield reader.line_num, {k: text_restore((v or "").strip()) for k, v in row.items()}
         except csv.Error as exc:
             raise FileProblem(f"Line {reader.line_num}: {exc}") from exc
 
@@ -139,12 +155,76 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def xlsx_as_csv(data: bytes) -> bytes:
-    """The first sheet of an XLSX workbook as UTF-8 CSV."""
-    import zipfile
+def upload_check(upload) -> None:
+    """Refuse an uploaded import file from its size (before reading it) and, for a
+    workbook, from its zip directory (``FileRefused``)."""
+    try:
+        upload_size_check(upload, limit=settings.IMPORT_MAX_UPLOAD_BYTES)
+    except UploadTooLarge as error:
+        raise FileRefused(str(error)) from error
+    upload.seek(0)
+    if upload.read(len(XLSX_SIGNATURE)) == XLSX_SIGNATURE:
+        upload.seek(0)
+        try:
+            xlsx_check(upload)
+        except FileRefused:
+            raise
+        except FileProblem:
+            pass  # unreadable, not hostile: the dry run reports it on the job
+    upload.seek(0)
 
+
+def xlsx_check(source) -> None:
+    """Refuse a workbook that is costly or unsafe to open, reading only its zip
+    directory and the first bytes of each XML part.
+
+    Too many entries or too many bytes once uncompressed (a zip bomb), or a
+    document type declaration in any XML part (entity expansion, external
+    entities), are refused with ``FileRefused``.
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem("The file is not a readable XLSX workbook.") from exc
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > settings.IMPORT_MAX_XLSX_ENTRIES:
+            raise FileRefused(
+                f"The workbook has {len(entries)} parts; at most "
+                f"{settings.IMPORT_MAX_XLSX_ENTRIES} are accepted."
+            )
+        expanded = sum(entry.file_size for entry in entries)
+        if expanded > settings.IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES:
+            limit = settings.IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES // (1024 * 1024)
+            raise FileRefused(
+                f"The workbook expands to more than {limit} MB; split it into smaller files."
+            )
+        for entry in entries:
+            if not entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with archive.open(entry) as stream:
+                    # The prolog (where a DOCTYPE must be) ends at the first element.
+                    for _event in iterparse(stream, events=("start",), forbid_dtd=True):
+                        break
+            except DefusedXmlException as exc:
+                raise FileRefused(
+                    "The workbook contains an XML document type declaration "
+                    f"({entry.filename}), which imports do not accept. Save it again "
+                    "from a spreadsheet program and upload that file."
+                ) from exc
+            except (ParseError, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                raise FileProblem("The file is not a readable XLSX workbook.") from exc
+
+
+def xlsx_as_csv(data: bytes) -> bytes:
+    """The first sheet of an XLSX workbook as UTF-8 CSV (after ``xlsx_check``)."""
     from openpyxl import load_workbook
 
+    xlsx_check(io.BytesIO(data))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -1,7 +1,19 @@
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from commerce.core.storage import private_storage
+
+
+def import_file_name(job, filename: str) -> str:
+    """A random name under ``imports/YYYY/MM/``: the uploader's name is kept on the
+    job only, and the extension is one the importers read."""
+    extension = ".xlsx" if PurePath(filename).suffix.lower() == ".xlsx" else ".csv"
+    return timezone.now().strftime(f"imports/%Y/%m/{uuid.uuid4().hex}{extension}")
 
 
 class ImportJob(models.Model):
@@ -17,7 +29,9 @@ class ImportJob(models.Model):
 
     kind = models.CharField(max_length=40)
     params = models.JSONField(default=dict, blank=True)
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    # Private: never under MEDIA_ROOT; deleted after IMPORT_FILE_RETENTION_DAYS
+    # and when refused (empty then).
+    file = models.FileField(upload_to=import_file_name, storage=private_storage, blank=True)
     filename = models.CharField(max_length=255)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALIDATING)
     total_rows = models.PositiveIntegerField(default=0)

@@ -6,13 +6,23 @@ progress column would stay invisible until the end); results go to the row.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.imports.base import MAX_ERRORS_KEPT, REGISTRY, XLSX_SIGNATURE, FileProblem, Plan
+from commerce.imports.base import (
+    MAX_ERRORS_KEPT,
+    REGISTRY,
+    XLSX_SIGNATURE,
+    FileProblem,
+    FileRefused,
+    Plan,
+    upload_check,
+)
 from commerce.imports.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -48,9 +58,14 @@ def _progress(job_id: int):
 
 
 def import_start(*, kind: str, uploaded_file, params: dict, actor) -> ImportJob:
-    """Store the upload and queue its validation."""
+    """Store the upload (privately) and queue its validation.
+
+    A file over the size limit, or a workbook that would expand too far or
+    declares XML entities, is refused here (``FileRefused``) and never stored.
+    """
     if kind not in REGISTRY:
         raise ValueError(f"unknown import kind {kind!r}")
+    upload_check(uploaded_file)
     job = ImportJob.objects.create(
         kind=kind,
         params=params,
@@ -64,12 +79,30 @@ def import_start(*, kind: str, uploaded_file, params: dict, actor) -> ImportJob:
     return job
 
 
+def _read(job: ImportJob) -> bytes:
+    gone = FileRefused(
+        f"The uploaded file is no longer kept (files are deleted after "
+        f"{settings.IMPORT_FILE_RETENTION_DAYS} days); upload it again."
+    )
+    if not job.file:
+        raise gone
+    try:
+        if job.file.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise FileRefused("The file is larger than the import limit.")
+        with job.file.open("rb") as fh:
+            return fh.read()
+    except FileNotFoundError as missing:
+        raise gone from missing
+
+
 def _plan(job: ImportJob, advance) -> Plan:
+    """The importer's plan; a file it cannot read is one error. ``FileRefused`` goes up."""
     importer = REGISTRY[job.kind](**job.params)
-    with job.file.open("rb") as fh:
-        data = fh.read()
+    data = _read(job)
     try:
         return importer.validate(data, advance)
+    except FileRefused:
+        raise
     except FileProblem as problem:
         plan = Plan()
         plan.error(0, "", str(problem))
@@ -88,18 +121,40 @@ def _finish_validation(job: ImportJob, plan: Plan) -> None:
     )
 
 
+def _refuse(job: ImportJob, message: str) -> ImportJob:
+    """End a job as failed with ``message`` and delete its file."""
+    job.file.delete(save=False)
+    job.status = Status.FAILED
+    job.errors = [{"line": 0, "column": "", "message": message}]
+    job.error_count = 1
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "errors", "error_count", "finished_at"])
+    cache.delete(progress_key(job.pk))
+    return job
+
+
 def import_validate(job_id: int) -> ImportJob:
-    """Dry run: read and check every row, change nothing."""
+    """Dry run: read and check every row, change nothing.
+
+    A refused file or an unexpected error ends the job as failed with a message:
+    a job never stays "validating" because its file could not be read.
+    """
     job = ImportJob.objects.get(pk=job_id)
     if job.status != Status.VALIDATING:
         return job
-    with job.file.open("rb") as fh:
-        data = fh.read()
-    # For the progress bar only (a workbook's rows are counted once it is read).
-    job.total_rows = 0 if data.startswith(XLSX_SIGNATURE) else max(0, data.count(b"\n") - 1)
-    job.save(update_fields=["total_rows"])
-    advance, _ = _progress(job.pk)
-    _finish_validation(job, _plan(job, advance))
+    try:
+        data = _read(job)
+        # For the progress bar only (a workbook's rows are counted once it is read).
+        job.total_rows = 0 if data.startswith(XLSX_SIGNATURE) else max(0, data.count(b"\n") - 1)
+        job.save(update_fields=["total_rows"])
+        advance, _ = _progress(job.pk)
+        plan = _plan(job, advance)
+    except FileRefused as refusal:
+        return _refuse(job, str(refusal))
+    except Exception:  # anything else: report it on the job rather than leave it running
+        logger.exception("Import job %s failed while validating", job.pk)
+        return _refuse(job, "The file could not be read; nothing was imported.")
+    _finish_validation(job, plan)
     cache.delete(progress_key(job.pk))
     return job
 
@@ -127,7 +182,10 @@ def import_apply(job_id: int) -> ImportJob:
     if job.status != Status.APPLYING:
         return job
     advance, _ = _progress(job.pk)
-    plan = _plan(job, lambda n: None)
+    try:
+        plan = _plan(job, lambda n: None)
+    except FileRefused as refusal:
+        return _refuse(job, str(refusal))
     if not plan.ok:
         _finish_validation(job, plan)
         return job
@@ -151,3 +209,20 @@ def import_apply(job_id: int) -> ImportJob:
     job.save(update_fields=["status", "summary", "processed_rows", "finished_at"])
     cache.delete(progress_key(job.pk))
     return job
+
+
+def import_files_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of jobs older than ``IMPORT_FILE_RETENTION_DAYS`` (not running
+    ones); the jobs and their results stay. Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    old = (
+        ImportJob.objects.filter(created_at__lt=cutoff)
+        .exclude(file="")
+        .exclude(status__in=[Status.VALIDATING, Status.APPLYING])
+    )
+    deleted = 0
+    for job in old.iterator():
+        job.file.delete(save=False)
+        job.save(update_fields=["file"])
+        deleted += 1
+    return deleted

@@ -11,3 +11,8 @@ def validate_import(job_id: int) -> str:
 @shared_task
 def apply_import(job_id: int) -> str:
     return services.import_apply(job_id).status
+
+
+@shared_task
+def purge_import_files() -> int:
+    return services.import_files_purge()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from commerce.core.exports import CsvWriter
 from commerce.reports import charts, selectors
 from commerce.reports.selectors import Period
 
@@ -158,7 +158,7 @@ class ReportView(TemplateView):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         suffix = f"-{period.date_from}-{period.date_to}" if report.dated else ""
         response["Content-Disposition"] = f'attachment; filename="{report.slug}{suffix}.csv"'
-        writer = csv.writer(response)
+        writer = CsvWriter(response)
         writer.writerow(report.columns)
         for row in rows:
             writer.writerow(report.cells(row))

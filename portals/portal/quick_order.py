@@ -1,5 +1,6 @@
 """Quick order: a grid of SKU + quantity rows (with SKU autocomplete) or a CSV upload."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import JsonResponse
@@ -10,6 +11,7 @@ from accounts import policy
 from catalog import selectors as catalog_selectors
 from commerce.basket import quick_order
 from commerce.core.templatetags.money import money
+from commerce.core.uploads import UploadTooLarge, upload_size_check
 from portals.portal.mixins import ActionRequiredMixin
 
 GRID_ROWS = 10
@@ -24,11 +26,17 @@ class QuickOrderView(ActionRequiredMixin, View):
             request, self.template_name, {"rows": [{"sku": "", "quantity": ""}] * GRID_ROWS}
         )
 
+    @classmethod
+    def upload_limit(cls) -> int:
+        return settings.QUICK_ORDER_MAX_UPLOAD_BYTES
+
     def post(self, request):
         upload = request.FILES.get("file")
         try:
+            if upload:
+                upload_size_check(upload, limit=self.upload_limit())
             rows = quick_order.parse_csv(upload.read()) if upload else self._grid_rows(request)
-        except quick_order.QuickOrderFileError as error:
+        except (quick_order.QuickOrderFileError, UploadTooLarge) as error:
             return render(
                 request,
                 self.template_name,

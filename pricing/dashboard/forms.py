@@ -5,6 +5,7 @@ from oscar.core.loading import get_model
 
 from accounts.models import Company, LoyaltyTier
 from commerce.core.ids import MAX_ID
+from commerce.imports.forms import ImportFileField
 
 PriceList = get_model("partner", "PriceList")
 PriceListEntry = get_model("partner", "PriceListEntry")
@@ -85,7 +86,7 @@ class EntryForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = ImportFileField(label=_("CSV file"))
     mode = forms.ChoiceField(
         choices=[("replace", _("Replace the whole list")), ("merge", _("Add and update entries"))],
         initial="replace",

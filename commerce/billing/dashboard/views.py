@@ -2,8 +2,6 @@
 invoices and credit notes, the aging report (also as CSV). Staff scoped to
 some companies (sales reps) see only those companies' accounts."""
 
-import csv
-
 from django.contrib import messages
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -22,6 +20,7 @@ from commerce.billing.dashboard.forms import (
     PaymentForm,
 )
 from commerce.billing.models import CreditAccount, Invoice
+from commerce.core.exports import CsvWriter
 from commerce.core.money import quantize
 from commerce.core.pdf import render_pdf
 from commerce.dashboard.roles import company_scope, sees_all_companies
@@ -287,7 +286,7 @@ class AgingView(TemplateView):
         if request.GET.get("format") == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="aging.csv"'
-            writer = csv.writer(response)
+            writer = CsvWriter(response)
             writer.writerow(["account", *aging.BUCKETS, "total"])
             for row in [*rows, overall]:
                 writer.writerow(

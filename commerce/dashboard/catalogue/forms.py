@@ -5,6 +5,9 @@ from django import forms
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 
+from commerce.core.sanitize import sanitize_html
+from commerce.imports.forms import ImportFileField
+
 Assortment = get_model("catalogue", "Assortment")
 Product = get_model("catalogue", "Product")
 
@@ -24,6 +27,9 @@ class ProductForm(oscar_forms.ProductForm):
         ]
         widgets = {**oscar_forms.ProductForm.Meta.widgets, **AUDIENCE_WIDGETS}
 
+    def clean_description(self):
+        return sanitize_html(self.cleaned_data.get("description"))
+
     def delete_non_child_fields(self):
         # A variant is sold and seen as its parent is.
         super().delete_non_child_fields()
@@ -35,6 +41,9 @@ class CategoryForm(oscar_forms.CategoryForm):
     class Meta(oscar_forms.CategoryForm.Meta):
         fields = [*oscar_forms.CategoryForm.Meta.fields, *VISIBILITY_FIELDS]
         widgets = {**oscar_forms.CategoryForm.Meta.widgets, **AUDIENCE_WIDGETS}
+
+    def clean_description(self):
+        return sanitize_html(self.cleaned_data.get("description"))
 
 
 class AssortmentForm(forms.ModelForm):
@@ -58,4 +67,4 @@ class AssortmentForm(forms.ModelForm):
 
 
 class ProductImportForm(forms.Form):
-    file = forms.FileField(label="CSV or XLSX file")
+    file = ImportFileField(label="CSV or XLSX file")

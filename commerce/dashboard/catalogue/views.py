@@ -3,6 +3,8 @@ categories only chosen companies and tiers see)."""
 
 import io
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
@@ -14,6 +16,8 @@ from oscar.core.loading import get_model
 
 from catalog.exports import export_rows, export_xlsx
 from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
+from commerce.imports.base import FileRefused
+from commerce.imports.forms import refused_status
 from commerce.imports.services import import_start
 
 Assortment = get_model("catalogue", "Assortment")
@@ -75,14 +79,27 @@ class ProductImportView(generic.FormView):
     template_name = "oscar/dashboard/catalogue/product_import.html"
     form_class = ProductImportForm
 
+    @classmethod
+    def upload_limit(cls) -> int:
+        return settings.IMPORT_MAX_UPLOAD_BYTES
+
     def form_valid(self, form):
-        job = import_start(
-            kind="products",
-            uploaded_file=form.cleaned_data["file"],
-            params={},
-            actor=self.request.user,
-        )
+        try:
+            job = import_start(
+                kind="products",
+                uploaded_file=form.cleaned_data["file"],
+                params={},
+                actor=self.request.user,
+            )
+        except FileRefused as problem:
+            form.add_error("file", forms.ValidationError(str(problem), code="refused"))
+            return self.form_invalid(form)
         return redirect("dashboard:import-detail", pk=job.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(
+            self.get_context_data(form=form), status=refused_status(form)
+        )
 
 
 class ProductExportView(View):

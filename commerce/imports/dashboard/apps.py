@@ -17,5 +17,6 @@ class ImportsDashboardConfig(OscarDashboardConfig):
             path("<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
             path("<int:pk>/apply/", views.ImportApplyView.as_view(), name="import-apply"),
             path("<int:pk>/progress/", views.ImportProgressView.as_view(), name="import-progress"),
+            path("<int:pk>/file/", views.ImportFileView.as_view(), name="import-file"),
         ]
         return self.post_process_urls(urls)

@@ -1,11 +1,24 @@
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from commerce.dashboard.roles import SECTIONS
+from commerce.imports.base import REGISTRY, XLSX_SIGNATURE
 from commerce.imports.models import ImportJob
 from commerce.imports.services import ImportNotReady, import_apply_start, progress_of
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def may_download(user, job: ImportJob) -> bool:
+    """Staff of the section that runs this kind of import (role table) may fetch its file."""
+    importer = REGISTRY.get(job.kind)
+    section = SECTIONS.get(importer.section) if importer else None
+    return user.is_superuser or (
+        user.is_staff and section is not None and user.has_perm(section.permission)
+    )
 
 
 class ImportListView(ListView):
@@ -53,3 +66,28 @@ class ImportApplyView(View):
         except ImportNotReady as error:
             messages.error(request, str(error))
         return redirect("dashboard:import-detail", pk=job.pk)
+
+
+class ImportFileView(View):
+    """The uploaded file, as a download: never rendered by the browser, only for
+    staff allowed to run that kind of import (anyone else: 404)."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(ImportJob, pk=pk)
+        if not job.file or not may_download(request.user, job):
+            raise Http404("No such file")
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404("No such file") from missing
+        is_workbook = handle.read(len(XLSX_SIGNATURE)) == XLSX_SIGNATURE
+        handle.seek(0)
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=job.filename or f"import-{job.pk}",
+            content_type=XLSX_TYPE if is_workbook else "text/csv; charset=utf-8",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
