@@ -43,3 +43,9 @@ class EmailTaken(AccountsError):
 
 class NotStaff(AccountsError):
     """Only staff accounts can be assigned to look after a company."""
+
+
+class StaffCompanyRoleRefused(AccountsError):
+    """Only a superuser gives a staff account a role in a customer's company."""
+
+    code = "staff_company_role"
