@@ -138,8 +138,17 @@ def company_set_status(*, company: Company, status: str, actor, reason: str = ""
 
 @transaction.atomic
 def company_update_details(*, company: Company, actor, **fields) -> Company:
-    """Change a company's own details (name, tax id, contact, PO rule)."""
-    allowed = {"name", "tax_id", "email", "phone", "po_number_required", "price_tier"}
+    """Change a company's own details (name, tax id, contact, PO rule, whether
+    buyers may ship to one-off addresses)."""
+    allowed = {
+        "name",
+        "tax_id",
+        "email",
+        "phone",
+        "po_number_required",
+        "allow_one_off_addresses",
+        "price_tier",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not company details: {sorted(unknown)}")

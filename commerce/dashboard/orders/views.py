@@ -15,6 +15,7 @@ from oscar.core.loading import get_model
 
 from commerce.billing import selectors as billing_selectors
 from commerce.billing.models import Invoice
+from commerce.checkout import ship_to
 from commerce.core.money import ZERO, quantize
 from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
 from commerce.dashboard.roles import company_scope
@@ -197,6 +198,7 @@ class OrderDetailView(oscar_views.OrderDetailView):
         approval = getattr(order, "approval", None)  # None when no approval was needed
         context.update(
             pending_approval_status=order_status.PENDING_APPROVAL,
+            one_off_address=ship_to.one_off_address_recorded(order),
             site_name=SITE_NAMES.get(str(order.site_id), ""),
             approval=approval,
             approval_decisions=(
