@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from accounts import policy
+from accounts.exceptions import ShipToNotAllowed, ShipToUnknown
 from accounts.models import Company, CompanyAddress, CompanyEvent
 from accounts.services import lock_company, record_event
 
@@ -129,3 +132,86 @@ def _only_address(fields: dict) -> dict:
     if unknown:
         raise ValueError(f"not address fields: {sorted(unknown)}")
     return fields
+
+
+# --- Where a business order may go ------------------------------------------------------
+
+# What makes two addresses the same place (names and phone numbers do not).
+_PLACE_FIELDS = ("line1", "line2", "line3", "line4", "state", "postcode")
+# What an order copies from a company address.
+ORDER_ADDRESS_FIELDS = (
+    "title",
+    "first_name",
+    "last_name",
+    "line1",
+    "line2",
+    "line3",
+    "line4",
+    "state",
+    "postcode",
+    "country",
+    "phone_number",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class ShipTo:
+    """Where a business order goes: the fields to copy onto the order, and the
+    company address they came from (None for a one-off address)."""
+
+    fields: dict
+    address: CompanyAddress | None = None
+
+    @property
+    def one_off(self) -> bool:
+        return self.address is None
+
+
+def _norm(value) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def _country_code(country) -> str:
+    return _norm(getattr(country, "iso_3166_1_a2", country))
+
+
+def _same_place(address: CompanyAddress, fields: dict) -> bool:
+    return all(_norm(getattr(address, f)) == _norm(fields.get(f)) for f in _PLACE_FIELDS) and (
+        _country_code(address.country_id) == _country_code(fields.get("country"))
+    )
+
+
+def _fields_of(address: CompanyAddress) -> dict:
+    return {f: getattr(address, f) for f in ORDER_ADDRESS_FIELDS if hasattr(address, f)}
+
+
+def ship_to_for_order(
+    *, company: Company, address_id: int | None = None, address: dict | None = None
+) -> ShipTo:
+    """Where an order of ``company`` may be shipped, from either door (portal
+    page, API). The rule: one of the company's active ship-to addresses, named
+    by id or given as an address equal to one of them (the company's copy is
+    used); any other address only when the company allows one-off addresses,
+    and then the order says so. ``address`` has Oscar's address fields with
+    ``country`` a Country or an ISO code.
+
+    Raises ``ShipToUnknown`` for an id that is not the company's,
+    ``ShipToNotAllowed`` for an address that is not one of its ship-tos."""
+    ship_tos = CompanyAddress.objects.filter(company=company, kind=Kind.SHIP_TO, is_active=True)
+    if address_id is not None:
+        found = ship_tos.select_related("country").filter(pk=address_id).first()
+        if found is None:
+            raise ShipToUnknown("No such ship-to address.")
+        return ShipTo(fields=_fields_of(found), address=found)
+    if not address:
+        raise ShipToUnknown("Give a ship-to address.")
+    for candidate in ship_tos.select_related("country").order_by("-is_default", "pk"):
+        if _same_place(candidate, address):
+            return ShipTo(fields=_fields_of(candidate), address=candidate)
+    if not company.allow_one_off_addresses:
+        raise ShipToNotAllowed(
+            f"{company.name} ships only to its own ship-to addresses: choose one of them, "
+            "or ask a company admin to add this address."
+        )
+    return ShipTo(fields=dict(address))

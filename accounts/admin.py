@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+from accounts.exceptions import StaffCompanyRoleRefused
 from accounts.models import (
     Company,
     CompanyAddress,
@@ -29,9 +32,71 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    # What makes an account staff or superuser, or gives it a staff role: only a
+    # superuser grants these. For everyone else they are read-only, so a forged
+    # POST of them is ignored (read-only fields are not in the form).
+    STAFF_GRANTS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
-class MembershipInline(admin.TabularInline):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.STAFF_GRANTS if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        """A superuser's account (its password, email, anything) is changed by
+        superusers only."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("delete_selected", None)
+        return actions
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """A staff account gets a company role from a superuser only (the policy)."""
+
+    actor = None  # set per request by the admin
+
+    class Meta:
+        model = Membership
+        fields = ["user", "company", "role", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        user = data.get("user") or getattr(self.instance, "user", None)
+        granting = self.has_changed() and (data.get("is_active", True))
+        if user is not None and granting:
+            try:
+                policy.require_may_give_company_role(actor=self.actor, user=user)
+            except StaffCompanyRoleRefused as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+
+class _WithActor:
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"actor": request.user})
+        return formset
+
+
+class MembershipInline(_WithActor, admin.TabularInline):
     model = Membership
+    form = MembershipAdminForm
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -50,7 +115,8 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(_WithActor, admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "company", "role", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__email", "company__name"]

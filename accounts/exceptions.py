@@ -43,3 +43,21 @@ class EmailTaken(AccountsError):
 
 class NotStaff(AccountsError):
     """Only staff accounts can be assigned to look after a company."""
+
+
+class StaffCompanyRoleRefused(AccountsError):
+    """Only a superuser gives a staff account a role in a customer's company."""
+
+    code = "staff_company_role"
+
+
+class ShipToUnknown(AccountsError):
+    """No active ship-to address of the company has this id."""
+
+    code = "validation_error"
+
+
+class ShipToNotAllowed(AccountsError):
+    """A business order must go to one of the company's ship-to addresses."""
+
+    code = "ship_to_not_allowed"

@@ -45,7 +45,15 @@ class ShipToForm(forms.ModelForm):
 class CompanyDetailsForm(forms.ModelForm):
     class Meta:
         model = Company
-        fields = ["name", "tax_id", "email", "phone", "po_number_required", "price_tier"]
+        fields = [
+            "name",
+            "tax_id",
+            "email",
+            "phone",
+            "po_number_required",
+            "allow_one_off_addresses",
+            "price_tier",
+        ]
 
 
 class SalesRepsForm(forms.Form):

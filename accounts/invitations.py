@@ -161,6 +161,7 @@ def invitation_accept(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name
         )
 
+    policy.require_may_give_company_role(actor=user, user=user)
     membership, created = Membership.objects.get_or_create(
         user=user, company=company, defaults={"role": invitation.role}
     )

@@ -40,6 +40,14 @@ class Company(models.Model):
     po_number_required = models.BooleanField(
         _("PO number required"), default=False, help_text=_("Orders must carry a PO number.")
     )
+    allow_one_off_addresses = models.BooleanField(
+        _("Allow one-off delivery addresses"),
+        default=False,
+        help_text=_(
+            "Buyers may send an order to an address that is not one of the company's "
+            "ship-to addresses (through the API); such orders are marked on the order desk."
+        ),
+    )
     price_tier = models.ForeignKey(
         "partner.PriceList",
         null=True,

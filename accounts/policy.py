@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from accounts.exceptions import StaffCompanyRoleRefused
 from accounts.models import Company, Membership
 
 Role = Membership.Role
@@ -92,6 +93,9 @@ def denial_reason(membership: Membership | None, action: Action | str) -> str | 
         return (
             f"Your role ({membership.get_role_display()}) does not allow this. Ask a company admin."
         )
+    if action == Action.APPROVE_ORDERS and membership.user.is_staff:
+        # Separation of duties: the back office never decides a customer's purchases.
+        return "Staff accounts never approve a customer's orders, whatever their company role."
     if action == Action.PLACE_ORDER and membership.company.status not in _ORDERING_STATUSES:
         return (
             f"{membership.company.name} is awaiting approval; ordering opens once it is approved."
@@ -132,3 +136,16 @@ def require_for_company(user, company: Company, action: Action | str) -> None:
         else None
     )
     require(membership, action)
+
+
+def require_may_give_company_role(*, actor, user) -> None:
+    """Only a superuser gives ``user`` a role in a company (adds them, changes
+    their role, reactivates them) when ``user`` is a staff account: back-office
+    staff never make themselves or each other a customer's admin or approver."""
+    if not user.is_staff:
+        return
+    if actor is not None and actor.is_authenticated and actor.is_superuser:
+        return
+    raise StaffCompanyRoleRefused(
+        f"{user.email} is a staff account; only a superuser can give it a company role."
+    )

@@ -7,6 +7,7 @@ Invitations are in ``accounts.invitations``, addresses in ``accounts.addresses``
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -137,8 +138,17 @@ def company_set_status(*, company: Company, status: str, actor, reason: str = ""
 
 @transaction.atomic
 def company_update_details(*, company: Company, actor, **fields) -> Company:
-    """Change a company's own details (name, tax id, contact, PO rule)."""
-    allowed = {"name", "tax_id", "email", "phone", "po_number_required", "price_tier"}
+    """Change a company's own details (name, tax id, contact, PO rule, whether
+    buyers may ship to one-off addresses)."""
+    allowed = {
+        "name",
+        "tax_id",
+        "email",
+        "phone",
+        "po_number_required",
+        "allow_one_off_addresses",
+        "price_tier",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not company details: {sorted(unknown)}")
@@ -204,6 +214,14 @@ def _guard_last_admin(company: Company, membership: Membership) -> None:
         )
 
 
+def _staff_note(user, actor) -> str:
+    """Said in the company history (which its admins see in the portal) when a
+    staff account is given a company role."""
+    if not user.is_staff:
+        return ""
+    return f" (a {settings.OSCAR_SHOP_NAME} staff account, by superuser {actor.email})"
+
+
 def _locked_membership(membership: Membership) -> tuple[Company, Membership]:
     company = lock_company(membership.company)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
@@ -218,6 +236,7 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
     role = Role(role)
     if membership.role == role:
         return membership
+    policy.require_may_give_company_role(actor=actor, user=membership.user)
     if role != Role.ADMIN:
         _guard_last_admin(company, membership)
     old = membership.role
@@ -227,7 +246,8 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
         company=company,
         actor=actor,
         kind=Kind.ROLE_CHANGED,
-        message=f"{membership.user.email}: {Role(old).label} → {role.label}",
+        message=f"{membership.user.email}: {Role(old).label} → {role.label}"
+        + _staff_note(membership.user, actor),
         data={"membership": membership.pk, "from": old, "to": role},
     )
     return membership
@@ -240,7 +260,9 @@ def membership_set_active(*, membership: Membership, active: bool, actor) -> Mem
     policy.require_for_company(actor, company, policy.Action.MANAGE_MEMBERS)
     if membership.is_active == active:
         return membership
-    if not active:
+    if active:
+        policy.require_may_give_company_role(actor=actor, user=membership.user)
+    else:
         _guard_last_admin(company, membership)
     membership.is_active = active
     membership.save(update_fields=["is_active"])
@@ -248,7 +270,8 @@ def membership_set_active(*, membership: Membership, active: bool, actor) -> Mem
         company=company,
         actor=actor,
         kind=Kind.MEMBER_REACTIVATED if active else Kind.MEMBER_DEACTIVATED,
-        message=f"{membership.user.email} {'reactivated' if active else 'deactivated'}",
+        message=f"{membership.user.email} {'reactivated' if active else 'deactivated'}"
+        + (_staff_note(membership.user, actor) if active else ""),
         data={"membership": membership.pk},
     )
     return membership
@@ -263,6 +286,7 @@ def membership_add(*, company: Company, email: str, role: str, actor) -> Members
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
         raise EmailTaken(f"No account uses {email}; invite them instead.")
+    policy.require_may_give_company_role(actor=actor, user=user)
     existing = Membership.objects.filter(company=company, user=user).first()
     if existing is not None and existing.is_active:
         raise AlreadyMember(f"{user.email} is already a member of {company.name}.")
@@ -276,7 +300,7 @@ def membership_add(*, company: Company, email: str, role: str, actor) -> Members
         company=company,
         actor=actor,
         kind=Kind.MEMBER_ADDED,
-        message=f"{user.email} added as {Role(role).label}",
-        data={"membership": membership.pk, "role": role},
+        message=f"{user.email} added as {Role(role).label}" + _staff_note(user, actor),
+        data={"membership": membership.pk, "role": role, "staff": user.is_staff},
     )
     return membership

@@ -7,6 +7,7 @@ from rest_framework import permissions
 from accounts import policy
 from commerce import sites
 from commerce.api.models import ApiToken
+from commerce.dashboard import roles
 
 
 class PortalAction(permissions.BasePermission):
@@ -47,15 +48,26 @@ class CatalogAccess(permissions.BasePermission):
         return True
 
 
-class StaffOrIntegration(permissions.BasePermission):
-    """Back-office writes: a staff member's session or an integration token."""
+def staff_actor(request):
+    """Whose staff role a back-office API call acts with: the signed-in staff
+    member, or for an integration token the staff member who issued it (a
+    token has no more authority than its issuer has today). None otherwise."""
+    if not request.user.is_authenticated:
+        return None
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    if token is None:
+        return request.user if request.user.is_staff else None
+    if token.kind != ApiToken.Kind.INTEGRATION:
+        return None
+    return token.created_by
 
-    message = "Only staff sessions and integration tokens may do this."
+
+class StaffOrIntegration(permissions.BasePermission):
+    """Back-office writes: a staff session or an integration token whose staff
+    role (the one role table, ``commerce.dashboard.roles``) has the view's
+    ``staff_section``. Which companies it reaches is the role's company scope."""
+
+    message = "Your staff role does not allow this."
 
     def has_permission(self, request, view) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        token = request.auth if isinstance(request.auth, ApiToken) else None
-        if token is not None:
-            return token.kind == ApiToken.Kind.INTEGRATION
-        return bool(request.user.is_staff)
+        return roles.may_use_section(staff_actor(request), view.staff_section)

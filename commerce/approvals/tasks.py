@@ -24,6 +24,7 @@ def approver_emails(request: ApprovalRequest) -> list[str]:
             role__in=[Membership.Role.ADMIN, Membership.Role.APPROVER],
             is_active=True,
             user__is_active=True,
+            user__is_staff=False,  # staff never approve (accounts.policy)
         )
         .exclude(user_id=request.requested_by_id)
         .values_list("user__email", flat=True)

@@ -246,6 +246,25 @@ def sales_rep_candidates() -> QuerySet:
 # --- Company scoping ----------------------------------------------------------------
 
 
+def may_use_section(user, label: str) -> bool:
+    """``user`` is active staff whose role gives them the dashboard section
+    ``label``: the same answer for the section's pages and for the API's
+    back-office actions that belong to it."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(SECTIONS[label].permission)
+    )
+
+
+# What the API's back-office actions need, by the section they belong to:
+# money and credit (payments) are the billing section's (credit controller,
+# administrator); catalog managers and sales reps never have it.
+MONEY_AND_CREDIT = "billing_dashboard"
+
+
 def sees_all_companies(user) -> bool:
     return user.is_superuser or user.has_perm(f"{ACCESS_APP}.{VIEW_ALL_COMPANIES}")
 

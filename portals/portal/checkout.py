@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views import View
 
-from accounts import policy
+from accounts import addresses, policy
+from accounts.exceptions import AccountsError
 from commerce.approvals import rules as approval_rules
 from commerce.billing import credit
 from commerce.order.exceptions import CheckoutError
@@ -111,7 +112,15 @@ class PortalCheckoutView(ActionRequiredMixin, View):
                 return render(
                     request, self.template_name, self.context(request, form, card_form), status=400
                 )
-        ship_to = data["ship_to"]
+        try:  # the one ship-to rule, as for the API
+            ship_to = addresses.ship_to_for_order(
+                company=request.company, address_id=data["ship_to"].pk
+            )
+        except AccountsError as error:
+            form.add_error("ship_to", str(error))
+            return render(
+                request, self.template_name, self.context(request, form, card_form), status=400
+            )
         billing = request.company.addresses.filter(kind="bill_to", is_active=True).first()
         try:
             expected = Decimal(request.POST.get(f"expected_total_{data['shipping_method']}", ""))
@@ -121,9 +130,7 @@ class PortalCheckoutView(ActionRequiredMixin, View):
             channel=request.channel,
             user=request.user,
             company=request.company,
-            shipping_address={
-                k: getattr(ship_to, k) for k in ADDRESS_FIELDS if hasattr(ship_to, k)
-            },
+            shipping_address=dict(ship_to.fields),
             billing_address=(
                 {k: getattr(billing, k) for k in ADDRESS_FIELDS if hasattr(billing, k)}
                 if billing

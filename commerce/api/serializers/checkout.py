@@ -31,9 +31,24 @@ class CheckoutSerializer(serializers.Serializer):
         max_value=2**63 - 1,
         required=False,
         allow_null=True,
-        help_text="A ship-to address of the active company (portal).",
+        help_text="A ship-to address of the active company (portal); the same as "
+        "shipping_address_id.",
     )
-    shipping_address = AddressSerializer(required=False, allow_null=True)
+    shipping_address_id = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text="The id of one of the active company's ship-to addresses "
+        "(GET /api/company/addresses/). On the portal an order goes to one of them.",
+    )
+    shipping_address = AddressSerializer(
+        required=False,
+        allow_null=True,
+        help_text="On the storefront, any address. On the portal it must equal one of the "
+        "company's ship-to addresses (that address is used), unless the company allows "
+        "one-off addresses (refused otherwise with ship_to_not_allowed).",
+    )
     shipping_method = serializers.CharField(
         max_length=40,
         required=False,
@@ -69,8 +84,16 @@ class CheckoutSerializer(serializers.Serializer):
     )
 
     def validate(self, data):
-        if not data.get("ship_to") and not data.get("shipping_address"):
+        by_id = {f: data[f] for f in ("ship_to", "shipping_address_id") if data.get(f)}
+        if len(set(by_id.values())) > 1:
             raise serializers.ValidationError(
-                {"shipping_address": "Give a shipping_address or a ship_to id."}
+                {"shipping_address_id": "ship_to and shipping_address_id name different addresses."}
+            )
+        if by_id:
+            field, data["ship_to"] = next(iter(by_id.items()))
+            data["ship_to_field"] = field
+        elif not data.get("shipping_address"):
+            raise serializers.ValidationError(
+                {"shipping_address": "Give a shipping_address or a shipping_address_id."}
             )
         return data

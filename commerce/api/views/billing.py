@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -9,9 +10,10 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts import policy
+from accounts.models import Membership
 from commerce import sites
 from commerce.api.errors import ApiError
-from commerce.api.permissions import StaffOrIntegration
+from commerce.api.permissions import StaffOrIntegration, staff_actor
 from commerce.api.serializers.orders import (
     InvoiceDetailSerializer,
     InvoiceSerializer,
@@ -22,6 +24,7 @@ from commerce.api.views.base import ApiGenericView, ApiListView
 from commerce.billing import credit, payments, selectors
 from commerce.billing.models import CreditAccount
 from commerce.core.pdf import render_pdf
+from commerce.dashboard import roles
 
 
 def account_for(request):
@@ -30,6 +33,18 @@ def account_for(request):
     if site.channel == sites.PORTAL:
         return credit.account_for_company(site.company)
     return credit.account_for_user(request.user)
+
+
+def payable_accounts(request):
+    """The credit accounts this caller may record payments on: those of the
+    companies its staff role reaches, never the caller's own (a customer
+    member's token, or staff who are also a customer, do not settle their own
+    invoices)."""
+    actor = staff_actor(request)
+    user = request.user
+    accounts = roles.company_scope(CreditAccount.objects.all(), actor)
+    own = Membership.objects.filter(user__in={user.pk, actor.pk}).values("company_id")
+    return accounts.exclude(Q(company__in=own) | Q(user__in={user.pk, actor.pk}))
 
 
 class InvoiceListView(ApiListView):
@@ -70,14 +85,15 @@ class PaymentCreateView(ApiGenericView):
 
     serializer_class = PaymentSerializer
     permission_classes = [StaffOrIntegration]
+    staff_section = roles.MONEY_AND_CREDIT
 
     @extend_schema(request=PaymentCreateSerializer, responses={201: PaymentSerializer})
     def post(self, request):
         body = PaymentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        account = CreditAccount.objects.filter(pk=data["account"]).first()
-        if account is None:
+        account = payable_accounts(request).filter(pk=data["account"]).first()
+        if account is None:  # unknown and out of reach look the same
             raise ApiError(
                 "No such credit account.",
                 code="validation_error",

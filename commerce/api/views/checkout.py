@@ -11,7 +11,9 @@ from oscar.core.loading import get_model
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts import policy
+from accounts import addresses, policy
+from accounts.addresses import ShipTo
+from accounts.exceptions import ShipToUnknown
 from accounts.models import CompanyAddress
 from commerce import sites
 from commerce.api import idempotency
@@ -21,6 +23,7 @@ from commerce.api.serializers.checkout import CheckoutSerializer
 from commerce.api.serializers.orders import OrderSerializer
 from commerce.api.views.base import ApiView
 from commerce.api.views.orders import order_with_details
+from commerce.checkout.ship_to import one_off_address_record
 from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
 from commerce.shipping.repository import methods_for
 
@@ -35,35 +38,37 @@ class CheckoutView(ApiView):
     required_action = policy.Action.PLACE_ORDER
     endpoint = "checkout"
 
-    def checkout_request(self, data) -> CheckoutRequest:
+    def ship_to(self, data) -> ShipTo | None:
+        """For a company order, where it may go (the one ship-to rule); None on the storefront."""
         site = self.site_request
-        billing = None
-        if data.get("ship_to"):
-            if site.company is None:
+        if site.company is None:
+            if data.get("ship_to"):
                 raise ApiError(
                     "ship_to is for business orders on the portal.",
                     code="validation_error",
                     details={"ship_to": ["Use shipping_address."]},
                 )
-            ship_to = (
-                CompanyAddress.objects.select_related("country")
-                .filter(
-                    company=site.company,
-                    pk=data["ship_to"],
-                    kind=CompanyAddress.Kind.SHIP_TO,
-                    is_active=True,
-                )
-                .first()
+            return None
+        field = data.get("ship_to_field", "shipping_address")
+        try:
+            return addresses.ship_to_for_order(
+                company=site.company,
+                address_id=data.get("ship_to"),
+                address=data.get("shipping_address"),
             )
-            if ship_to is None:
-                raise ApiError(
-                    "No such ship-to address.",
-                    code="validation_error",
-                    details={"ship_to": ["No such ship-to address."]},
-                )
-            shipping = _address_fields(ship_to)
+        except ShipToUnknown as error:
+            raise ApiError(
+                str(error), code="validation_error", details={field: [str(error)]}
+            ) from error
+
+    def checkout_request(self, data, ship_to: ShipTo | None) -> CheckoutRequest:
+        site = self.site_request
+        billing = None
+        if ship_to is not None:
+            shipping = dict(ship_to.fields)
         else:
             shipping = dict(data["shipping_address"])
+        if not hasattr(shipping["country"], "pk"):
             country = Country.objects.filter(iso_3166_1_a2=shipping["country"].upper()).first()
             if country is None:
                 raise ApiError(
@@ -123,8 +128,11 @@ class CheckoutView(ApiView):
                     return Response(
                         row.body, status=row.status_code, headers={"Idempotent-Replayed": "true"}
                     )
-            checkout = self.checkout_request(body.validated_data)
+            ship_to = self.ship_to(body.validated_data)
+            checkout = self.checkout_request(body.validated_data, ship_to)
             placement = order_place(basket=basket_of(request), request=checkout)
+            if ship_to is not None:
+                one_off_address_record(order=placement.order, ship_to=ship_to, actor=request.user)
             data = OrderSerializer(order_with_details(placement.order)).data
             if row is not None:
                 idempotency.store(row, status_code=status.HTTP_201_CREATED, body=data)

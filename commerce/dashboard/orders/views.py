@@ -11,14 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.orders import views as oscar_views
-from oscar.apps.dashboard.orders.views import (  # noqa: F401 - the rest of Oscar's desk
-    LineDetailView,
-    ShippingAddressUpdateView,
-)
 from oscar.core.loading import get_model
 
 from commerce.billing import selectors as billing_selectors
 from commerce.billing.models import Invoice
+from commerce.checkout import ship_to
 from commerce.core.exports import CsvWriter
 from commerce.core.money import ZERO, quantize
 from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
@@ -54,6 +51,15 @@ def desk_orders(user):
         .order_by("-date_placed", "-pk")
     )
     return company_scope(orders, user)
+
+
+def desk_order_or_404(user, number):
+    """The order numbered ``number`` if ``user`` may see it on the desk; every
+    desk view that takes an order number loads it here."""
+    order = desk_orders(user).filter(number=number).first()
+    if order is None:
+        raise Http404
+    return order
 
 
 def visible_companies(user):
@@ -198,10 +204,7 @@ class OrderDetailView(oscar_views.OrderDetailView):
         return super().handle_line_action(request, order, action)
 
     def get_object(self, queryset=None):
-        order = desk_orders(self.request.user).filter(number=self.kwargs["number"]).first()
-        if order is None:
-            raise Http404
-        return order
+        return desk_order_or_404(self.request.user, self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -209,6 +212,7 @@ class OrderDetailView(oscar_views.OrderDetailView):
         approval = getattr(order, "approval", None)  # None when no approval was needed
         context.update(
             pending_approval_status=order_status.PENDING_APPROVAL,
+            one_off_address=ship_to.one_off_address_recorded(order),
             site_name=SITE_NAMES.get(str(order.site_id), ""),
             approval=approval,
             approval_decisions=(
@@ -225,3 +229,20 @@ class OrderDetailView(oscar_views.OrderDetailView):
             .order_by("issued_on", "number"),
         )
         return context
+
+
+class LineDetailView(oscar_views.LineDetailView):
+    def get_object(self, queryset=None):
+        order = desk_order_or_404(self.request.user, self.kwargs["number"])
+        line = order.lines.filter(pk=self.kwargs["line_id"]).first()
+        if line is None:
+            raise Http404
+        return line
+
+
+class ShippingAddressUpdateView(oscar_views.ShippingAddressUpdateView):
+    def get_object(self, queryset=None):
+        order = desk_order_or_404(self.request.user, self.kwargs["number"])
+        if order.shipping_address_id is None:
+            raise Http404
+        return order.shipping_address
