@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import DataError
 from django.http import Http404
 
@@ -29,3 +30,17 @@ class IdOutOfRangeMiddleware:
         if is_id_out_of_range(exception):
             raise Http404("No such object") from exception
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``settings.PERMISSIONS_POLICY`` as the Permissions-Policy header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response

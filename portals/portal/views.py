@@ -171,7 +171,7 @@ class InvitationAcceptView(FormView):
             return self.form_invalid(form)
         user = membership.user
         if not self.request.user.is_authenticated:
-            login(self.request, user, backend="oscar.apps.customer.auth_backends.EmailBackend")
+            login(self.request, user, backend="accounts.backends.EmailBackend")
         set_active_company(self.request, selectors.membership_for(user, membership.company_id))
         messages.success(
             self.request,
