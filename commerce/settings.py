@@ -564,6 +564,10 @@ BASKET_SHARE_DAYS = env_int("BASKET_SHARE_DAYS", 7)
 
 # --- REST API ---------------------------------------------------------------------------
 
+# Personal API tokens expire this many days after they are issued or rotated;
+# integration tokens (created by staff) do not expire.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so an unauthenticated call is a 401 with WWW-Authenticate: Token.
