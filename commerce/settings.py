@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "django.forms",
     # Oscar, with the apps we extend forked the Oscar way (labels unchanged)
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -237,6 +238,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through the project's templates, so our overrides of
+# Oscar's widget templates (no inline handlers) apply.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "commerce.wsgi.application"
 
