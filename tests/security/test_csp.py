@@ -155,22 +155,23 @@ def test_each_response_has_its_own_nonce(product):
     ).group(1)
 
 
-def test_production_settings_turn_the_policy_on():
+def test_production_settings_turn_the_policy_on(tmp_path):
     env = {
         **os.environ,
         "DJANGO_ENV": "production",
         "SECRET_KEY": "x" * 64,
         "DJANGO_SETTINGS_MODULE": "commerce.settings",
-        "STATIC_ROOT": "/tmp/commerce-static-check",
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
     code = (
         "import json; from django.conf import settings;"
         "print(json.dumps({'middleware': 'csp.middleware.CSPMiddleware' in settings.MIDDLEWARE,"
-        " 'script_src': [str(s) for s in settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']],"
+        " 'script_src': [str(s) for s in"
+        " settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']],"
         " 'referrer': settings.SECURE_REFERRER_POLICY,"
         " 'permissions': settings.PERMISSIONS_POLICY}))"
     )
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 (our own interpreter and code)
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     production = json.loads(out.strip().splitlines()[-1])
