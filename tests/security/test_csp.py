@@ -145,6 +145,13 @@ def test_dashboard_and_admin_carry_the_policy(staff, product):
 
 
 @override_settings(**PRODUCTION_LIKE)
+def test_the_api_docs_carry_the_policy(db):
+    reader = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    for url in ["/api/docs/", "/api/redoc/"]:
+        assert_protected(reader.get(url))
+
+
+@override_settings(**PRODUCTION_LIKE)
 def test_each_response_has_its_own_nonce(product):
     shopper = Client(HTTP_HOST=settings.STOREFRONT_HOST)
     first, second = shopper.get("/"), shopper.get("/")
