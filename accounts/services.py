@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts import policy, tasks
@@ -304,3 +305,21 @@ def membership_add(*, company: Company, email: str, role: str, actor) -> Members
         data={"membership": membership.pk, "role": role, "staff": user.is_staff},
     )
     return membership
+
+
+def signup_email_taken(*, email: str, password: str | None, site: str) -> bool:
+    """Whether ``email`` already has an account; if so its owner gets an email
+    saying someone tried to sign up with it.
+
+    Sign-up pages answer a known email exactly as a new one, so they do not
+    reveal who has an account; the password is hashed here as creating the
+    account would, so both answers take the same work.
+    """
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        return False
+    make_password(password)
+    user_id = user.pk
+    transaction.on_commit(lambda: tasks.notify_signup_attempt.delay(user_id, site))
+    return True

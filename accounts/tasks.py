@@ -73,6 +73,27 @@ def send_invitation(invitation_id: int, token: str) -> int:
     )
 
 
+@shared_task(**RETRY)
+def notify_signup_attempt(user_id: int, site: str) -> int:
+    """Tell an account's owner that someone tried to sign up with their email."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    info = sites.get_site(site)
+    sign_in_view = "portal:login" if site == sites.PORTAL else "customer:login"
+    return send_templated_email(
+        to=[user.email],
+        template="signup_attempt",
+        context={
+            "site_name": info.name,
+            "sign_in_url": sites.site_url(site, sign_in_view),
+            "password_reset_url": sites.site_url(site, "password-reset"),
+        },
+    )
+
+
 @shared_task
 def recompute_loyalty_tiers() -> dict:
     """Periodic (Celery beat): move consumers between loyalty tiers."""

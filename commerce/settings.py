@@ -9,10 +9,12 @@ production hardening and refuses to start without a real ``SECRET_KEY``.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "django.forms",
     # Oscar, with the apps we extend forked the Oscar way (labels unchanged)
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -159,6 +162,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     # Ours
     "commerce.core.apps.CoreConfig",
     "accounts.apps.AccountsConfig",
@@ -175,8 +180,10 @@ AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # First: refuses a locked-out account or address before any password work.
+    "axes.backends.AxesStandaloneBackend",
+    # The only backend that checks passwords (one hash per attempt, known email or not).
+    "accounts.backends.EmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,6 +213,10 @@ MIDDLEWARE = [
     "commerce.core.middleware.IdOutOfRangeMiddleware",
     "portals.portal.middleware.PortalAccessMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "commerce.core.middleware.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -225,10 +236,15 @@ TEMPLATES = [
                 "oscar.core.context_processors.metadata",
                 "commerce.sites.site_context",
                 "portals.portal.context_processors.portal",
+                "csp.context_processors.nonce",
             ],
         },
     },
 ]
+
+# Form widgets render through the project's templates, so our overrides of
+# Oscar's widget templates (no inline handlers) apply.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "commerce.wsgi.application"
 
@@ -369,6 +385,51 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CSRF_TRUSTED_ORIGINS = [u for u in (STOREFRONT_URL, PORTAL_URL, STAFF_URL) if u]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Browser features no page of ours uses (the Permissions-Policy header).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# Content-Security-Policy on every response (django-csp). Scripts come only from
+# our static files, or carry the request's nonce (Oscar's page-load block).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Oscar's templates and widgets set inline style attributes.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# How many reverse proxies of ours sit in front of the app and append to
+# X-Forwarded-For. 0 (the default): the header is ignored, the peer address is
+# the client. One rule for sign-in lockout and API throttles
+# (commerce/core/client_ip.py; DRF's NUM_PROXIES below).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sign-in lockout (django-axes, accounts/lockout.py): an account is locked after
+# LOGIN_FAILURE_LIMIT failures from any address, an address after
+# LOGIN_IP_FAILURE_LIMIT failures on any accounts, for LOGIN_COOLOFF_MINUTES.
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "commerce.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Attempts made while locked out do not push the end of the lock further out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in does not wipe the address's failures on other accounts.
+AXES_RESET_ON_SUCCESS = False
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -533,6 +594,10 @@ BASKET_SHARE_DAYS = env_int("BASKET_SHARE_DAYS", 7)
 
 # --- REST API ---------------------------------------------------------------------------
 
+# Personal API tokens expire this many days after they are issued or rotated;
+# integration tokens (created by staff) do not expire.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so an unauthenticated call is a 401 with WWW-Authenticate: Token.
@@ -552,6 +617,8 @@ REST_FRAMEWORK = {
         "auth": env_str("API_AUTH_RATE", "10/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles identify clients by the same rule as the sign-in lockout.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

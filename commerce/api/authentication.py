@@ -2,7 +2,7 @@
 
 from rest_framework import authentication, exceptions
 
-from commerce.api.tokens import token_for_key
+from commerce.api.tokens import TokenExpired, token_for_key
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -20,7 +20,13 @@ class TokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError as error:
             raise exceptions.AuthenticationFailed("That token is not valid.") from error
-        token = token_for_key(key)
+        try:
+            token = token_for_key(key)
+        except TokenExpired as error:
+            raise exceptions.AuthenticationFailed(
+                "That token has expired; rotate it or create a new one on your API tokens page.",
+                code="token_expired",
+            ) from error
         if token is None:
             raise exceptions.AuthenticationFailed("That token is not valid or was revoked.")
         return token.user, token

@@ -48,7 +48,7 @@ def _drf_code(exc: exceptions.APIException) -> str:
     if isinstance(exc, exceptions.ValidationError | exceptions.ParseError):
         return "validation_error"
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        return "not_authenticated"
+        return "token_expired" if exc.get_codes() == "token_expired" else "not_authenticated"
     if isinstance(exc, exceptions.PermissionDenied):
         return "permission_denied"
     if isinstance(exc, exceptions.NotFound):

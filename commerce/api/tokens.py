@@ -1,4 +1,9 @@
-"""API tokens: issue, look up, revoke. Only a key's SHA-256 is ever stored."""
+"""API tokens: issue, look up, rotate, revoke. Only a key's SHA-256 is ever stored.
+
+Personal tokens expire ``API_TOKEN_DAYS`` after they are issued (or rotated);
+integration tokens do not expire unless staff rotate or revoke them, and show
+when they were last used.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +26,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 class TokenError(Exception):
     code = "validation_error"
+
+
+class TokenRevoked(TokenError):
+    code = "token_revoked"
+
+
+class TokenExpired(Exception):
+    """A known key whose token is past its expiry."""
 
 
 @dataclass(frozen=True)
@@ -44,16 +58,42 @@ def token_issue(*, user, name: str, kind: str = ApiToken.Kind.PERSONAL, actor=No
         raise TokenError("Only staff create integration tokens.")
     if not user.is_active:
         raise TokenError("The token's owner account is inactive.")
+    return _create(user=user, name=name[:100], kind=kind, created_by=actor or user)
+
+
+def _expiry_for(kind: str):
+    if kind == ApiToken.Kind.PERSONAL:
+        return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+    return None
+
+
+def _create(*, user, name: str, kind: str, created_by) -> IssuedToken:
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
-        name=name[:100],
+        name=name,
         kind=kind,
         prefix=key[:PREFIX_LENGTH],
         key_hash=hash_key(key),
-        created_by=actor if actor is not None else user,
+        created_by=created_by,
+        expires_at=_expiry_for(kind),
     )
     return IssuedToken(token=token, key=key)
+
+
+@transaction.atomic
+def token_rotate(*, token: ApiToken, actor) -> IssuedToken:
+    """A new key in place of ``token`` (same owner, name and kind, a fresh expiry);
+    the old key stops working at once. A revoked token cannot be rotated."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise TokenRevoked("This token was revoked; create a new one instead.")
+    if not token.user.is_active:
+        raise TokenError("The token's owner account is inactive.")
+    issued = _create(user=token.user, name=token.name, kind=token.kind, created_by=actor)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return issued
 
 
 def token_revoke(*, token: ApiToken, actor) -> ApiToken:
@@ -65,7 +105,9 @@ def token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 
 def token_for_key(key: str) -> ApiToken | None:
-    """The active token with this key, its user loaded, or None."""
+    """The active token with this key, its user loaded, or None.
+
+    Raises ``TokenExpired`` for a known, unrevoked key past its expiry."""
     if not key or not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     token = (
@@ -76,6 +118,8 @@ def token_for_key(key: str) -> ApiToken | None:
     if token is None:
         return None
     now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenExpired
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

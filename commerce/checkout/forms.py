@@ -3,6 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class CardNumberInput(forms.TextInput):
+    """A card number field that never writes a submitted number back into the
+    page: a form shown again after an error asks for the number afresh."""
+
+    def format_value(self, value):
+        return None
+
+
 class CardForm(forms.Form):
     """Card details, tokenized by the gateway at once and never stored or logged.
 
@@ -13,7 +21,7 @@ class CardForm(forms.Form):
     number = forms.CharField(
         label=_("Card number"),
         max_length=23,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
+        widget=CardNumberInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
     )
     expiry = forms.RegexField(
         label=_("Expiry (MM/YY)"),

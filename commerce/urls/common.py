@@ -58,11 +58,16 @@ def storefront_customer_urls() -> tuple:
     """Oscar's account pages with order history limited to storefront orders."""
     from django.contrib.auth.decorators import login_required
 
-    from portals.storefront import account_views
+    from portals.storefront import account_views, auth_views
 
     return app_urls(
         "customer",
         replace={
+            "login": path("login/", auth_views.AccountAuthView.as_view(), name="login"),
+            "register": path(
+                "register/", auth_views.AccountRegistrationView.as_view(), name="register"
+            ),
+            "logout": path("logout/", auth_views.SignOutView.as_view(), name="logout"),
             "order-list": path(
                 "orders/",
                 login_required(account_views.OrderHistoryView.as_view()),

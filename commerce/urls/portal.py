@@ -22,6 +22,7 @@ from commerce.urls.common import (
 from portals.portal import urls as portal_urls
 from portals.portal.checkout import PortalCheckoutView
 from portals.portal.views import HomeView
+from portals.storefront.auth_views import SignOutView
 
 customer_urls = app_urls(
     "customer",
@@ -36,6 +37,8 @@ customer_urls = app_urls(
             RedirectView.as_view(pattern_name="portal:login", query_string=True),
             name="register",
         ),
+        # Oscar's GET sign-out would let any page sign the visitor out.
+        "logout": path("logout/", SignOutView.as_view(), name="logout"),
         # Personal order history is the storefront's; the portal shows company orders.
         "order-list": path(
             "orders/", RedirectView.as_view(pattern_name="portal:order-list"), name="order-list"

@@ -35,6 +35,15 @@ urlpatterns = [
         api_pages.PersonalTokenRevokeView.as_view(list_url_name="portal:api-tokens"),
         name="api-token-revoke",
     ),
+    path(
+        "api-tokens/<int:pk>/rotate/",
+        api_pages.PersonalTokenRotateView.as_view(
+            template_name="portal/api_tokens.html",
+            revoke_url_name="portal:api-token-revoke",
+            list_url_name="portal:api-tokens",
+        ),
+        name="api-token-rotate",
+    ),
     path("company/", company_views.CompanyView.as_view(), name="company"),
     path("company/members/", company_views.MembersView.as_view(), name="members"),
     path(

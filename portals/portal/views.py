@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView
 from accounts import invitations, policy, selectors, services
 from accounts.exceptions import AccountsError, InvitationExpired, InvitationUsed
 from catalog import selectors as catalog_selectors
+from commerce import sites
 from portals.portal.forms import (
     AcceptInvitationForm,
     CompanySignupForm,
@@ -89,6 +90,11 @@ class SignupView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         user = self.request.user if self.request.user.is_authenticated else None
+        if user is None and services.signup_email_taken(
+            email=data["email"], password=data["password1"], site=sites.PORTAL
+        ):
+            # The same answer as a new sign-up; the owner hears about it by email.
+            return redirect("portal:signup-done")
         try:
             company = services.company_register(
                 legal_name=data["legal_name"],
@@ -171,7 +177,7 @@ class InvitationAcceptView(FormView):
             return self.form_invalid(form)
         user = membership.user
         if not self.request.user.is_authenticated:
-            login(self.request, user, backend="oscar.apps.customer.auth_backends.EmailBackend")
+            login(self.request, user, backend="accounts.backends.EmailBackend")
         set_active_company(self.request, selectors.membership_for(user, membership.company_id))
         messages.success(
             self.request,

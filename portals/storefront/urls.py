@@ -20,6 +20,15 @@ urlpatterns = [
         api_pages.PersonalTokenRevokeView.as_view(list_url_name="storefront:api-tokens"),
         name="api-token-revoke",
     ),
+    path(
+        "accounts/api-tokens/<int:pk>/rotate/",
+        api_pages.PersonalTokenRotateView.as_view(
+            template_name="storefront/account/api_tokens.html",
+            revoke_url_name="storefront:api-token-revoke",
+            list_url_name="storefront:api-tokens",
+        ),
+        name="api-token-rotate",
+    ),
     path("accounts/loyalty/", login_required(views.LoyaltyView.as_view()), name="loyalty"),
     path(
         "accounts/invoices/", login_required(views.InvoiceListView.as_view()), name="invoice-list"

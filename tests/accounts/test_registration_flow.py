@@ -94,14 +94,19 @@ def test_signing_up_while_signed_in_makes_the_account_admin(portal_client, germa
     assert Membership.objects.get(user=existing).role == "admin"
 
 
-def test_an_email_that_has_an_account_must_sign_in_first(portal_client, germany):
+def test_an_email_that_has_an_account_gets_an_email_not_a_different_page(
+    portal_client, germany, committed
+):
     factories.UserFactory(email="ina@initech.example")
 
-    response = portal_client.post("/signup/", SIGNUP)
+    with committed():
+        response = portal_client.post("/signup/", SIGNUP)
 
-    assert response.status_code == 200
-    assert "Sign in first" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == "/signup/done/"
     assert not Company.objects.exists()
+    assert [m.to for m in mail.outbox] == [["ina@initech.example"]]
+    assert "Sign in" in mail.outbox[0].body or "sign in" in mail.outbox[0].body
 
 
 def test_a_tax_id_already_registered_is_refused(portal_client, germany):

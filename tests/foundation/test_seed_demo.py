@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from oscar.core.loading import get_model
 
 from accounts.models import Company, Membership
@@ -33,12 +34,18 @@ def test_demo_sign_ins_work_with_the_demo_password():
     seed()
 
     for email, company_role in DEMO_SIGN_INS.items():
-        user = authenticate(username=email, password="demo-pass-2026")
+        user = authenticate(
+            RequestFactory().post("/accounts/login/"), username=email, password="demo-pass-2026"
+        )
         assert user is not None, email
         if company_role:
             company, role = company_role
             assert Membership.objects.filter(user=user, company__name=company, role=role).exists()
-    staff = authenticate(username="staff@example.com", password="demo-pass-2026")
+    staff = authenticate(
+        RequestFactory().post("/accounts/login/"),
+        username="staff@example.com",
+        password="demo-pass-2026",
+    )
     assert staff.is_staff and staff.is_superuser
 
 

@@ -15,5 +15,6 @@ class ApiDashboardConfig(OscarDashboardConfig):
         urls = [
             path("", views.TokenListView.as_view(), name="api-token-list"),
             path("<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
+            path("<int:pk>/rotate/", views.TokenRotateView.as_view(), name="api-token-rotate"),
         ]
         return self.post_process_urls(urls)

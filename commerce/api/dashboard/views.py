@@ -67,3 +67,19 @@ class TokenRevokeView(View):
         tokens.token_revoke(token=token, actor=request.user)
         messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
         return redirect("dashboard:api-token-list")
+
+
+class TokenRotateView(TokenListView):
+    """A new key in place of a token (shown once); the old key stops working."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        token = get_object_or_404(ApiToken, pk=pk)
+        try:
+            issued = tokens.token_rotate(token=token, actor=request.user)
+        except tokens.TokenError as error:
+            messages.error(request, str(error))
+            return redirect("dashboard:api-token-list")
+        messages.success(request, _("Token rotated. Copy the new key now: it is not shown again."))
+        return self.render(request, IntegrationTokenForm(), key=issued.key)

@@ -13,12 +13,23 @@ from commerce.api import tokens
 from commerce.api.errors import ApiError
 from commerce.api.serializers.accounts import TokenRequestSerializer, TokenSerializer
 from commerce.api.views.base import ApiView
+from commerce.core.client_ip import client_ip
+
+
+class ClientIpScopedRateThrottle(ScopedRateThrottle):
+    """Per-client throttle that trusts X-Forwarded-For only from our own proxies."""
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class TokenCreateView(ApiView):
+    """Failed attempts count towards the sign-in lockout like any sign-in form
+    (django-axes sees them through ``authenticate(request, ...)``)."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientIpScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenSerializer}, auth=[])

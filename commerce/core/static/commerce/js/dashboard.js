@@ -1,0 +1,29 @@
+// Dashboard behaviour attached here instead of Oscar's inline handlers (the
+// Content-Security-Policy allows no inline script).
+(function () {
+    // Image preview of a product image form: hide the upload button once the
+    // preview shows, show it again (and say so) when the file is not an image.
+    document.addEventListener("load", function (event) {
+        var img = event.target;
+        if (img.tagName === "IMG" && img.hasAttribute("data-upload-button")) {
+            var button = document.getElementById(img.getAttribute("data-upload-button"));
+            if (button) button.style.display = "none";
+        }
+    }, true);
+    document.addEventListener("error", function (event) {
+        var img = event.target;
+        if (img.tagName === "IMG" && img.hasAttribute("data-upload-button") && img.getAttribute("src")) {
+            var button = document.getElementById(img.getAttribute("data-upload-button"));
+            if (button) button.style.display = "";
+            window.alert(img.getAttribute("data-unrecognised"));
+        }
+    }, true);
+    // "Cancel" links of Oscar's forms go back one page.
+    document.addEventListener("click", function (event) {
+        var link = event.target.closest && event.target.closest("a[data-history-back]");
+        if (link) {
+            event.preventDefault();
+            window.history.go(-1);
+        }
+    });
+})();
