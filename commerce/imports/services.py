@@ -12,7 +12,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.imports.base import MAX_ERRORS_KEPT, REGISTRY, XLSX_SIGNATURE, FileProblem, Plan
+from commerce.imports.base import (
+    MAX_ERRORS_KEPT,
+    REGISTRY,
+    XLSX_SIGNATURE,
+    FileProblem,
+    Plan,
+    RowsRefused,
+)
 from commerce.imports.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -135,6 +142,11 @@ def import_apply(job_id: int) -> ImportJob:
     try:
         with transaction.atomic():
             result = importer.apply(plan, actor=job.created_by, progress=advance)
+    except RowsRefused as refused:  # rolled back: shown like validation errors
+        plan.errors = refused.errors
+        _finish_validation(job, plan)
+        cache.delete(progress_key(job.pk))
+        return job
     except Exception as exc:  # anything: the transaction rolled back, report it on the job
         logger.exception("Import job %s failed while applying", job.pk)
         job.status = Status.FAILED

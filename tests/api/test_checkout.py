@@ -4,8 +4,8 @@ Idempotency-Key (replay, conflict)."""
 import pytest
 from oscar.core.loading import get_model
 
-from commerce.api.models import IdempotentResponse
 from commerce.billing import credit
+from commerce.order.models import IdempotencyKey
 from commerce.payments.gateway import get_gateway
 from tests import factories
 from tests.api.conftest import assert_error, portal_api, storefront_api
@@ -233,7 +233,7 @@ def test_a_failed_request_does_not_use_up_its_key(company, people):
         "/api/checkout/", on_account(company), format="json", HTTP_IDEMPOTENCY_KEY="k"
     )
     assert_error(first, 400, "empty_basket")
-    assert not IdempotentResponse.objects.exists()
+    assert not IdempotencyKey.objects.exists()
 
     fill_basket(client, factories.ProductFactory())
     again = client.post(
