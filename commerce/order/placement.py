@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from oscar.core.loading import get_class, get_model
 
 from accounts import policy
+from catalog.quantity import quantity_problem
 from commerce import sites
 from commerce.approvals import rules as approval_rules
 from commerce.approvals import services as approval_services
@@ -40,6 +41,7 @@ from commerce.order.exceptions import (
     EmptyBasket,
     IdempotencyConflict,
     InvalidShipping,
+    OutOfStock,
     PaymentMethodNotAllowed,
     PONumberRequired,
     PriceChanged,
@@ -134,16 +136,42 @@ def strategy_for(request: CheckoutRequest):
 
 def basket_problems(basket) -> list[str]:
     """Why the basket cannot be ordered as it is (prices, quantity rules, stock)."""
-    problems = []
+    problems, short = _basket_check(basket)
+    return problems + [
+        f"{title}: {wanted} wanted, {available} available" for title, wanted, available in short
+    ]
+
+
+def check_basket(basket) -> None:
+    """Raise ``BasketInvalid`` (prices, visibility, quantity rules) or, when only
+    stock is short over all warehouses together, ``OutOfStock``."""
+    problems, short = _basket_check(basket)
+    if problems:
+        raise BasketInvalid(problems)
+    if short:
+        raise OutOfStock(short)
+
+
+def _basket_check(basket) -> tuple[list[str], list[tuple[str, int, int]]]:
+    problems, short = [], []
     for line in basket.all_lines():
         info = line.purchase_info
         if not info.price.exists:
             problems.append(f"{line.product.get_title()} is no longer for sale.")
             continue
         permitted, reason = info.availability.is_purchase_permitted(line.quantity)
-        if not permitted:
+        if permitted:
+            continue
+        available = getattr(info.availability, "num_available", None)
+        if (
+            available is not None
+            and line.quantity > available
+            and quantity_problem(line.product, line.quantity) is None
+        ):
+            short.append((line.product.get_title(), line.quantity, max(available, 0)))
+        else:
             problems.append(f"{line.product.get_title()}: {reason}.")
-    return problems
+    return problems, short
 
 
 def shipping_method(request: CheckoutRequest, basket):
@@ -359,9 +387,7 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
         raise EmptyBasket()
     membership = check_buyer(request)
     check_payment_method(request, membership)
-    problems = basket_problems(current)
-    if problems:
-        raise BasketInvalid(problems)
+    check_basket(current)
     method = shipping_method(request, current)
     _charge, total = totals(current, method)
     if request.expected_total is not None and shown_total(request, total) != request.expected_total:
@@ -419,9 +445,7 @@ def _place(
 
     membership = check_buyer(request)
     check_payment_method(request, membership)
-    problems = basket_problems(locked)
-    if problems:
-        raise BasketInvalid(problems)
+    check_basket(locked)
     method = shipping_method(request, locked)
     charge, total = totals(locked, method)
     if request.expected_total is not None and shown_total(request, total) != request.expected_total:

@@ -35,13 +35,13 @@ def test_two_requests_with_one_key_create_one_order(company, people, monkeypatch
         "ship_to": company.addresses.get(kind="ship_to", is_default=True).pk,
     }
     # Hold the first placement open so the second request arrives while it runs.
-    slow = placement.basket_problems
+    slow = placement.check_basket
 
     def slowly(basket):
         time.sleep(0.5)
         return slow(basket)
 
-    monkeypatch.setattr(placement, "basket_problems", slowly)
+    monkeypatch.setattr(placement, "check_basket", slowly)
     clients = [client, APIClient(HTTP_HOST=settings.PORTAL_HOST)]
     clients[1].credentials(**client._credentials)
     barrier = threading.Barrier(2)
