@@ -21,7 +21,6 @@ from commerce.order import status as order_status
 from commerce.order import stock
 from commerce.order.exceptions import IllegalStatusChange
 from commerce.order.models import PaymentMethod
-from commerce.payments import services as payments
 
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
@@ -164,7 +163,7 @@ def _after(order, old: str, status: str) -> None:
     if card and status == order_status.PLACED and old == order_status.PENDING_APPROVAL:
         transaction.on_commit(lambda: tasks.capture_payment.delay(order_id), robust=True)
     if card and status in _RELEASING:
-        transaction.on_commit(lambda: _release_payment(order_id), robust=True)
+        transaction.on_commit(lambda: tasks.release_payment.delay(order_id), robust=True)
     if (
         status in (order_status.SHIPPED, order_status.PROCESSING)
         and invoice_account(order) is not None
@@ -174,9 +173,3 @@ def _after(order, old: str, status: str) -> None:
         transaction.on_commit(
             lambda: tasks.send_order_status_email.delay(order_id, status), robust=True
         )
-
-
-def _release_payment(order_id: int) -> None:
-    order = Order.objects.get(pk=order_id)
-    if not payments.payment_void(order=order):
-        payments.payment_refund(order=order)

@@ -169,3 +169,42 @@ def test_a_replayed_submission_voids_its_own_hold(db, authorizations, monkeypatc
     (kept, _), (second, _) = authorizations
     assert not voided(kept)
     assert voided(second)
+
+
+def test_rejecting_an_order_releases_its_card_hold_even_when_the_gateway_blinks(
+    db, authorizations, monkeypatch, committed
+):
+    from commerce.approvals.models import ApprovalRule
+    from commerce.approvals.services import approval_decide
+    from commerce.celery import app as celery_app
+    from commerce.payments.gateway import PaymentUnavailable
+
+    company = factories.business("Acme Industrial")
+    ApprovalRule.objects.create(company=company, kind="order_total", amount="1.00")
+    buyer = factories.MembershipFactory(company=company).user
+    approver = factories.MembershipFactory(company=company, role="approver").user
+    with committed():
+        order = place_portal_order(
+            company, buyer, factories.ProductFactory(stock=5), 1, **CARD
+        ).order
+    assert order.status == "Pending approval"
+    gateway_class = type(get_gateway())
+    real_void, calls = gateway_class.void, []
+
+    def blinking_void(self, **kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise PaymentUnavailable("The payment provider did not answer in time.")
+        return real_void(self, **kwargs)
+
+    monkeypatch.setattr(gateway_class, "void", blinking_void)
+    # As a worker does: a task that asks for a retry runs again (eagerly here).
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+
+    with committed():
+        approval_decide(request=order.approval, approver=approver, decision="reject", comment="no")
+
+    [(authorization, _)] = authorizations
+    assert len(calls) == 2
+    assert voided(authorization)
+    assert order.payment_events.get().event_type.name == "Voided"
