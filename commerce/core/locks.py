@@ -97,11 +97,15 @@ def retry_on_conflict(func=None, *, attempts: int = ATTEMPTS):
             for attempt in range(1, attempts + 1):
                 try:
                     return inner(*args, **kwargs)
-                except DatabaseError as error:
-                    if not is_retryable(error):
+                except (DatabaseError, LockConflict) as error:
+                    # A LockConflict here comes from a nested service that
+                    # could not retry inside this transaction: retry it whole.
+                    if isinstance(error, DatabaseError) and not is_retryable(error):
                         raise
                     if in_transaction() or attempt == attempts:
                         logger.warning("%s gave up after %s conflict(s)", inner.__name__, attempt)
+                        if isinstance(error, LockConflict):
+                            raise
                         raise LockConflict() from error
                     logger.info("%s: conflict %s, retrying", inner.__name__, attempt)
                     time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 (jitter, not a secret)

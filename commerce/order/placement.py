@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from accounts import policy
@@ -32,21 +32,20 @@ from commerce.approvals import rules as approval_rules
 from commerce.approvals import services as approval_services
 from commerce.billing import credit
 from commerce.core.locks import in_transaction, retry_on_conflict
+from commerce.order import idempotency, stock
 from commerce.order import status as order_status
-from commerce.order import stock
 from commerce.order.exceptions import (
     ApprovalRequired,
     BasketInvalid,
     CheckoutError,
     EmptyBasket,
-    IdempotencyConflict,
     InvalidShipping,
     OutOfStock,
     PaymentMethodNotAllowed,
     PONumberRequired,
     PriceChanged,
 )
-from commerce.order.models import IdempotencyKey, PaymentMethod
+from commerce.order.models import PaymentMethod
 from commerce.payments import services as payments
 from commerce.shipping.repository import methods_for
 from pricing.strategy import Selector
@@ -237,44 +236,6 @@ def shown_total(request: CheckoutRequest, total) -> Decimal:
     return total.excl_tax if request.channel == sites.PORTAL else total.incl_tax
 
 
-# --- idempotency ---------------------------------------------------------------------------
-
-
-def _key_lookup(key: str, request: CheckoutRequest, basket) -> dict:
-    """Where a key belongs: the signed-in buyer on this site for this company
-    (or none), or a guest's basket."""
-    lookup = {"scope": "checkout", "site": request.channel, "key": key}
-    if request.user is None:
-        return {**lookup, "user": None, "basket_id": basket.pk}
-    company = request.company if request.channel == sites.PORTAL else None
-    return {**lookup, "user": request.user, "company": company}
-
-
-def _find_key(key: str, request: CheckoutRequest, basket, fingerprint: str):
-    """The key's row if this scope used it already (no lock); refuses another request."""
-    row = IdempotencyKey.objects.filter(**_key_lookup(key, request, basket)).first()
-    if row is not None and row.fingerprint != fingerprint:
-        raise IdempotencyConflict()
-    return row
-
-
-def _claim_key(key: str, request: CheckoutRequest, basket, fingerprint: str) -> IdempotencyKey:
-    """Lock (or create) the idempotency key row of this scope (step 3 of the lock order)."""
-    lookup = _key_lookup(key, request, basket)
-    row = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(
-                    **lookup, basket=basket, fingerprint=fingerprint
-                )
-        except IntegrityError:  # a concurrent request created it first: wait for it
-            row = IdempotencyKey.objects.select_for_update().get(**lookup)
-    if row.fingerprint != fingerprint:
-        raise IdempotencyConflict()
-    return row
-
-
 # --- the pipeline --------------------------------------------------------------------------
 
 
@@ -365,7 +326,7 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
     """Every check that needs no lock, and the total to authorize."""
     if idempotency_key and fingerprint is not None and request.user is not None:
         # A retry may come with a new (even unsaved) basket: the key decides.
-        row = _find_key(idempotency_key, request, basket, fingerprint)
+        row = idempotency.key_find(idempotency_key, request, basket, fingerprint)
         if row is not None and row.order_id:
             return _Preview(replay=Order.objects.get(pk=row.order_id))
     if basket.pk is None:
@@ -373,7 +334,7 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
     current = Basket._default_manager.get(pk=basket.pk)
     current.strategy = strategy_for(request)
     if idempotency_key:
-        row = _find_key(
+        row = idempotency.key_find(
             idempotency_key, request, current, fingerprint or request.fingerprint(current)
         )
         if row is not None and row.order_id:
@@ -427,7 +388,11 @@ def _place(
     locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
     locked.strategy = strategy_for(request)
     fingerprint = fingerprint or request.fingerprint(locked)
-    key_row = _claim_key(idempotency_key, request, locked, fingerprint) if idempotency_key else None
+    key_row = (
+        idempotency.key_claim(idempotency_key, request, locked, fingerprint)
+        if idempotency_key
+        else None
+    )
     if key_row is not None and key_row.order_id:
         return Placement(Order.objects.get(pk=key_row.order_id), replayed=True)
     # A shared basket is frozen (its owner shops on with another) and only its

@@ -157,7 +157,7 @@ def test_a_body_without_an_address_is_a_validation_error(company, people):
     assert "shipping_address" in body["details"]
 
 
-def test_stock_gone_since_the_basket_was_filled_is_basket_invalid(company, people):
+def test_stock_gone_since_the_basket_was_filled_is_out_of_stock(company, people):
     product = factories.ProductFactory(stock=5)
     client = portal_api(people["buyer"])
     fill_basket(client, product, 5)
@@ -165,8 +165,8 @@ def test_stock_gone_since_the_basket_was_filled_is_basket_invalid(company, peopl
 
     response = client.post("/api/checkout/", on_account(company), format="json")
 
-    body = assert_error(response, 400, "basket_invalid")
-    assert len(body["details"]["problems"]) == 1
+    body = assert_error(response, 409, "out_of_stock")
+    assert body["details"]["short"] == [{"product": product.title, "wanted": 5, "available": 2}]
     assert not Order.objects.exists()
 
 

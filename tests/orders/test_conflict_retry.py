@@ -101,3 +101,25 @@ def test_the_portal_checkout_page_says_try_again(company):
     followed = client.get(response["Location"])
     assert "please try again" in followed.content.decode()
     assert not Order.objects.exists()
+
+
+def test_a_conflict_inside_an_approval_decision_retries_the_whole_decision(company):
+    from commerce.approvals.models import ApprovalDecision, ApprovalRule
+    from commerce.approvals.services import approval_decide
+    from commerce.billing import credit
+
+    ApprovalRule.objects.create(company=company, kind="order_total", amount="1.00")
+    buyer = factories.MembershipFactory(company=company).user
+    approver = factories.MembershipFactory(company=company, role="approver").user
+    product = factories.ProductFactory(stock=5)
+    order = place_portal_order(company, buyer, product, 2).order
+    victim = DeadlockOnCreditLock(times=2)
+
+    with connection.execute_wrapper(victim):
+        approval_decide(request=order.approval, approver=approver, decision="reject", comment="no")
+
+    assert victim.failed == 2
+    assert Order.objects.get(pk=order.pk).status == "Rejected"
+    assert ApprovalDecision.objects.filter(request=order.approval).count() == 1
+    assert not StockRecord.objects.get(product=product).num_allocated
+    assert credit.exposure_of(company.credit_account) == 0

@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 
 from commerce.billing import selectors as billing_selectors
 from commerce.billing.models import Invoice
+from commerce.core.locks import LockConflict
 from commerce.core.money import ZERO, quantize
 from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
 from commerce.dashboard.roles import company_scope
@@ -152,7 +153,7 @@ class OrderListView(oscar_views.OrderListView):
         for order in orders.order_by("pk"):
             try:
                 order_set_status(order=order, status=new_status, actor=request.user)
-            except CheckoutError as error:
+            except (CheckoutError, LockConflict) as error:
                 problem = str(error)
                 refused.append(problem if order.number in problem else f"{order.number}: {problem}")
             else:
