@@ -19,9 +19,9 @@ A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an
 order on account locks the credit account, then the stock; cancelling one
 locks the order, the account, then the stock. Rows of one kind are locked in
-primary-key order in one statement. Company, membership, invitation and
-address rows (``accounts``) and price lists are locked on their own, never
-while holding any of the above. Nothing talks to a payment gateway or any
+primary-key order in one statement. Company, membership, invitation, address
+and loyalty rows (``accounts``), approval rules and price lists are locked on
+their own, never while holding any of the above. Nothing talks to a payment gateway or any
 other remote service while holding a lock from this list; the capture, void
 and refund of an existing order (step 6) are the exception, the source row
 being their once-only guard.

@@ -12,7 +12,8 @@ from commerce.core.locks import LockConflict
 from tests import factories
 from tests.helpers import place_portal_order
 
-pytestmark = pytest.mark.django_db
+# The forced failures hit ``SELECT ... FOR UPDATE`` statements: PostgreSQL's.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
