@@ -1,10 +1,18 @@
 """Benchmark: place orders concurrently through the one order pipeline.
 
     python bench/place_orders.py [--workers 4] [--orders 400] [--products 200]
+                                 [--payment mixed|card|account] [--gateway-ms 0,200]
 
 Every worker is a separate process (as web workers are) and a different
-portal buyer, placing on-account orders of three lines from a shared pool of
-products, so orders contend for the same stock rows as real traffic would.
+portal buyer of one company, placing orders of three lines from a shared pool
+of products, so orders contend for the same stock rows and the same credit
+account as real traffic would. With ``--payment mixed`` (the default) half
+the workers pay by card through the sandbox gateway, the others on account;
+the run is repeated for each gateway answer time in ``--gateway-ms``
+(``SANDBOX_GATEWAY_LATENCY_MS``). Besides orders/s and latency percentiles it
+reports how long statements waited for row locks (``SELECT ... FOR UPDATE``,
+timed in every worker): with the gateway called outside the locked step,
+those waits do not grow with the gateway's answer time.
 Side-effect tasks are queued to Redis (database 15, purged afterwards) when it
 is reachable, as in production. Runs against BENCH_DATABASE_URL (default: a
 `commerce_bench` PostgreSQL database, created and migrated if missing) and
@@ -95,10 +103,28 @@ def setup(threads: int, products: int):
     return company, ship_to, buyers, product_ids
 
 
-def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, results):
+class LockWaits:
+    """An ``execute_wrapper`` timing every ``SELECT ... FOR UPDATE`` (the wait
+    for the row locks and the statement itself)."""
+
+    def __init__(self):
+        self.waits: list[float] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        if "FOR UPDATE" not in sql:
+            return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.waits.append(time.perf_counter() - start)
+
+
+def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, results, payment, ms):
     """One process: its own database connection, placing ``per_worker`` orders."""
     import random
 
+    from django.conf import settings
     from django.db import connection
     from oscar.core.loading import get_model
 
@@ -107,6 +133,10 @@ def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, result
     from pricing.strategy import Selector
 
     connection.close()  # never share the parent's connection
+    settings.SANDBOX_GATEWAY_LATENCY_MS = ms
+    if payment == "mixed":
+        payment = "card" if n % 2 == 0 else "account"
+    lock_waits = LockWaits()
     Basket = get_model("basket", "Basket")
     Product = get_model("catalogue", "Product")
     User = get_model("accounts", "User")
@@ -127,19 +157,21 @@ def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, result
             company=company,
             shipping_address=address,
             shipping_method_code="freight",
-            payment_method="account",
+            payment_method=payment,
+            card_token="tok_sandbox_approve" if payment == "card" else "",
         )
         start = time.perf_counter()
         try:
-            order_place(basket=basket, request=request)
+            with connection.execute_wrapper(lock_waits):
+                order_place(basket=basket, request=request)
         except Exception as error:
             failures.append(type(error).__name__)
             continue
         latencies.append(time.perf_counter() - start)
-    results.put((latencies, failures))
+    results.put((latencies, failures, lock_waits.waits))
 
 
-def run(workers: int, orders: int, company, ship_to, buyers, product_ids):
+def run(workers: int, orders: int, company, ship_to, buyers, product_ids, payment="account", ms=0):
     import multiprocessing
 
     from django.db import connection
@@ -152,20 +184,32 @@ def run(workers: int, orders: int, company, ship_to, buyers, product_ids):
     processes = [
         context.Process(
             target=_worker,
-            args=(n, per_worker, company.pk, ship_to.pk, buyers[n].pk, product_ids, results),
+            args=(
+                n,
+                per_worker,
+                company.pk,
+                ship_to.pk,
+                buyers[n].pk,
+                product_ids,
+                results,
+                payment,
+                ms,
+            ),
         )
         for n in range(workers)
     ]
     for process in processes:
         process.start()
-    latencies, failures = [], []
+    latencies, failures, waits = [], [], []
     for _ in processes:
-        got, failed = results.get()
+        got, failed, waited = results.get()
         latencies += got
         failures += failed
+        waits += waited
     for process in processes:
         process.join()
     wall = time.perf_counter() - started
+    gateway_ms = ms
     ms = sorted(x * 1000 for x in latencies)
 
     def pct(p):
@@ -173,7 +217,8 @@ def run(workers: int, orders: int, company, ship_to, buyers, product_ids):
 
     mode = "queued to Redis" if os.environ.get("CELERY_TASK_ALWAYS_EAGER") == "0" else "run inline"
     failed = f"{len(failures)} failed {sorted(set(failures))}"
-    print(f"\n{workers} worker processes, {len(ms)} orders placed, {failed}")
+    print(f"\n--- gateway answers in {gateway_ms} ms, payment: {payment} ---")
+    print(f"{workers} worker processes, {len(ms)} orders placed, {failed}")
     print(f"side-effect tasks: {mode}")
     if not ms:
         sys.exit("no order was placed: see the failures above")
@@ -182,6 +227,13 @@ def run(workers: int, orders: int, company, ship_to, buyers, product_ids):
         f"order_place latency: median {statistics.median(ms):6.1f} ms   p95 {pct(0.95):6.1f} ms   "
         f"p99 {pct(0.99):6.1f} ms   max {ms[-1]:6.1f} ms"
     )
+    waited = sorted(x * 1000 for x in waits)
+    if waited:
+        print(
+            f"row-lock waits ({len(waited)} SELECT ... FOR UPDATE): "
+            f"p95 {waited[min(len(waited) - 1, int(len(waited) * 0.95))]:6.1f} ms   "
+            f"longest {waited[-1]:6.1f} ms"
+        )
     if mode == "queued to Redis":
         from commerce.celery import app
 
@@ -195,9 +247,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--orders", type=int, default=400)
     parser.add_argument("--products", type=int, default=200)
+    parser.add_argument("--payment", choices=["mixed", "card", "account"], default="mixed")
+    parser.add_argument(
+        "--gateway-ms", default="0,200", help="sandbox gateway answer times to run, in ms"
+    )
     args = parser.parse_args()
     company, ship_to, buyers, product_ids = setup(args.workers, args.products)
-    run(args.workers, args.orders, company, ship_to, buyers, product_ids)
+    for gateway_ms in (int(x) for x in args.gateway_ms.split(",")):
+        run(
+            args.workers,
+            args.orders,
+            company,
+            ship_to,
+            buyers,
+            product_ids,
+            payment=args.payment,
+            ms=gateway_ms,
+        )
 
 
 if __name__ == "__main__":

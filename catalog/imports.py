@@ -38,7 +38,7 @@ from catalog.models import Channels
 from catalog.pagination import bump_catalog_version
 from commerce.core.money import quantize
 from commerce.core.sanitize import sanitize_html
-from commerce.imports.base import FileProblem, Importer, Plan, register
+from commerce.imports.base import FileProblem, Importer, Plan, RowsRefused, register
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -170,6 +170,7 @@ class ProductImporter(Importer):
         if plan.total_rows == 0:
             plan.error(0, "", "The file has no product rows.")
         self._match_products(rows, plan)
+        self._check_allocated(rows, plan)
         plan.errors.sort(key=lambda e: e.line)
         plan.rows = rows if plan.ok else []
         existing = sum(1 for r in rows if r.product_id)
@@ -309,6 +310,43 @@ class ProductImporter(Importer):
                     plan.error(row.line, "sku", "This SKU is a variant; variants are not imported.")
                 row.product_id = pk
 
+    def _check_allocated(self, rows: list[Row], plan: Plan, records=None) -> None:
+        """Stock may not go below what open orders hold (their allocation), nor
+        may a warehouse holding units for orders be removed."""
+        rows = [row for row in rows if row.product_id and row.stock]
+        if not rows:
+            return
+        if records is None:
+            records = {
+                (record.product_id, record.partner_id): record
+                for record in StockRecord.objects.filter(
+                    product_id__in=[row.product_id for row in rows],
+                    partner_id__in={pk for row in rows for pk in row.stock},
+                    num_allocated__gt=0,
+                )
+            }
+        codes = {pk: code for code, pk in self.partners.items()}
+        for row in rows:
+            for partner_id, entry in row.stock.items():
+                record = records.get((row.product_id, partner_id))
+                held = (record.num_allocated or 0) if record is not None else 0
+                if not held:
+                    continue
+                column = f"{STOCK}{codes[partner_id]}"
+                if entry is None:
+                    plan.error(
+                        row.line,
+                        column,
+                        f"{held} units are allocated to open orders here; "
+                        "this stock cannot be removed.",
+                    )
+                elif entry[0] < held:
+                    plan.error(
+                        row.line,
+                        column,
+                        f"Stock {entry[0]} is below the {held} units allocated to open orders.",
+                    )
+
     # --- apply -----------------------------------------------------------------------------
 
     def apply(self, plan: Plan, *, actor, progress) -> dict:
@@ -397,12 +435,18 @@ class ProductImporter(Importer):
         partners = {pk for row in batch for pk in row.stock}
         if not partners:
             return
+        # Locked (stock records, pk order: ``commerce.core.locks``) so no order
+        # allocates between the check and the write.
         existing = {
             (record.product_id, record.partner_id): record
-            for record in StockRecord.objects.filter(
-                product_id__in=[row.product_id for row in batch], partner_id__in=partners
-            )
+            for record in StockRecord.objects.select_for_update()
+            .filter(product_id__in=[row.product_id for row in batch], partner_id__in=partners)
+            .order_by("pk")
         }
+        refused = Plan()
+        self._check_allocated(batch, refused, records=existing)
+        if not refused.ok:
+            raise RowsRefused(refused.errors)
         codes = {pk: code for code, pk in self.partners.items()}
         changed, new, gone = [], [], []
         for row in batch:

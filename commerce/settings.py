@@ -211,6 +211,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commerce.core.middleware.IdOutOfRangeMiddleware",
+    "commerce.core.middleware.LockConflictMiddleware",
     "portals.portal.middleware.PortalAccessMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -559,6 +560,10 @@ SALES_TEAM_EMAILS = env_list("SALES_TEAM_EMAILS", "sales@commerce.example")
 # The card gateway (dotted path to a commerce.payments.gateway.PaymentGateway).
 # The sandbox charges nobody; production sets its real gateway here.
 PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "commerce.payments.sandbox.SandboxGateway")
+# The sandbox's answer time for every authorization (to measure how checkout
+# behaves with a slow gateway), and for its slow test card 4000 0000 0000 3220.
+SANDBOX_GATEWAY_LATENCY_MS = env_int("SANDBOX_GATEWAY_LATENCY_MS", 0)
+SANDBOX_SLOW_CARD_MS = env_int("SANDBOX_SLOW_CARD_MS", 2000)
 
 # --- Shipping ---------------------------------------------------------------------------
 

@@ -172,4 +172,6 @@ class EngineStrategy(Base):
             return availability.Unavailable()
         if not product.get_product_class().track_stock:
             return availability.Available()
-        return availability.StockRequired(record.net_stock_level)
+        # Every warehouse counts: placement splits a line over them as needed.
+        free = sum(max(r.net_stock_level, 0) for r in self.book.records(product))
+        return availability.StockRequired(free)

@@ -12,6 +12,7 @@ import logging
 from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from rest_framework.views import set_rollback
 from accounts import policy
 from accounts.exceptions import AccountsError
 from commerce.api.tokens import TokenError
+from commerce.core.locks import LockConflict, is_retryable
 from commerce.core.middleware import is_id_out_of_range
 from commerce.order.exceptions import CheckoutError
 from commerce.payments.gateway import PaymentError
@@ -99,6 +101,10 @@ def translate(exc: Exception) -> tuple[int, dict, dict] | None:
         return 403, body("permission_denied", exc.reason, {"action": str(exc.action)}), headers
     if isinstance(exc, DjangoPermissionDenied):
         return 403, body("permission_denied", str(exc) or "Not allowed."), headers
+    if isinstance(exc, DatabaseError) and is_retryable(exc):
+        exc = LockConflict()
+    if isinstance(exc, LockConflict):
+        return exc.status, body(exc.code, str(exc)), headers
     if isinstance(exc, CheckoutError):
         details = None
         if hasattr(exc, "problems"):

@@ -1,4 +1,4 @@
-"""API tokens and the stored answers of idempotent API requests."""
+"""API tokens."""
 
 from django.conf import settings
 from django.db import models
@@ -53,28 +53,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
-
-
-class IdempotentResponse(models.Model):
-    """What an API request sent with an ``Idempotency-Key`` answered.
-
-    One row per (user, key): a retry with the same body gets the stored
-    answer; a different body under the same key is refused.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    endpoint = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    # Empty while the first request with this key is still being answered.
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.endpoint} {self.key}"

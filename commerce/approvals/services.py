@@ -19,14 +19,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from oscar.core.loading import get_model
 
 from accounts import policy
 from accounts.models import Membership
 from commerce.approvals.exceptions import AlreadyDecided, ApprovalExpired, InvalidRule, NotApprover
 from commerce.approvals.models import ApprovalDecision, ApprovalEvent, ApprovalRequest, ApprovalRule
 from commerce.approvals.rules import Evaluation
+from commerce.core.locks import lock_order, retry_on_conflict
 from commerce.order import status as order_status
 
+Order = get_model("order", "Order")
 Status = ApprovalRequest.Status
 Kind = ApprovalRule.Kind
 
@@ -74,6 +77,9 @@ def approval_request_create(*, order, requester, evaluation: Evaluation) -> Appr
 
 
 def _locked(request: ApprovalRequest) -> ApprovalRequest:
+    """Lock order: the order (step 4), then its approval request (step 5)."""
+    order_id = ApprovalRequest.objects.values_list("order_id", flat=True).get(pk=request.pk)
+    lock_order(Order(pk=order_id))
     return (
         ApprovalRequest.objects.select_for_update(of=("self",))
         .select_related("order", "company")
@@ -136,6 +142,11 @@ def approval_decide(
     """Approve or reject (with a comment). Raises a named error if not allowed."""
     if approval_expire(request=request):  # committed on its own: expiry stands either way
         raise ApprovalExpired(f"The approval request for order {request.order.number} has expired.")
+    return _decide_locked(request, approver, decision, comment)
+
+
+@retry_on_conflict
+def _decide_locked(request, approver, decision: str, comment: str) -> ApprovalRequest:
     with transaction.atomic():
         return _decide(request, approver, decision, comment)
 
@@ -175,6 +186,7 @@ def _decide(request: ApprovalRequest, approver, decision: str, comment: str) -> 
     return request
 
 
+@retry_on_conflict
 @transaction.atomic
 def approval_cancel(*, request: ApprovalRequest, actor, reason: str = "") -> ApprovalRequest:
     """The requester (or a company admin) withdraws a pending order."""
@@ -199,6 +211,7 @@ def approval_cancel(*, request: ApprovalRequest, actor, reason: str = "") -> App
     return request
 
 
+@retry_on_conflict
 @transaction.atomic
 def approval_expire(*, request: ApprovalRequest) -> bool:
     """Expire a pending request past its time (releases the order); False if not due."""

@@ -32,7 +32,7 @@ from oscar.core.loading import get_model
 from commerce import sites
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.placement import CheckoutRequest, basket_problems, order_place
+from commerce.order.placement import CheckoutRequest, Placement, basket_problems, order_place
 from pricing.strategy import Selector
 
 logger = logging.getLogger(__name__)
@@ -201,11 +201,15 @@ def _open_locked(share: BasketShare) -> BasketShare:
         .select_related("basket", "requester")
         .get(pk=share.pk)
     )
-    if locked.is_open and locked.expires_at <= timezone.now():
-        raise LinkUsed("This link has expired. Ask for a new one.")
-    if not locked.is_open:
-        raise LinkUsed(_closed_message(locked))
+    _check_open(locked)
     return locked
+
+
+def _check_open(share: BasketShare) -> None:
+    if share.is_open and share.expires_at <= timezone.now():
+        raise LinkUsed("This link has expired. Ask for a new one.")
+    if not share.is_open:
+        raise LinkUsed(_closed_message(share))
 
 
 # --- the requester -------------------------------------------------------------------------
@@ -411,32 +415,45 @@ def share_pay(
     expected_total: Decimal | None,
 ):
     """Place the shared basket as the requester's order, paid by card by the
-    payer. Once only: a second submission returns the same order."""
-    with transaction.atomic():
+    payer. Once only: a second submission returns the same order.
+
+    The card is authorized by the pipeline outside any transaction; the share
+    row is locked (step 1 of the lock order) inside the pipeline's own
+    transaction, before the basket."""
+    current = BasketShare.objects.select_related("basket", "requester", "payer").get(pk=share.pk)
+    if current.status == Status.PAID:
+        return current.order
+    _check_open(current)
+
+    def paid(place):
         locked = BasketShare.objects.select_for_update(of=("self",)).get(pk=share.pk)
         if locked.status == Status.PAID:
-            return locked.order
+            return Placement(locked.order, replayed=True)
         locked = _open_locked(share)
-        placement = order_place(
-            basket=locked.basket,
-            request=CheckoutRequest(
-                channel=sites.STOREFRONT,
-                user=locked.requester,
-                shipping_address=shipping_address,
-                shipping_method_code=shipping_method_code,
-                payment_method=PaymentMethod.CARD,
-                card_token=card_token,
-                expected_total=expected_total,
-                payer_email=locked.payer.email if locked.payer else locked.payer_email,
-                paid_by=locked.payer,
-            ),
-        )
+        placement = place()
         locked.status = Status.PAID
         locked.order = placement.order
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "order", "closed_at"])
         _notify(locked, "basket_share_paid")
         _notify(locked, "basket_share_receipt")
+        return placement
+
+    placement = order_place(
+        basket=current.basket,
+        request=CheckoutRequest(
+            channel=sites.STOREFRONT,
+            user=current.requester,
+            shipping_address=shipping_address,
+            shipping_method_code=shipping_method_code,
+            payment_method=PaymentMethod.CARD,
+            card_token=card_token,
+            expected_total=expected_total,
+            payer_email=current.payer.email if current.payer else current.payer_email,
+            paid_by=current.payer,
+        ),
+        around=paid,
+    )
     return placement.order
 
 

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from commerce.billing.models import CreditAccount, Invoice, LedgerEntry
+from commerce.core.locks import lock_credit_account
 from commerce.core.money import ZERO, quantize
 from commerce.order.exceptions import CheckoutError
 
@@ -130,11 +131,7 @@ def pay_later_available(user) -> bool:
 
 
 def lock(account: CreditAccount) -> CreditAccount:
-    return (
-        CreditAccount.objects.select_for_update(of=("self",))
-        .select_related("company", "user")
-        .get(pk=account.pk)
-    )
+    return lock_credit_account(account)
 
 
 def _entry(account, kind, amount, *, reason, actor=None, **links) -> LedgerEntry:

@@ -23,6 +23,7 @@ from commerce.billing.models import (
     LedgerEntry,
 )
 from commerce.billing.terms import due_date
+from commerce.core.locks import lock_invoices, lock_order, retry_on_conflict
 from commerce.core.money import ZERO, quantize
 
 Order = get_model("order", "Order")
@@ -71,13 +72,14 @@ def invoice_account(order) -> CreditAccount | None:
     return entry.account if entry else None
 
 
+@retry_on_conflict
 def invoice_for_shipped(*, order_id: int) -> Invoice | None:
     """Invoice whatever of an on-account order has shipped and is not invoiced yet.
 
     Safe to run twice: the second run finds nothing left to invoice.
     """
     with transaction.atomic():
-        order = Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+        order = lock_order(Order(pk=order_id))
         account = invoice_account(order)
         if account is None:
             return None
@@ -163,11 +165,16 @@ def refresh_status(invoice: Invoice) -> None:
         invoice.status = Invoice.Status.OPEN
 
 
+@retry_on_conflict
 @transaction.atomic
 def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, actor) -> CreditNote:
-    """Reduce what is owed on an invoice (returns, cancellations, goodwill)."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    account = lock(invoice.account)
+    """Reduce what is owed on an invoice (returns, cancellations, goodwill).
+
+    Lock order: the account (step 7), then the invoice (step 8)."""
+    account = lock(
+        CreditAccount(pk=Invoice.objects.values_list("account_id", flat=True).get(pk=invoice.pk))
+    )
+    [invoice] = lock_invoices(Invoice.objects.filter(pk=invoice.pk))
     if amount <= 0:
         raise CreditError("A credit note must be for a positive amount.")
     if amount != quantize(amount, invoice.currency):

@@ -21,6 +21,7 @@ from commerce.billing.credit import (
 )
 from commerce.billing.invoicing import refresh_status
 from commerce.billing.models import CreditAccount, Invoice, LedgerEntry, Payment, PaymentAllocation
+from commerce.core.locks import lock_invoices, retry_on_conflict
 from commerce.core.money import quantize
 
 Kind = LedgerEntry.Kind
@@ -31,6 +32,7 @@ class PaymentRefused(CreditError):
     code = "payment_refused"
 
 
+@retry_on_conflict
 @transaction.atomic
 def payment_record(
     *,
@@ -44,7 +46,9 @@ def payment_record(
     actor=None,
 ) -> Payment:
     """Record a payment and allocate it to invoices (``{invoice number: amount}``,
-    or oldest-due first when omitted)."""
+    or oldest-due first when omitted).
+
+    Lock order: the account (step 7), then its invoices in pk order (step 8)."""
     account = lock(account)
     if amount is None or amount <= 0:
         raise PaymentRefused("A payment must be for a positive amount.")
@@ -59,8 +63,9 @@ def payment_record(
         raise PaymentRefused("Give the payment's reference (bank reference, cheque number...).")
     if received_on > timezone.localdate():
         raise PaymentRefused("A payment cannot be received in the future.")
-    open_invoices = list(
-        Invoice.objects.select_for_update().filter(account=account).order_by("due_on", "number")
+    open_invoices = sorted(
+        lock_invoices(Invoice.objects.filter(account=account)),
+        key=lambda invoice: (invoice.due_on, invoice.number),
     )
     by_number = {i.number: i for i in open_invoices}
     plan: list[tuple[Invoice, Decimal]] = []

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.db import DataError
-from django.http import Http404
+from django.db import DatabaseError, DataError
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # PostgreSQL's SQLSTATE for "numeric value out of range".
 _NUMERIC_OUT_OF_RANGE = "22003"
@@ -66,6 +68,39 @@ class NulCharacterMiddleware:
         if carries_nul(request):
             raise NulCharacter("The request contains a NUL character.")
         return self.get_response(request)
+
+
+
+class LockConflictMiddleware:
+    """Concurrent changes that kept colliding (see ``commerce.core.locks``) are
+    a "try again", never a 500: 409 ``conflict_retry`` for the API, the page
+    the visitor came from with a message for everything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from commerce.core.locks import LockConflict, is_retryable
+
+        if isinstance(exception, DatabaseError) and is_retryable(exception):
+            exception = LockConflict()
+        if not isinstance(exception, LockConflict):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"code": exception.code, "message": str(exception), "details": None},
+                status=exception.status,
+            )
+        messages.error(request, str(exception))
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = "/"
+        return HttpResponseRedirect(back, status=303)
 
 
 class PermissionsPolicyMiddleware:

@@ -53,6 +53,15 @@ class Plan:
         self.errors.append(RowError(line, column, message))
 
 
+class RowsRefused(Exception):
+    """Rows that became invalid while applying (the data changed since the
+    dry run): nothing is applied, the job shows them like validation errors."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(f"line {e.line}: {e.message}" for e in errors[:5]))
+
+
 class FileProblem(Exception):
     """The file as a whole cannot be read (encoding, header, size)."""
 

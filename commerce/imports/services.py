@@ -21,6 +21,7 @@ from commerce.imports.base import (
     FileProblem,
     FileRefused,
     Plan,
+    RowsRefused,
     upload_check,
 )
 from commerce.imports.models import ImportJob
@@ -193,6 +194,11 @@ def import_apply(job_id: int) -> ImportJob:
     try:
         with transaction.atomic():
             result = importer.apply(plan, actor=job.created_by, progress=advance)
+    except RowsRefused as refused:  # rolled back: shown like validation errors
+        plan.errors = refused.errors
+        _finish_validation(job, plan)
+        cache.delete(progress_key(job.pk))
+        return job
     except Exception as exc:  # anything: the transaction rolled back, report it on the job
         logger.exception("Import job %s failed while applying", job.pk)
         job.status = Status.FAILED

@@ -90,3 +90,16 @@ class IdempotencyConflict(CheckoutError):
 class IllegalStatusChange(CheckoutError):
     code = "illegal_status_change"
     status = 409
+
+
+class StockShortForShipment(IllegalStatusChange):
+    """A warehouse holds fewer units than it reserved for the order (its stock
+    was lowered after the order was placed): nothing is shipped."""
+
+    code = "stock_short_for_shipment"
+
+    def __init__(self, title: str, warehouse: str, wanted: int, in_stock: int):
+        super().__init__(
+            f"{title}: {warehouse} has {in_stock} in stock, {wanted} needed for this shipment. "
+            "Correct the stock level first; nothing was shipped."
+        )

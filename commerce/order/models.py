@@ -49,14 +49,40 @@ class Line(AbstractLine):
     price_quote = models.JSONField(_("Price quote"), default=dict, blank=True)
 
 
-class IdempotencyKey(models.Model):
-    """A client's retry key for a checkout: the same key returns the same order;
-    the same key with a different request is refused."""
+class LineAllocation(models.Model):
+    """Units of an order line held in one warehouse (stock record). A line may
+    be served by several; ``quantity`` is what is still held (not yet shipped
+    or released)."""
 
-    key = models.CharField(max_length=128)
+    line = models.ForeignKey("order.Line", on_delete=models.CASCADE, related_name="allocations")
+    stockrecord = models.ForeignKey(
+        "partner.StockRecord", on_delete=models.PROTECT, related_name="line_allocations"
+    )
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of line {self.line_id} from stock record {self.stockrecord_id}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's retry key for a checkout (pages and API alike): the same key
+    returns the same order; the same key with a different request is refused.
+
+    A key belongs to a scope: the signed-in user on one site for one company
+    (or none), or a guest's basket. The same key in another scope is another
+    checkout."""
+
+    key = models.CharField(max_length=255)
     scope = models.CharField(max_length=40, default="checkout")
+    site = models.CharField(max_length=20, default="storefront")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    company = models.ForeignKey(
+        "accounts.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     basket = models.ForeignKey(
         "basket.Basket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -70,8 +96,15 @@ class IdempotencyKey(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "user", "key"], name="idempotency_key_unique_per_user"
-            )
+                fields=["scope", "site", "user", "company", "key"],
+                condition=models.Q(user__isnull=False, company__isnull=False),
+                name="idempotency_key_unique_per_company_member",
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "site", "user", "key"],
+                condition=models.Q(user__isnull=False, company__isnull=True),
+                name="idempotency_key_unique_per_user",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,15 @@
 """The one order pipeline: every order from either site is placed here.
 
-``order_place`` validates the basket and the buyer's choices, authorizes a
-card outside the stock locks, then in one transaction locks the stock
-records (pk order), re-checks availability, creates the order with Oscar's
-``OrderCreator`` (which freezes each line's price quote), records the payment
-and submits the basket. Anything that fails after the card was authorized
-voids the authorization. The basket row is locked for the whole placement,
-so a double click, a retry or a second tab produce one order and one payment.
+``order_place`` validates the basket and the buyer's choices without locks,
+authorizes a card outside any transaction, then in one transaction takes its
+locks in the project's lock order (``commerce.core.locks``: basket,
+idempotency key, credit account, stock records), re-checks prices and
+availability, creates the order with Oscar's ``OrderCreator`` (which freezes
+each line's price quote and allocates each line over the warehouses that have
+it), records the payment and submits the basket. Every path that does not
+end in an order voids the authorization. The basket row is locked for the
+whole locked step, so a double click, a retry or a second tab produce one
+order and one payment.
 """
 
 from __future__ import annotations
@@ -19,28 +22,30 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from accounts import policy
+from catalog.quantity import quantity_problem
 from commerce import sites
 from commerce.approvals import rules as approval_rules
 from commerce.approvals import services as approval_services
 from commerce.billing import credit
+from commerce.core.locks import in_transaction, retry_on_conflict
+from commerce.order import idempotency, stock
 from commerce.order import status as order_status
-from commerce.order import stock
 from commerce.order.exceptions import (
     ApprovalRequired,
     BasketInvalid,
     CheckoutError,
     EmptyBasket,
-    IdempotencyConflict,
     InvalidShipping,
+    OutOfStock,
     PaymentMethodNotAllowed,
     PONumberRequired,
     PriceChanged,
 )
-from commerce.order.models import IdempotencyKey, PaymentMethod
+from commerce.order.models import PaymentMethod
 from commerce.payments import services as payments
 from commerce.shipping.repository import methods_for
 from pricing.strategy import Selector
@@ -130,16 +135,42 @@ def strategy_for(request: CheckoutRequest):
 
 def basket_problems(basket) -> list[str]:
     """Why the basket cannot be ordered as it is (prices, quantity rules, stock)."""
-    problems = []
+    problems, short = _basket_check(basket)
+    return problems + [
+        f"{title}: {wanted} wanted, {available} available" for title, wanted, available in short
+    ]
+
+
+def check_basket(basket) -> None:
+    """Raise ``BasketInvalid`` (prices, visibility, quantity rules) or, when only
+    stock is short over all warehouses together, ``OutOfStock``."""
+    problems, short = _basket_check(basket)
+    if problems:
+        raise BasketInvalid(problems)
+    if short:
+        raise OutOfStock(short)
+
+
+def _basket_check(basket) -> tuple[list[str], list[tuple[str, int, int]]]:
+    problems, short = [], []
     for line in basket.all_lines():
         info = line.purchase_info
         if not info.price.exists:
             problems.append(f"{line.product.get_title()} is no longer for sale.")
             continue
         permitted, reason = info.availability.is_purchase_permitted(line.quantity)
-        if not permitted:
+        if permitted:
+            continue
+        available = getattr(info.availability, "num_available", None)
+        if (
+            available is not None
+            and line.quantity > available
+            and quantity_problem(line.product, line.quantity) is None
+        ):
+            short.append((line.product.get_title(), line.quantity, max(available, 0)))
+        else:
             problems.append(f"{line.product.get_title()}: {reason}.")
-    return problems
+    return problems, short
 
 
 def shipping_method(request: CheckoutRequest, basket):
@@ -205,28 +236,6 @@ def shown_total(request: CheckoutRequest, total) -> Decimal:
     return total.excl_tax if request.channel == sites.PORTAL else total.incl_tax
 
 
-# --- idempotency ---------------------------------------------------------------------------
-
-
-def _claim_key(key: str, request: CheckoutRequest, basket, fingerprint: str) -> IdempotencyKey:
-    """Lock (or create) the idempotency key row for this buyer."""
-    user = request.user if request.user is not None else None
-    scoped = key if user is not None else f"basket-{basket.pk}:{key}"
-    lookup = {"scope": "checkout", "user": user, "key": scoped}
-    row = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(
-                    **lookup, basket=basket, fingerprint=fingerprint
-                )
-        except IntegrityError:  # a concurrent request created it first: wait for it
-            row = IdempotencyKey.objects.select_for_update().get(**lookup)
-    if row.fingerprint != fingerprint:
-        raise IdempotencyConflict()
-    return row
-
-
 # --- the pipeline --------------------------------------------------------------------------
 
 
@@ -249,33 +258,141 @@ def _addresses(request: CheckoutRequest):
     return shipping, billing
 
 
+@dataclass
+class _Preview:
+    """What a checkout would cost, worked out without taking any lock."""
+
+    number: str = ""
+    total: object = None
+    replay: object = None  # an order this very request already placed
+
+
 def order_place(
-    *, basket, request: CheckoutRequest, idempotency_key: str | None = None
+    *,
+    basket,
+    request: CheckoutRequest,
+    idempotency_key: str | None = None,
+    fingerprint: str | None = None,
+    around=None,
 ) -> Placement:
     """Place ``basket`` as an order, exactly once. Raises a ``CheckoutError``
     (or a ``PaymentError``) and then nothing is left behind: no order, no
-    allocation, no card hold, the basket as it was."""
-    held: list = []  # the card authorization, once taken
+    allocation, no card hold, the basket as it was.
+
+    Three steps: a preview without locks (checks and the total), the card
+    authorization outside any transaction (a slow gateway holds no row lock),
+    then the order in one transaction under the lock order of
+    ``commerce.core.locks``, where the total must still equal what was
+    authorized. Every path that does not end in this request's order voids
+    the authorization. ``idempotency_key`` is scoped to (user, site, company),
+    or to the basket for guests; ``fingerprint`` says what "the same request"
+    is (by default the basket's lines and the buyer's choices). ``around``
+    wraps the locked step (it gets a callable that places and returns its
+    ``Placement``), for callers that lock rows of their own first.
+    """
+    if request.payment_method == PaymentMethod.CARD and in_transaction():
+        raise RuntimeError(
+            "order_place authorizes cards outside transactions: call it outside "
+            "transaction.atomic, so a rollback cannot leave a card hold behind."
+        )
+    preview = _preview(basket, request, idempotency_key, fingerprint)
+    if preview.replay is not None:
+        return Placement(preview.replay, replayed=True)
+    authorization = None
+    if request.payment_method == PaymentMethod.CARD:
+        authorization = payments.payment_authorize(
+            token=request.card_token,
+            amount=preview.total.incl_tax,
+            currency=preview.total.currency,
+            reference=preview.number,
+        )
     try:
-        with transaction.atomic():
-            placement = _place(basket, request, idempotency_key, held)
+        placement = _place_locked(
+            basket, request, idempotency_key, fingerprint, authorization, around
+        )
     except BaseException:
-        for authorization in held:
+        if authorization is not None:
             payments.payment_void_authorization(authorization)
         raise
-    if not placement.replayed:
-        _after_commit(placement.order)
+    if placement.replayed:
+        if authorization is not None:  # another submission placed the order first
+            payments.payment_void_authorization(authorization)
+        return placement
+    _after_commit(placement.order)
     return placement
 
 
-def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Placement:
+def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> _Preview:
+    """Every check that needs no lock, and the total to authorize."""
+    if idempotency_key and fingerprint is not None and request.user is not None:
+        # A retry may come with a new (even unsaved) basket: the key decides.
+        row = idempotency.key_find(idempotency_key, request, basket, fingerprint)
+        if row is not None and row.order_id:
+            return _Preview(replay=Order.objects.get(pk=row.order_id))
     if basket.pk is None:
         raise EmptyBasket()
+    current = Basket._default_manager.get(pk=basket.pk)
+    current.strategy = strategy_for(request)
+    if idempotency_key:
+        row = idempotency.key_find(
+            idempotency_key, request, current, fingerprint or request.fingerprint(current)
+        )
+        if row is not None and row.order_id:
+            return _Preview(replay=Order.objects.get(pk=row.order_id))
+    if current.status != (Basket.FROZEN if request.payer_email else Basket.OPEN):
+        existing = Order.objects.filter(basket=current).first()
+        if existing is None:
+            raise EmptyBasket()
+        return _Preview(replay=existing)
+    if current.is_empty:
+        raise EmptyBasket()
+    membership = check_buyer(request)
+    check_payment_method(request, membership)
+    check_basket(current)
+    method = shipping_method(request, current)
+    _charge, total = totals(current, method)
+    if request.expected_total is not None and shown_total(request, total) != request.expected_total:
+        raise PriceChanged(request.expected_total, shown_total(request, total))
+    _addresses(request)
+    if membership is not None and request.refuse_if_approval_needed:
+        _evaluate_approval(request, membership, current)
+    return _Preview(number=OrderNumberGenerator().order_number(current), total=total)
+
+
+def _evaluate_approval(request: CheckoutRequest, membership, basket):
+    evaluation = approval_rules.evaluate(
+        company=request.company,
+        membership=membership,
+        total_net=basket.total_excl_tax,
+        product_ids=[line.product_id for line in basket.all_lines()],
+    )
+    if evaluation.required and request.refuse_if_approval_needed:
+        raise ApprovalRequired([match.message for match in evaluation.matches])
+    return evaluation
+
+
+@retry_on_conflict
+def _place_locked(basket, request, idempotency_key, fingerprint, authorization, around):
+    with transaction.atomic():
+        if around is not None:
+            return around(
+                lambda: _place(basket, request, idempotency_key, fingerprint, authorization)
+            )
+        return _place(basket, request, idempotency_key, fingerprint, authorization)
+
+
+def _place(
+    basket, request: CheckoutRequest, idempotency_key, fingerprint, authorization
+) -> Placement:
     # The basket row lock serialises every submission of this basket.
     locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
     locked.strategy = strategy_for(request)
-    fingerprint = request.fingerprint(locked)
-    key_row = _claim_key(idempotency_key, request, locked, fingerprint) if idempotency_key else None
+    fingerprint = fingerprint or request.fingerprint(locked)
+    key_row = (
+        idempotency.key_claim(idempotency_key, request, locked, fingerprint)
+        if idempotency_key
+        else None
+    )
     if key_row is not None and key_row.order_id:
         return Placement(Order.objects.get(pk=key_row.order_id), replayed=True)
     # A shared basket is frozen (its owner shops on with another) and only its
@@ -293,48 +410,30 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
 
     membership = check_buyer(request)
     check_payment_method(request, membership)
-    problems = basket_problems(locked)
-    if problems:
-        raise BasketInvalid(problems)
+    check_basket(locked)
     method = shipping_method(request, locked)
     charge, total = totals(locked, method)
     if request.expected_total is not None and shown_total(request, total) != request.expected_total:
         raise PriceChanged(request.expected_total, shown_total(request, total))
+    if authorization is not None and (
+        total.incl_tax != authorization.amount or total.currency != authorization.currency
+    ):
+        raise PriceChanged(authorization.amount, total.incl_tax)
     shipping_address, billing_address = _addresses(request)
     number = OrderNumberGenerator().order_number(locked)
 
     # Purchase approval: matching a company rule places the order as pending.
-    evaluation = (
-        approval_rules.evaluate(
-            company=request.company,
-            membership=membership,
-            total_net=locked.total_excl_tax,
-            product_ids=[line.product_id for line in locked.all_lines()],
-        )
-        if membership is not None
-        else None
-    )
+    evaluation = _evaluate_approval(request, membership, locked) if membership is not None else None
     needs_approval = evaluation is not None and evaluation.required
-    if needs_approval and request.refuse_if_approval_needed:
-        raise ApprovalRequired([match.message for match in evaluation.matches])
 
-    # On account: check the credit and hold it under the account's row lock.
+    # On account: check the credit and hold it under the account's row lock
+    # (step 7), before the stock records (step 9).
     account = credit_account_for(request)
     if account is not None:
         account, _exposure = credit.credit_reserve(
             account=account, order_number=number, amount=total.incl_tax, currency=total.currency
         )
 
-    authorization = None
-    if request.payment_method == PaymentMethod.CARD:
-        # Outside the stock locks: a slow gateway must not hold up other buyers.
-        authorization = payments.payment_authorize(
-            token=request.card_token,
-            amount=total.incl_tax,
-            currency=total.currency,
-            reference=number,
-        )
-        held.append(authorization)
     status = order_status.PENDING_APPROVAL if needs_approval else order_status.PLACED
     order = _create(
         locked, request, number, method, charge, total, shipping_address, billing_address, status
@@ -359,12 +458,12 @@ def _place(basket, request: CheckoutRequest, idempotency_key, held: list) -> Pla
 def _create(
     basket, request, number, method, charge, total, shipping_address, billing_address, status
 ):
-    stock.route_lines(basket.all_lines())
+    plan = stock.route_lines(basket.all_lines())
     shipping_address.save()
     if billing_address is not None:
         billing_address.save()
     site = Site.objects.get(pk=sites.get_site(request.channel).site_id)
-    return OrderCreator().place_order(
+    return OrderCreator(allocations=plan).place_order(
         basket=basket,
         total=total,
         shipping_method=method,

@@ -9,7 +9,7 @@ from oscar.core.loading import get_class, get_model
 from commerce import sites
 from commerce.core.emails import send_templated_email
 from commerce.payments.gateway import PaymentUnavailable
-from commerce.payments.services import payment_capture
+from commerce.payments.services import payment_capture, payment_refund, payment_void
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,19 @@ def capture_payment(order_id: int) -> bool:
     if order is None:
         return False
     return payment_capture(order=order)
+
+
+@shared_task(autoretry_for=(PaymentUnavailable,), retry_backoff=True, max_retries=8)
+def release_payment(order_id: int) -> bool:
+    """Release the card payment of a rejected or cancelled order: void the hold,
+    or refund what was captured. Retried while the gateway is down; safe to run
+    twice (a voided hold has nothing left to void or refund)."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return False
+    if payment_void(order=order):
+        return True
+    return payment_refund(order=order) > 0
 
 
 @shared_task(

@@ -16,11 +16,11 @@ from oscar.core.loading import get_model
 
 from commerce.billing import credit
 from commerce.billing.invoicing import invoice_account, shipped_quantities
+from commerce.core.locks import lock_order, retry_on_conflict
 from commerce.order import status as order_status
 from commerce.order import stock
 from commerce.order.exceptions import IllegalStatusChange
 from commerce.order.models import PaymentMethod
-from commerce.payments import services as payments
 
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
@@ -36,7 +36,7 @@ SHIPPED_EVENT = "Shipped"
 
 
 def _locked(order):
-    return Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    return lock_order(order)
 
 
 def _move(order, status: str) -> str:
@@ -83,19 +83,18 @@ def _ship(order, quantities: dict[int, int] | None) -> bool:
                 f"{lines[pk].title}: {remaining[pk]} left to ship, cannot ship {quantity}."
             )
     stock.lock_records(lines[pk].product_id for pk in wanted)
+    held = stock.allocations_of(lines[pk] for pk in wanted)
     event_type, _ = ShippingEventType.objects.get_or_create(name=SHIPPED_EVENT)
     event = ShippingEvent.objects.create(order=order, event_type=event_type)
-    for pk in sorted(wanted, key=lambda pk: lines[pk].stockrecord_id or 0):
+    for pk in sorted(wanted):
         line, quantity = lines[pk], wanted[pk]
         ShippingEventQuantity.objects.create(event=event, line=line, quantity=quantity)
-        taken = min(quantity, line.num_allocated or 0)
-        if line.stockrecord_id and taken:
-            line.stockrecord.consume_allocation(taken)
-            line.num_allocated = (line.num_allocated or 0) - taken
-            line.save(update_fields=["num_allocated"])
+        if line.product.get_product_class().track_stock:
+            stock.consume(line, quantity, held.get(pk, []))
     return all(remaining[pk] - wanted.get(pk, 0) == 0 for pk in lines)
 
 
+@retry_on_conflict
 def order_ship(*, order, quantities: dict[int, int] | None = None, actor=None) -> object:
     """Ship all or part of an order; a full shipment makes it Shipped, a partial
     one Processing. On-account orders are invoiced for what shipped."""
@@ -114,6 +113,7 @@ def order_ship(*, order, quantities: dict[int, int] | None = None, actor=None) -
     return order
 
 
+@retry_on_conflict
 def order_set_status(
     *, order, status: str, actor=None, note: str = "", by_approval: bool = False
 ) -> object:
@@ -143,10 +143,11 @@ def order_set_status(
         else:
             old = _move(order, status)
         if status in _RELEASING:
-            stock.release(order)
+            # Lock order: the credit account (step 7) before the stock records (step 9).
             credit.credit_release(
                 order=order, actor=actor, reason=f"Order {order.number} {status.lower()}"
             )
+            stock.release(order)
         if note or actor is not None:
             _note(order, actor, f"{old} → {status}" + (f": {note}" if note else ""))
     _after(order, old, status)
@@ -162,7 +163,7 @@ def _after(order, old: str, status: str) -> None:
     if card and status == order_status.PLACED and old == order_status.PENDING_APPROVAL:
         transaction.on_commit(lambda: tasks.capture_payment.delay(order_id), robust=True)
     if card and status in _RELEASING:
-        transaction.on_commit(lambda: _release_payment(order_id), robust=True)
+        transaction.on_commit(lambda: tasks.release_payment.delay(order_id), robust=True)
     if (
         status in (order_status.SHIPPED, order_status.PROCESSING)
         and invoice_account(order) is not None
@@ -172,9 +173,3 @@ def _after(order, old: str, status: str) -> None:
         transaction.on_commit(
             lambda: tasks.send_order_status_email.delay(order_id, status), robust=True
         )
-
-
-def _release_payment(order_id: int) -> None:
-    order = Order.objects.get(pk=order_id)
-    if not payments.payment_void(order=order):
-        payments.payment_refund(order=order)

@@ -5,9 +5,12 @@ Test cards (any future expiry, any 3-digit CVC):
 * ``4242 4242 4242 4242`` — approved
 * ``4000 0000 0000 0002`` — declined
 * ``4000 0000 0000 0119`` — the gateway times out
+* ``4000 0000 0000 3220`` — approved after a delay (``SANDBOX_SLOW_CARD_MS``, 2 s)
 
 API clients can skip tokenization and send the tokens
-``tok_sandbox_approve``, ``tok_sandbox_decline`` or ``tok_sandbox_timeout``.
+``tok_sandbox_approve``, ``tok_sandbox_decline``, ``tok_sandbox_timeout`` or
+``tok_sandbox_slow``. ``SANDBOX_GATEWAY_LATENCY_MS`` delays every
+authorization (0 by default), to see how checkout behaves with a slow gateway.
 
 Authorizations are kept in the cache (only ids, amounts and outcomes), so
 capture/void/refund work across processes with Redis configured.
@@ -16,8 +19,10 @@ capture/void/refund work across processes with Redis configured.
 from __future__ import annotations
 
 import secrets
+import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -35,6 +40,7 @@ TEST_CARDS = {
     "4242424242424242": "approve",
     "4000000000000002": "decline",
     "4000000000000119": "timeout",
+    "4000000000003220": "slow",
 }
 _LAST4 = {outcome: number[-4:] for number, outcome in TEST_CARDS.items()}
 _TTL = 60 * 60 * 24 * 30
@@ -87,6 +93,11 @@ class SandboxGateway(PaymentGateway):
         self, *, token: str, amount: Decimal, currency: str, reference: str
     ) -> Authorization:
         outcome = self._outcome(token)
+        delay_ms = settings.SANDBOX_GATEWAY_LATENCY_MS
+        if outcome == "slow":
+            delay_ms += settings.SANDBOX_SLOW_CARD_MS
+        if delay_ms > 0:
+            time.sleep(delay_ms / 1000)
         if outcome == "decline":
             raise PaymentDeclined("Your card was declined. Please use another card.")
         if outcome == "timeout":

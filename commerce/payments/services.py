@@ -75,7 +75,7 @@ def payment_void_authorization(authorization: Authorization) -> bool:
 def _card_source(order, *, lock: bool):
     sources = Source.objects.filter(order=order, source_type__code=CARD)
     if lock:
-        sources = sources.select_for_update()
+        sources = sources.select_for_update(of=("self",))
     return sources.first()
 
 

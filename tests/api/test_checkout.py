@@ -4,8 +4,8 @@ Idempotency-Key (replay, conflict)."""
 import pytest
 from oscar.core.loading import get_model
 
-from commerce.api.models import IdempotentResponse
 from commerce.billing import credit
+from commerce.order.models import IdempotencyKey
 from commerce.payments.gateway import get_gateway
 from tests import factories
 from tests.api.conftest import assert_error, portal_api, storefront_api
@@ -157,7 +157,7 @@ def test_a_body_without_an_address_is_a_validation_error(company, people):
     assert "shipping_address" in body["details"]
 
 
-def test_stock_gone_since_the_basket_was_filled_is_basket_invalid(company, people):
+def test_stock_gone_since_the_basket_was_filled_is_out_of_stock(company, people):
     product = factories.ProductFactory(stock=5)
     client = portal_api(people["buyer"])
     fill_basket(client, product, 5)
@@ -165,8 +165,8 @@ def test_stock_gone_since_the_basket_was_filled_is_basket_invalid(company, peopl
 
     response = client.post("/api/checkout/", on_account(company), format="json")
 
-    body = assert_error(response, 400, "basket_invalid")
-    assert len(body["details"]["problems"]) == 1
+    body = assert_error(response, 409, "out_of_stock")
+    assert body["details"]["short"] == [{"product": product.title, "wanted": 5, "available": 2}]
     assert not Order.objects.exists()
 
 
@@ -233,7 +233,7 @@ def test_a_failed_request_does_not_use_up_its_key(company, people):
         "/api/checkout/", on_account(company), format="json", HTTP_IDEMPOTENCY_KEY="k"
     )
     assert_error(first, 400, "empty_basket")
-    assert not IdempotentResponse.objects.exists()
+    assert not IdempotencyKey.objects.exists()
 
     fill_basket(client, factories.ProductFactory())
     again = client.post(

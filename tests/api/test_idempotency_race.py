@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from commerce.api.models import IdempotentResponse
 from commerce.order import placement
+from commerce.order.models import IdempotencyKey
 from tests import factories
 from tests.api.conftest import portal_api
 
@@ -35,13 +35,13 @@ def test_two_requests_with_one_key_create_one_order(company, people, monkeypatch
         "ship_to": company.addresses.get(kind="ship_to", is_default=True).pk,
     }
     # Hold the first placement open so the second request arrives while it runs.
-    slow = placement.basket_problems
+    slow = placement.check_basket
 
     def slowly(basket):
         time.sleep(0.5)
         return slow(basket)
 
-    monkeypatch.setattr(placement, "basket_problems", slowly)
+    monkeypatch.setattr(placement, "check_basket", slowly)
     clients = [client, APIClient(HTTP_HOST=settings.PORTAL_HOST)]
     clients[1].credentials(**client._credentials)
     barrier = threading.Barrier(2)
@@ -68,4 +68,4 @@ def test_two_requests_with_one_key_create_one_order(company, people, monkeypatch
     assert responses[0].json() == responses[1].json()
     assert [r.get("Idempotent-Replayed") for r in responses] == [None, "true"]
     assert Order.objects.count() == 1
-    assert IdempotentResponse.objects.count() == 1
+    assert IdempotencyKey.objects.count() == 1

@@ -493,3 +493,41 @@ def test_the_command_writes_xlsx_by_extension(catalog, staff_client, committed, 
 
     rows = list(load_workbook(target, read_only=True).worksheets[0].iter_rows(values_only=True))
     assert [r[0] for r in rows] == ["sku", "D-1", "D-2"]
+
+
+def test_stock_below_what_open_orders_hold_is_refused_with_line_and_column(
+    staff_client, committed, catalog
+):
+    apply(staff_client, committed, upload(staff_client, committed, good_file()))
+    StockRecord.objects.filter(product__upc="D-1", partner__code="central").update(num_allocated=5)
+    partial = b"sku,title,product_class,stock:central,price:central\n"
+
+    job = upload(staff_client, committed, partial + b"D-1,Drill,Tools,2,99.50\n")
+
+    assert job.status == "invalid"
+    assert [(e["line"], e["column"]) for e in job.errors] == [(2, "stock:central")]
+    assert "below the 5 units allocated" in job.errors[0]["message"]
+    assert upload(staff_client, committed, partial + b"D-1,Drill,Tools,5,99.50\n").status == "ready"
+
+
+def test_stock_lowered_below_allocations_between_dry_run_and_apply_applies_nothing(
+    staff_client, committed, catalog
+):
+    apply(staff_client, committed, upload(staff_client, committed, good_file()))
+    job = upload(
+        staff_client,
+        committed,
+        b"sku,title,product_class,stock:central,price:central\nD-1,Renamed,Tools,2,99.50\n",
+    )
+    assert job.status == "ready"
+    StockRecord.objects.filter(product__upc="D-1", partner__code="central").update(
+        num_allocated=3
+    )  # orders placed meanwhile
+
+    job = apply(staff_client, committed, job)
+
+    assert job.status == "invalid"
+    assert [(e["line"], e["column"]) for e in job.errors] == [(2, "stock:central")]
+    drill = Product.objects.get(upc="D-1")
+    assert drill.title == "Cordless drill"
+    assert drill.stockrecords.get(partner__code="central").num_in_stock == 10

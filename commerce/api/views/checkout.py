@@ -4,7 +4,6 @@ order pipeline (``commerce.order.placement``), at most once per
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from oscar.core.loading import get_model
@@ -112,28 +111,21 @@ class CheckoutView(ApiView):
         responses={201: OrderSerializer},
     )
     def post(self, request):
+        # No transaction here: the pipeline authorizes a card outside any
+        # transaction and places the order in its own.
         key = idempotency.key_from(request)
         body = CheckoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            row = None
-            if key is not None:
-                row = idempotency.claim(
-                    user=request.user,
-                    key=key,
-                    endpoint=self.endpoint,
-                    digest=idempotency.request_hash(self.endpoint, request.data),
-                )
-                if row.status_code is not None:
-                    return Response(
-                        row.body, status=row.status_code, headers={"Idempotent-Replayed": "true"}
-                    )
-            ship_to = self.ship_to(body.validated_data)
-            checkout = self.checkout_request(body.validated_data, ship_to)
-            placement = order_place(basket=basket_of(request), request=checkout)
-            if ship_to is not None:
-                one_off_address_record(order=placement.order, ship_to=ship_to, actor=request.user)
-            data = OrderSerializer(order_with_details(placement.order)).data
-            if row is not None:
-                idempotency.store(row, status_code=status.HTTP_201_CREATED, body=data)
-        return Response(data, status=status.HTTP_201_CREATED)
+        ship_to = self.ship_to(body.validated_data)
+        checkout = self.checkout_request(body.validated_data, ship_to)
+        placement = order_place(
+            basket=basket_of(request),
+            request=checkout,
+            idempotency_key=key,
+            fingerprint=idempotency.request_hash(self.endpoint, request.data) if key else None,
+        )
+        if ship_to is not None and not placement.replayed:
+            one_off_address_record(order=placement.order, ship_to=ship_to, actor=request.user)
+        data = OrderSerializer(order_with_details(placement.order)).data
+        headers = {"Idempotent-Replayed": "true"} if placement.replayed else None
+        return Response(data, status=status.HTTP_201_CREATED, headers=headers)

@@ -17,6 +17,7 @@ from commerce.billing import selectors as billing_selectors
 from commerce.billing.models import Invoice
 from commerce.checkout import ship_to
 from commerce.core.exports import CsvWriter
+from commerce.core.locks import LockConflict
 from commerce.core.money import ZERO, quantize
 from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
 from commerce.dashboard.roles import company_scope
@@ -172,7 +173,7 @@ class OrderListView(oscar_views.OrderListView):
         for order in orders.order_by("pk"):
             try:
                 order_set_status(order=order, status=new_status, actor=request.user)
-            except CheckoutError as error:
+            except (CheckoutError, LockConflict) as error:
                 problem = str(error)
                 refused.append(problem if order.number in problem else f"{order.number}: {problem}")
             else:

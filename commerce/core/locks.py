@@ -1,0 +1,155 @@
+"""The project's one lock order.
+
+Every service that takes row locks (``select_for_update``) takes them in this
+order, and never the other way round, so two transactions can wait for each
+other but never in a circle:
+
+    1. basket share                      (basket sharing)
+    2. basket                            (checkout, sharing)
+    3. idempotency key                   (checkout)
+    4. order                             (status changes, shipping, invoicing, emails)
+    5. approval request                  (approval decisions, cancellation, expiry)
+    6. card payment source               (capture, void, refund)
+    7. credit account                    (on-account orders, releases, invoices, payments)
+    8. invoices, by primary key          (payments, credit notes)
+    9. stock records, by primary key     (allocation, release, shipping, stock imports)
+   10. document sequences                (invoice and credit-note numbers)
+
+A service may skip steps but never go back: a payment locks the account, then
+its invoices; a credit note locks the account, then the invoice; placing an
+order on account locks the credit account, then the stock; cancelling one
+locks the order, the account, then the stock. Rows of one kind are locked in
+primary-key order in one statement. Company, membership, invitation, address
+and loyalty rows (``accounts``), approval rules and price lists are locked on
+their own, never while holding any of the above. Nothing talks to a payment gateway or any
+other remote service while holding a lock from this list; the capture, void
+and refund of an existing order (step 6) are the exception, the source row
+being their once-only guard.
+
+A deadlock or serialization failure that still happens (PostgreSQL picks a
+victim) is retried a few times by ``retry_on_conflict``; when it keeps
+happening the caller gets ``LockConflict`` (409 ``conflict_retry`` in the API,
+a "try again" message on pages), never a 500.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import DatabaseError, connection
+from oscar.core.loading import get_model
+
+logger = logging.getLogger(__name__)
+
+# PostgreSQL: deadlock_detected, serialization_failure.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+ATTEMPTS = 3
+
+
+class LockConflict(Exception):
+    """Concurrent changes kept colliding; nothing was changed, the caller may try again."""
+
+    code = "conflict_retry"
+    status = 409
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message
+            or "Someone else was changing the same records at the same moment. "
+            "Nothing was changed; please try again."
+        )
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A deadlock or serialization failure (anywhere in the exception's causes)."""
+    seen = error
+    while seen is not None:
+        if getattr(seen, "pgcode", None) in RETRYABLE_SQLSTATES:
+            return True
+        seen = seen.__cause__ or seen.__context__
+        if seen is error:
+            break
+    return False
+
+
+def in_transaction() -> bool:
+    """Whether the caller holds an open transaction of its own (test-case
+    transactions that wrap a whole test do not count)."""
+    return any(
+        not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    ) or (connection.in_atomic_block and not connection.atomic_blocks)
+
+
+def retry_on_conflict(func=None, *, attempts: int = ATTEMPTS):
+    """Run ``func`` (which opens its own transaction) again when the database
+    chose it as a deadlock or serialization victim; raise ``LockConflict``
+    after ``attempts`` tries. Inside a caller's transaction there is nothing
+    to retry (the whole transaction is lost): ``LockConflict`` at once."""
+
+    def decorate(inner):
+        @functools.wraps(inner)
+        def run(*args, **kwargs):
+            for attempt in range(1, attempts + 1):
+                try:
+                    return inner(*args, **kwargs)
+                except (DatabaseError, LockConflict) as error:
+                    # A LockConflict here comes from a nested service that
+                    # could not retry inside this transaction: retry it whole.
+                    if isinstance(error, DatabaseError) and not is_retryable(error):
+                        raise
+                    if in_transaction() or attempt == attempts:
+                        logger.warning("%s gave up after %s conflict(s)", inner.__name__, attempt)
+                        if isinstance(error, LockConflict):
+                            raise
+                        raise LockConflict() from error
+                    logger.info("%s: conflict %s, retrying", inner.__name__, attempt)
+                    time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 (jitter, not a secret)
+            raise AssertionError("unreachable")
+
+        return run
+
+    return decorate(func) if func is not None else decorate
+
+
+# --- helpers, one per kind of row (steps of the order above) -------------------------------
+
+
+def lock_credit_account(account):
+    """Step 7: the credit account row (with its company and person, for checks)."""
+    CreditAccount = get_model("billing", "CreditAccount")
+    return (
+        CreditAccount.objects.select_for_update(of=("self",))
+        .select_related("company", "user")
+        .get(pk=account.pk)
+    )
+
+
+def lock_invoices(queryset) -> list:
+    """Step 8: the invoices of ``queryset`` (a filter on invoices), in pk order."""
+    return list(queryset.select_for_update(of=("self",)).order_by("pk"))
+
+
+def lock_stock_records(product_ids: Iterable[int]) -> dict[int, list]:
+    """Step 9: every stock record of these products, in pk order, grouped by product
+    (each product's records in pk order)."""
+    StockRecord = get_model("partner", "StockRecord")
+    records = (
+        StockRecord.objects.select_for_update()
+        .filter(product_id__in=set(product_ids))
+        .order_by("pk")
+    )
+    grouped: dict[int, list] = defaultdict(list)
+    for record in records:
+        grouped[record.product_id].append(record)
+    return grouped
+
+
+def lock_order(order):
+    """Step 4: the order row."""
+    Order = get_model("order", "Order")
+    return Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
