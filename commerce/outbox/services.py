@@ -1,0 +1,205 @@
+"""Write side effects with the change that causes them; relay them afterwards.
+
+``outbox_emit`` is called inside the business transaction: the row commits or
+rolls back with the change. ``outbox_relay`` claims due rows (``SELECT ... FOR
+UPDATE SKIP LOCKED`` in id order, so relays running side by side never take the
+same row), runs each row's handler outside any transaction, and marks it done,
+or schedules a retry with exponential backoff and jitter until it runs out of
+attempts (``dead``). A relay that dies mid-row leaves it ``delivering`` with a
+lease; once the lease ends the row is due again.
+
+Who relays: a Celery beat task every few seconds, ``manage.py relay_outbox``,
+and, with ``OUTBOX_INLINE`` (the embedded default), the web process itself right
+after the commit. Otherwise the commit only nudges a worker, and a failed nudge
+is harmless: the rows are in the database and the next sweep takes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import traceback
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from commerce.outbox.exceptions import NoHandler, OutboxError
+from commerce.outbox.models import OutboxMessage, OutboxReceipt
+from commerce.outbox.registry import Handler, handler_for
+
+logger = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+RETRYABLE = (Status.PENDING, Status.FAILED)
+
+
+def outbox_emit(*, topic: str, payload: dict, key: str | None = None) -> OutboxMessage:
+    """Record a side effect of the current transaction (it must be open).
+
+    With ``key``, a second emit with the same key is ignored and the first row
+    is returned: one effect per key.
+    """
+    if not connection.in_atomic_block:
+        raise OutboxError(f"outbox_emit({topic!r}) needs the transaction of its change")
+    if key is not None:
+        with transaction.atomic():
+            message, created = OutboxMessage.objects.get_or_create(
+                key=key, defaults={"topic": topic, "payload": payload}
+            )
+        if not created:
+            return message
+    else:
+        message = OutboxMessage.objects.create(topic=topic, payload=payload)
+    message_id = message.pk
+    transaction.on_commit(lambda: _after_commit(message_id), robust=True)
+    return message
+
+
+def _after_commit(message_id: int) -> None:
+    if settings.OUTBOX_INLINE:
+        outbox_relay(ids=[message_id])
+        return
+    from commerce.outbox.tasks import relay_outbox
+
+    try:
+        relay_outbox.apply_async(retry=False)
+    except Exception:  # the broker is down: the beat sweep delivers the row later
+        logger.info("Could not nudge the outbox relay; message %s waits for a sweep", message_id)
+
+
+def effect_once(message: OutboxMessage, fn, *, step: str = ""):
+    """Run ``fn`` once per (message, step): its effect and a receipt commit together,
+    so a redelivered message skips what already took effect. Returns ``fn()``'s
+    result, or None if it had run before."""
+    with transaction.atomic():
+        _, created = OutboxReceipt.objects.get_or_create(message_id=message.pk, step=step)
+        if not created:
+            return None
+        return fn()
+
+
+@dataclass
+class RelayResult:
+    done: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    dead: list[int] = field(default_factory=list)
+
+    @property
+    def claimed(self) -> int:
+        return len(self.done) + len(self.retried) + len(self.dead)
+
+
+def _due(now) -> Q:
+    return Q(status__in=RETRYABLE, next_attempt_at__lte=now) | Q(
+        status=Status.DELIVERING, next_attempt_at__lte=now
+    )
+
+
+def _claim(limit: int, ids, topics) -> list[OutboxMessage]:
+    with transaction.atomic():
+        now = timezone.now()
+        rows = OutboxMessage.objects.select_for_update(skip_locked=True).filter(_due(now))
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        if topics is not None:
+            rows = rows.filter(topic__in=topics)
+        claimed = list(rows.order_by("id")[:limit])
+        if not claimed:
+            return []
+        lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
+            status=Status.DELIVERING, attempts=F("attempts") + 1, next_attempt_at=lease
+        )
+    for message in claimed:
+        message.status, message.attempts, message.next_attempt_at = (
+            Status.DELIVERING,
+            message.attempts + 1,
+            lease,
+        )
+    return claimed
+
+
+def retry_delay(handler: Handler | None, attempts: int) -> int | None:
+    """Seconds before the next try after ``attempts`` failed ones; None = give up."""
+    if handler is not None and handler.retry_delays is not None:
+        delays = handler.retry_delays()
+        return delays[attempts - 1] if attempts <= len(delays) else None
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        return None
+    base = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+    return int(min(base, settings.OUTBOX_RETRY_MAX_SECONDS))
+
+
+def _with_jitter(seconds: int) -> timedelta:
+    return timedelta(seconds=seconds * (1 + random.uniform(0, 0.2)))  # noqa: S311
+
+
+def _deliver(message: OutboxMessage, result: RelayResult) -> None:
+    handler = handler_for(message.topic)
+    # Only the test suite relays inside an open transaction: keep a failing
+    # handler from poisoning it.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        if handler is None:
+            raise NoHandler(f"no handler for topic {message.topic!r}")
+        with guard:
+            handler.func(message)
+    except Exception as error:
+        _record_failure(message, handler, error, result)
+        return
+    now = timezone.now()
+    update = {"status": Status.DONE, "delivered_at": now, "last_error": ""}
+    if handler.scrub:
+        update["payload"] = {k: v for k, v in message.payload.items() if k not in handler.scrub}
+    OutboxMessage.objects.filter(pk=message.pk, status=Status.DELIVERING).update(**update)
+    result.done.append(message.pk)
+
+
+def _record_failure(message, handler, error, result: RelayResult) -> None:
+    logger.warning("Outbox message %s (%s) failed: %s", message.pk, message.topic, error)
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()[:2000]
+    delay = None if isinstance(error, NoHandler) else retry_delay(handler, message.attempts)
+    if delay is None:
+        update = {"status": Status.DEAD, "last_error": text}
+        result.dead.append(message.pk)
+    else:
+        update = {
+            "status": Status.FAILED,
+            "last_error": text,
+            "next_attempt_at": timezone.now() + _with_jitter(delay),
+        }
+        result.retried.append(message.pk)
+    OutboxMessage.objects.filter(pk=message.pk, status=Status.DELIVERING).update(**update)
+
+
+def outbox_relay(*, limit: int = 100, ids=None, topics=None) -> RelayResult:
+    """Deliver up to ``limit`` due rows (only ``ids``/``topics`` if given), oldest first."""
+    result = RelayResult()
+    for message in _claim(limit, ids, topics):
+        _deliver(message, result)
+    return result
+
+
+def outbox_drain(*, rounds: int = 20, limit: int = 100) -> RelayResult:
+    """Relay until nothing is due (handlers may write further rows)."""
+    total = RelayResult()
+    for _ in range(rounds):
+        result = outbox_relay(limit=limit)
+        if not result.claimed:
+            break
+        total.done += result.done
+        total.retried += result.retried
+        total.dead += result.dead
+    return total
+
+
+def outbox_retry(*, ids) -> int:
+    """Staff: send failed or dead rows (or pending ones now) again; returns how many."""
+    return OutboxMessage.objects.filter(
+        pk__in=list(ids), status__in=(Status.PENDING, Status.FAILED, Status.DEAD)
+    ).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")
