@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
+import time
 import traceback
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -63,13 +64,35 @@ def outbox_emit(*, topic: str, payload: dict, key: str | None = None) -> OutboxM
 def _after_commit(message_id: int) -> None:
     if settings.OUTBOX_INLINE:
         outbox_relay(ids=[message_id])
+    else:
+        _nudge()
+
+
+_quiet_until = 0.0
+_NUDGE_BURST = 0.5  # one nudge covers the rows of one commit
+_NUDGE_BACKOFF = 10.0  # after a failed nudge the broker is likely down: leave it to beat
+
+
+def _nudge() -> None:
+    """Wake a worker's relay, on a thread: a broker that is down must not hold
+    up the request. A failed nudge is harmless (the beat sweep finds the rows)."""
+    global _quiet_until
+    now = time.monotonic()
+    if now < _quiet_until:
         return
+    _quiet_until = now + _NUDGE_BURST
+    threading.Thread(target=_send_nudge, daemon=True).start()
+
+
+def _send_nudge() -> None:
+    global _quiet_until
     from commerce.outbox.tasks import relay_outbox
 
     try:
         relay_outbox.apply_async(retry=False)
-    except Exception:  # the broker is down: the beat sweep delivers the row later
-        logger.info("Could not nudge the outbox relay; message %s waits for a sweep", message_id)
+    except Exception:
+        _quiet_until = time.monotonic() + _NUDGE_BACKOFF
+        logger.info("Could not nudge the outbox relay; the next sweep delivers the rows")
 
 
 def effect_once(message: OutboxMessage, fn, *, step: str = ""):
@@ -141,14 +164,10 @@ def _with_jitter(seconds: int) -> timedelta:
 
 def _deliver(message: OutboxMessage, result: RelayResult) -> None:
     handler = handler_for(message.topic)
-    # Only the test suite relays inside an open transaction: keep a failing
-    # handler from poisoning it.
-    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
         if handler is None:
             raise NoHandler(f"no handler for topic {message.topic!r}")
-        with guard:
-            handler.func(message)
+        handler.func(message)
     except Exception as error:
         _record_failure(message, handler, error, result)
         return

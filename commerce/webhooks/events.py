@@ -59,7 +59,7 @@ def money(value) -> str | None:
 
 def order_data(order) -> dict:
     return {
-        "number": order.number,
+        "number": str(order.number),
         "site": _site(order),
         "status": order.status,
         "total_incl_tax": money(order.total_incl_tax),

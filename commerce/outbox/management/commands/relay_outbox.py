@@ -28,7 +28,6 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         delivered = 0
         while not stopping["now"]:
-            close_old_connections()
             result = outbox_relay(limit=limit)
             delivered += len(result.done)
             if once and result.claimed < limit:
@@ -39,4 +38,5 @@ class Command(BaseCommand):
             while slept < interval and not stopping["now"]:
                 time.sleep(0.1)
                 slept += 0.1
+            close_old_connections()  # a connection past its age or broken is replaced
         self.stdout.write(f"Relayed {delivered} outbox message(s).")
