@@ -310,6 +310,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # default (no broker, no worker) and the test suite. With Redis a commit only
 # nudges a worker; the beat sweep above delivers whatever a nudge missed.
 OUTBOX_INLINE = env_bool("OUTBOX_INLINE", default=not REDIS_URL or TESTING)
+# Inline, each commit also relays up to this many other due rows (retries).
+OUTBOX_INLINE_SWEEP = env_int("OUTBOX_INLINE_SWEEP", 0 if TESTING else 20)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60 * 60)

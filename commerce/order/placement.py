@@ -401,5 +401,5 @@ def _side_effects(order) -> None:
     products = sorted({line.product_id for line in order.lines.all()})
     webhook_event(
         type=events.STOCK_CHANGED,
-        data={"products": products, "reason": "allocated", "order": order.number},
+        data={"products": products, "reason": "allocated", "order": str(order.number)},
     )

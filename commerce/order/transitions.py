@@ -184,5 +184,5 @@ def _after(order, old: str, status: str) -> None:
         reason = "released" if status in _RELEASING else "shipped"
         webhook_event(
             type=events.STOCK_CHANGED,
-            data={"products": products, "reason": reason, "order": order.number},
+            data={"products": products, "reason": reason, "order": str(order.number)},
         )

@@ -64,6 +64,9 @@ def outbox_emit(*, topic: str, payload: dict, key: str | None = None) -> OutboxM
 def _after_commit(message_id: int) -> None:
     if settings.OUTBOX_INLINE:
         outbox_relay(ids=[message_id])
+        if settings.OUTBOX_INLINE_SWEEP:
+            # Nothing else relays here: retries that came due ride on this commit.
+            outbox_relay(limit=settings.OUTBOX_INLINE_SWEEP)
     else:
         _nudge()
 

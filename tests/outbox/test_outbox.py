@@ -90,6 +90,29 @@ def test_the_inline_relay_delivers_right_after_commit(handled, committed):
 
 
 @pytest.mark.django_db
+def test_inline_a_commit_also_relays_retries_that_came_due(handled, committed, settings):
+    settings.OUTBOX_INLINE_SWEEP = 20
+    calls, state = handled
+    state["fail"] = 1
+    with committed(), transaction.atomic():
+        failed = outbox_emit(topic=TOPIC, payload={})
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+
+    with committed(), transaction.atomic():
+        later = outbox_emit(topic=TOPIC, payload={})
+    assert calls == [failed.pk, later.pk]  # the retry is not due yet
+
+    _due_now(failed)
+    with committed(), transaction.atomic():
+        last = outbox_emit(topic=TOPIC, payload={})
+
+    assert calls == [failed.pk, later.pk, last.pk, failed.pk]
+    failed.refresh_from_db()
+    assert failed.status == "done"
+
+
+@pytest.mark.django_db
 def test_a_failing_handler_is_retried_with_backoff_then_dead(handled, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 3
     settings.OUTBOX_RETRY_BASE_SECONDS = 10
