@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.outbox.tasks.relay_outbox",
         "schedule": env_int("OUTBOX_SWEEP_SECONDS", 5),
     },
+    "purge-outbox": {
+        "task": "commerce.outbox.tasks.purge_outbox",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # --- Outbox and webhooks ---------------------------------------------------------------
@@ -315,6 +319,8 @@ OUTBOX_INLINE_SWEEP = env_int("OUTBOX_INLINE_SWEEP", 0 if TESTING else 20)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60 * 60)
+# Delivered rows are kept this long (the purge runs daily).
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
 # A relay that dies mid-row gives it up after this long.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
 

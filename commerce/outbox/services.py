@@ -76,15 +76,17 @@ _NUDGE_BURST = 0.5  # one nudge covers the rows of one commit
 _NUDGE_BACKOFF = 10.0  # after a failed nudge the broker is likely down: leave it to beat
 
 
-def _nudge() -> None:
+def _nudge() -> threading.Thread | None:
     """Wake a worker's relay, on a thread: a broker that is down must not hold
     up the request. A failed nudge is harmless (the beat sweep finds the rows)."""
     global _quiet_until
     now = time.monotonic()
     if now < _quiet_until:
-        return
+        return None
     _quiet_until = now + _NUDGE_BURST
-    threading.Thread(target=_send_nudge, daemon=True).start()
+    thread = threading.Thread(target=_send_nudge, daemon=True)
+    thread.start()
+    return thread
 
 
 def _send_nudge() -> None:
@@ -225,3 +227,10 @@ def outbox_retry(*, ids) -> int:
     return OutboxMessage.objects.filter(
         pk__in=list(ids), status__in=(Status.PENDING, Status.FAILED, Status.DEAD)
     ).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")
+
+
+def outbox_purge(*, older_than: timedelta) -> int:
+    """Forget delivered rows older than ``older_than`` (failed and dead ones stay)."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = OutboxMessage.objects.filter(status=Status.DONE, delivered_at__lt=cutoff).delete()
+    return deleted

@@ -14,7 +14,13 @@ from django.utils import timezone
 from commerce.outbox import registry
 from commerce.outbox.exceptions import OutboxError
 from commerce.outbox.models import OutboxMessage, OutboxReceipt
-from commerce.outbox.services import effect_once, outbox_emit, outbox_relay, outbox_retry
+from commerce.outbox.services import (
+    effect_once,
+    outbox_emit,
+    outbox_purge,
+    outbox_relay,
+    outbox_retry,
+)
 from tests import factories
 from tests.helpers import at_once
 
@@ -234,6 +240,20 @@ def test_staff_retry_brings_a_dead_row_back(handled, settings):
 
 
 @pytest.mark.django_db
+def test_the_purge_forgets_old_delivered_rows_only(handled):
+    with transaction.atomic():
+        old, recent, dead = (outbox_emit(topic=TOPIC, payload={}) for _ in range(3))
+    outbox_relay(ids=[old.pk, recent.pk])
+    OutboxMessage.objects.filter(pk=old.pk).update(delivered_at=timezone.now() - timedelta(days=8))
+    OutboxMessage.objects.filter(pk=dead.pk).update(
+        status="dead", created=timezone.now() - timedelta(days=30)
+    )
+
+    assert outbox_purge(older_than=timedelta(days=7)) == 1
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, dead.pk}
+
+
+@pytest.mark.django_db
 def test_the_relay_command_runs_once(handled, capsys):
     calls, _ = handled
     with transaction.atomic():
@@ -277,14 +297,20 @@ def test_two_relays_racing_deliver_each_row_once(handled, settings, monkeypatch)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_order_commits_while_the_broker_is_down_and_its_effects_follow(settings):
+def test_an_order_commits_while_the_broker_is_down_and_its_effects_follow(settings, monkeypatch):
     """Redis unreachable at commit: the order stands, its side effects wait in
-    the outbox (the nudge fails quietly) and a later relay delivers them."""
+    the outbox (the nudge fails quietly, off the request) and a later relay
+    delivers them."""
     from commerce.celery import app as celery_app
+    from commerce.outbox import services
     from tests.helpers import place_portal_order
 
     settings.OUTBOX_INLINE = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    monkeypatch.setattr(services, "_quiet_until", 0.0)
+    nudges = []
+    real_nudge = services._nudge
+    monkeypatch.setattr(services, "_nudge", lambda: nudges.append(real_nudge()))
     company = factories.business("Outage Ltd")
     user = factories.MembershipFactory(company=company).user
     product = factories.ProductFactory(stock=5)
@@ -296,12 +322,17 @@ def test_an_order_commits_while_the_broker_is_down_and_its_effects_follow(settin
         started = time.monotonic()
         order = place_portal_order(company, user, product, 2).order
         took = time.monotonic() - started
+        threads = [t for t in nudges if t is not None]
+        for thread in threads:
+            thread.join(30)
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.conf.broker_url = broker_url
         celery_app._pool = None
 
     rows = OutboxMessage.objects.order_by("id")
+    assert len(threads) == 1  # one nudge for the commit, and it failed
+    assert services._quiet_until > time.monotonic()
     assert took < 5  # the dead broker does not hold up the buyer
     assert order.pk is not None
     assert set(rows.values_list("status", flat=True)) == {"pending"}
