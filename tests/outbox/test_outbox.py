@@ -301,8 +301,10 @@ def test_an_order_commits_while_the_broker_is_down_and_its_effects_follow(settin
     """Redis unreachable at commit: the order stands, its side effects wait in
     the outbox (the nudge fails quietly, off the request) and a later relay
     delivers them."""
-    from commerce.celery import app as celery_app
+    from celery import Celery
+
     from commerce.outbox import services
+    from commerce.outbox.tasks import relay_outbox
     from tests.helpers import place_portal_order
 
     settings.OUTBOX_INLINE = False
@@ -311,24 +313,25 @@ def test_an_order_commits_while_the_broker_is_down_and_its_effects_follow(settin
     nudges = []
     real_nudge = services._nudge
     monkeypatch.setattr(services, "_nudge", lambda: nudges.append(real_nudge()))
+    # The nudge goes to a broker where nothing listens.
+    dead = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
+    name = relay_outbox.name
+
+    class DeadBrokerTask:
+        def apply_async(self, **kwargs):
+            return dead.send_task(name, **kwargs)
+
+    monkeypatch.setattr("commerce.outbox.tasks.relay_outbox", DeadBrokerTask())
     company = factories.business("Outage Ltd")
     user = factories.MembershipFactory(company=company).user
     product = factories.ProductFactory(stock=5)
-    broker_url = celery_app.conf.broker_url
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    celery_app._pool = None
-    try:
-        started = time.monotonic()
-        order = place_portal_order(company, user, product, 2).order
-        took = time.monotonic() - started
-        threads = [t for t in nudges if t is not None]
-        for thread in threads:
-            thread.join(30)
-    finally:
-        celery_app.conf.task_always_eager = True
-        celery_app.conf.broker_url = broker_url
-        celery_app._pool = None
+
+    started = time.monotonic()
+    order = place_portal_order(company, user, product, 2).order
+    took = time.monotonic() - started
+    threads = [t for t in nudges if t is not None]
+    for thread in threads:
+        thread.join(30)
 
     rows = OutboxMessage.objects.order_by("id")
     assert len(threads) == 1  # one nudge for the commit, and it failed
