@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PRODUCTS ?= 500
 
-.PHONY: run test install migrate seed lint format bench worker beat clean
+.PHONY: run test install migrate seed lint format bench worker beat relay clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=python3.11)")'
@@ -51,6 +51,9 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A commerce beat --loglevel=info
+
+relay: install
+	$(BIN)/python manage.py relay_outbox
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        super().ready()
+        from accounts import handlers  # noqa: F401  (registers the outbox handlers)

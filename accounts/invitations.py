@@ -12,7 +12,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import policy, tasks
+from accounts import policy, topics
 from accounts.exceptions import (
     AlreadyMember,
     InvitationExpired,
@@ -22,6 +22,7 @@ from accounts.exceptions import (
 )
 from accounts.models import Company, CompanyEvent, Invitation, Membership
 from accounts.services import lock_company, record_event
+from commerce.outbox.services import outbox_emit
 
 _SALT = "accounts.invitation"
 Kind = CompanyEvent.Kind
@@ -74,8 +75,10 @@ def invitation_create(*, company: Company, email: str, role: str, actor) -> Invi
         message=f"Invited {email} as {role.label}",
         data={"invitation": invitation.pk, "role": role},
     )
-    invitation_id, token = invitation.pk, invitation_token(invitation)
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation_id, token))
+    outbox_emit(
+        topic=topics.INVITATION,
+        payload={"invitation": invitation.pk, "nonce": invitation.nonce},
+    )
     return invitation
 
 

@@ -1,7 +1,7 @@
 """Use cases for companies, memberships and invitations.
 
 Every change here runs in one transaction, checks the permission policy,
-writes a ``CompanyEvent`` and enqueues its emails with ``on_commit``.
+writes a ``CompanyEvent`` and its emails as outbox rows in the same transaction.
 Invitations are in ``accounts.invitations``, addresses in ``accounts.addresses``.
 """
 
@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from accounts import policy, tasks
+from accounts import policy, topics
 from accounts.exceptions import (
     AlreadyMember,
     EmailTaken,
@@ -21,6 +21,9 @@ from accounts.exceptions import (
     NotStaff,
 )
 from accounts.models import Company, CompanyAddress, CompanyEvent, Membership
+from commerce.outbox.services import outbox_emit
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 Status = Company.Status
 Role = Membership.Role
@@ -105,8 +108,7 @@ def company_register(
         kind=Kind.REGISTERED,
         message=f"{user.email} registered {company.name}",
     )
-    company_id = company.pk
-    transaction.on_commit(lambda: tasks.notify_company_registered.delay(company_id))
+    outbox_emit(topic=topics.COMPANY_REGISTERED, payload={"company": company.pk})
     return company
 
 
@@ -130,10 +132,11 @@ def company_set_status(*, company: Company, status: str, actor, reason: str = ""
         + (f": {reason}" if reason else ""),
         data={"from": old, "to": status, "reason": reason},
     )
-    company_id = company.pk
-    transaction.on_commit(
-        lambda: tasks.notify_company_status.delay(company_id, old, status, reason)
+    outbox_emit(
+        topic=topics.COMPANY_STATUS,
+        payload={"company": company.pk, "old": old, "new": status, "reason": reason},
     )
+    company_updated(company)
     return company
 
 
@@ -167,7 +170,22 @@ def company_update_details(*, company: Company, actor, **fields) -> Company:
         message="Changed " + ", ".join(sorted(changed)),
         data={k: str(v) if v is not None else None for k, v in changed.items()},
     )
+    company_updated(company, changed=sorted(changed))
     return company
+
+
+def company_updated(company: Company, *, changed=("status",)) -> None:
+    """The ``company.updated`` webhook, in the change's transaction."""
+    webhook_event(
+        type=events.COMPANY_UPDATED,
+        data={
+            "id": company.pk,
+            "name": company.name,
+            "status": company.status,
+            "tax_id": company.tax_id,
+            "changed": list(changed),
+        },
+    )
 
 
 @transaction.atomic
@@ -320,6 +338,6 @@ def signup_email_taken(*, email: str, password: str | None, site: str) -> bool:
     if user is None:
         return False
     make_password(password)
-    user_id = user.pk
-    transaction.on_commit(lambda: tasks.notify_signup_attempt.delay(user_id, site))
+    with transaction.atomic():
+        outbox_emit(topic=topics.SIGNUP_ATTEMPT, payload={"user": user.pk, "site": site})
     return True

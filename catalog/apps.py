@@ -18,7 +18,9 @@ class CatalogueConfig(apps.CatalogueConfig):
 
         # Oscar writes three analytics rows inside every product page request;
         # the hottest products would serialise on their counter row. Record the
-        # view from a Celery task after the response instead.
+        # view from a Celery task after the response instead. Not an outbox row:
+        # a view counter is analytics, and a row per page view would put back
+        # the write this avoids; a view lost while the broker is down is fine.
         product_viewed.disconnect(receive_product_view)
 
         def enqueue_view(sender, product, user, **kwargs):

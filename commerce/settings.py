@@ -174,6 +174,10 @@ INSTALLED_APPS = [
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",
     "commerce.api.dashboard.apps.ApiDashboardConfig",
+    "commerce.outbox.apps.OutboxConfig",
+    "commerce.outbox.dashboard.apps.OutboxDashboardConfig",
+    "commerce.webhooks.apps.WebhooksConfig",
+    "commerce.webhooks.dashboard.apps.WebhooksDashboardConfig",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -318,7 +322,43 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.imports.tasks.purge_import_files",
         "schedule": 60 * 60 * 24,
     },
+    "relay-outbox": {
+        "task": "commerce.outbox.tasks.relay_outbox",
+        "schedule": env_int("OUTBOX_SWEEP_SECONDS", 5),
+    },
+    "purge-outbox": {
+        "task": "commerce.outbox.tasks.purge_outbox",
+        "schedule": 60 * 60 * 24,
+    },
 }
+
+# --- Outbox and webhooks ---------------------------------------------------------------
+
+# Relay side effects in the web process right after the commit: the embedded
+# default (no broker, no worker) and the test suite. With Redis a commit only
+# nudges a worker; the beat sweep above delivers whatever a nudge missed.
+OUTBOX_INLINE = env_bool("OUTBOX_INLINE", default=not REDIS_URL or TESTING)
+# Inline, each commit also relays up to this many other due rows (retries).
+OUTBOX_INLINE_SWEEP = env_int("OUTBOX_INLINE_SWEEP", 0 if TESTING else 20)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60 * 60)
+# Delivered rows are kept this long (the purge runs daily).
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
+# A relay that dies mid-row gives it up after this long.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+# Seconds before each retry of a failed delivery: about a day in all, then failed.
+WEBHOOK_RETRY_DELAYS = [
+    int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", "10,60,300,1800,3600,7200,14400,28800,28800")
+]
+# Hosts webhooks may reach even though they resolve to non-public addresses.
+WEBHOOK_ALLOWED_HOSTS = env_list(
+    "WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,::1"
+)
+# Allow every private address (a closed network where the receivers live).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
 
 # --- Mail ------------------------------------------------------------------------------
 
@@ -501,6 +541,14 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("API tokens"),
         "icon": "fas fa-key",
         "url_name": "dashboard:api-token-list",
+    },
+    {
+        "label": _("Integrations"),
+        "icon": "fas fa-plug",
+        "children": [
+            {"label": _("Webhooks"), "url_name": "dashboard:webhook-list"},
+            {"label": _("Outbox"), "url_name": "dashboard:outbox-list"},
+        ],
     },
     {
         "label": _("Pricing"),

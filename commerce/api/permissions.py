@@ -71,3 +71,22 @@ class StaffOrIntegration(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return roles.may_use_section(staff_actor(request), view.staff_section)
+
+
+class WebhookAdmin(permissions.BasePermission):
+    """Webhooks: integration tokens, and staff whose role has the webhooks
+    section (by session or their personal token)."""
+
+    message = "Only staff who manage integrations, and integration tokens, may do this."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None and token.kind == ApiToken.Kind.INTEGRATION:
+            return True
+        return bool(user.is_staff and user.has_perm(WEBHOOKS_PERMISSION))
+
+
+WEBHOOKS_PERMISSION = "accounts.access_webhooks_dashboard"

@@ -3,7 +3,17 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from commerce.api.views import approvals, auth, basket, billing, catalog, checkout, company, orders
+from commerce.api.views import (
+    approvals,
+    auth,
+    basket,
+    billing,
+    catalog,
+    checkout,
+    company,
+    orders,
+    webhooks,
+)
 
 app_name = "api"
 
@@ -36,6 +46,18 @@ urlpatterns = [
     path("company/", company.CompanyView.as_view(), name="company"),
     path("company/members/", company.MembersView.as_view(), name="company-members"),
     path("company/addresses/", company.AddressesView.as_view(), name="company-addresses"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhook-list"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:pk>/deliveries/",
+        webhooks.WebhookDeliveryListView.as_view(),
+        name="webhook-delivery-list",
+    ),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.WebhookRedeliverView.as_view(),
+        name="webhook-redeliver",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -7,3 +7,6 @@ class ApprovalsConfig(AppConfig):
     name = "commerce.approvals"
     label = "approvals"
     verbose_name = "Approvals"
+
+    def ready(self) -> None:
+        from commerce.approvals import handlers  # noqa: F401  (registers the outbox handlers)

@@ -23,11 +23,15 @@ from oscar.core.loading import get_model
 
 from accounts import policy
 from accounts.models import Membership
+from commerce.approvals import topics
 from commerce.approvals.exceptions import AlreadyDecided, ApprovalExpired, InvalidRule, NotApprover
 from commerce.approvals.models import ApprovalDecision, ApprovalEvent, ApprovalRequest, ApprovalRule
 from commerce.approvals.rules import Evaluation
 from commerce.core.locks import lock_order, retry_on_conflict
 from commerce.order import status as order_status
+from commerce.outbox.services import outbox_emit
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 Order = get_model("order", "Order")
 Status = ApprovalRequest.Status
@@ -69,10 +73,7 @@ def approval_request_create(*, order, requester, evaluation: Evaluation) -> Appr
         message=f"Order {order.number} needs approval: {evaluation.summary}",
         data={"approvals_required": request.approvals_required},
     )
-    request_id = request.pk
-    from commerce.approvals import tasks
-
-    transaction.on_commit(lambda: tasks.notify_approvers.delay(request_id), robust=True)
+    outbox_emit(topic=topics.NOTIFY_APPROVERS, payload={"request": request.pk})
     return request
 
 
@@ -130,10 +131,18 @@ def _close(request: ApprovalRequest, status: str, *, actor, comment: str) -> Non
         kind=status,
         message=f"Order {request.order.number} {status}" + (f": {comment}" if comment else ""),
     )
-    request_id = request.pk
-    from commerce.approvals import tasks
-
-    transaction.on_commit(lambda: tasks.notify_requester.delay(request_id), robust=True)
+    outbox_emit(topic=topics.NOTIFY_REQUESTER, payload={"request": request.pk})
+    webhook_event(
+        type=events.APPROVAL_DECIDED,
+        data={
+            "request": request.pk,
+            "order": request.order.number,
+            "company": request.company_id,
+            "status": status,
+            "decided_by": actor.email if actor is not None else None,
+            "comment": comment,
+        },
+    )
 
 
 def approval_decide(

@@ -30,9 +30,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from oscar.core.loading import get_model
 
 from commerce import sites
+from commerce.basket import topics
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
 from commerce.order.placement import CheckoutRequest, Placement, basket_problems, order_place
+from commerce.outbox.services import outbox_emit
 from pricing.strategy import Selector
 
 logger = logging.getLogger(__name__)
@@ -327,10 +329,7 @@ def share_send_code(*, share: BasketShare) -> None:
     locked.codes_sent += 1
     locked.code_attempts = 0
     locked.save(update_fields=["code_hash", "code_sent_at", "codes_sent", "code_attempts"])
-    from commerce.basket import tasks
-
-    share_id = locked.pk
-    transaction.on_commit(lambda: tasks.send_share_code.delay(share_id, code), robust=True)
+    outbox_emit(topic=topics.SHARE_CODE, payload={"share": locked.pk, "code": code})
 
 
 def share_confirm_code(*, share: BasketShare, code: str, session) -> None:
@@ -458,7 +457,4 @@ def share_pay(
 
 
 def _notify(share: BasketShare, template: str) -> None:
-    from commerce.basket import tasks
-
-    share_id = share.pk
-    transaction.on_commit(lambda: tasks.send_share_email.delay(share_id, template), robust=True)
+    outbox_emit(topic=topics.SHARE_EMAIL, payload={"share": share.pk, "template": template})

@@ -7,3 +7,6 @@ class BillingConfig(AppConfig):
     name = "commerce.billing"
     label = "billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        from commerce.billing import handlers  # noqa: F401  (registers the outbox handlers)

@@ -19,6 +19,8 @@ from commerce.billing.models import CreditAccount, Invoice, LedgerEntry
 from commerce.core.locks import lock_credit_account
 from commerce.core.money import ZERO, quantize
 from commerce.order.exceptions import CheckoutError
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 Kind = LedgerEntry.Kind
 
@@ -267,6 +269,7 @@ def credit_hold(
     account.on_credit_hold, account.hold_reason, account.hold_is_automatic = True, reason, automatic
     account.save(update_fields=["on_credit_hold", "hold_reason", "hold_is_automatic"])
     _entry(account, Kind.HOLD, ZERO, actor=actor, reason=f"Credit hold: {reason}")
+    _hold_changed(account, reason)
     return account
 
 
@@ -280,7 +283,21 @@ def credit_release_hold(
     account.on_credit_hold, account.hold_reason, account.hold_is_automatic = False, "", False
     account.save(update_fields=["on_credit_hold", "hold_reason", "hold_is_automatic"])
     _entry(account, Kind.HOLD_RELEASED, ZERO, actor=actor, reason=reason)
+    _hold_changed(account, reason)
     return account
+
+
+def _hold_changed(account: CreditAccount, reason: str) -> None:
+    webhook_event(
+        type=events.CREDIT_HOLD_CHANGED,
+        data={
+            "account": account.pk,
+            "company": account.company_id,
+            "on_hold": account.on_credit_hold,
+            "automatic": account.hold_is_automatic,
+            "reason": reason,
+        },
+    )
 
 
 def overdue_beyond_grace(account: CreditAccount, today=None) -> bool:

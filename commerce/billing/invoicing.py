@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from commerce.billing import topics
 from commerce.billing.credit import CreditError, _entry, lock, reserved_for
 from commerce.billing.models import (
     CreditAccount,
@@ -25,6 +26,9 @@ from commerce.billing.models import (
 from commerce.billing.terms import due_date
 from commerce.core.locks import lock_invoices, lock_order, retry_on_conflict
 from commerce.core.money import ZERO, quantize
+from commerce.outbox.services import outbox_emit
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 Order = get_model("order", "Order")
 ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
@@ -152,7 +156,27 @@ def invoice_for_shipped(*, order_id: int) -> Invoice | None:
             invoice=invoice,
             reason=f"Invoice {invoice.number} issued",
         )
+        _announce(invoice)
     return invoice
+
+
+def _announce(invoice: Invoice) -> None:
+    """The new invoice's email and webhook, in the transaction that issues it."""
+    outbox_emit(topic=topics.INVOICE_EMAIL, payload={"invoice": invoice.pk})
+    webhook_event(
+        type=events.INVOICE_ISSUED,
+        data={
+            "number": invoice.number,
+            "order": invoice.order.number if invoice.order_id else None,
+            "company": invoice.account.company_id,
+            "issued_on": invoice.issued_on.isoformat(),
+            "due_on": invoice.due_on.isoformat(),
+            "total": events.money(invoice.total),
+            "net": events.money(invoice.net),
+            "tax": events.money(invoice.tax),
+            "currency": invoice.currency,
+        },
+    )
 
 
 def refresh_status(invoice: Invoice) -> None:

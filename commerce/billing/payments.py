@@ -23,6 +23,8 @@ from commerce.billing.invoicing import refresh_status
 from commerce.billing.models import CreditAccount, Invoice, LedgerEntry, Payment, PaymentAllocation
 from commerce.core.locks import lock_invoices, retry_on_conflict
 from commerce.core.money import quantize
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 Kind = LedgerEntry.Kind
 OPEN = [Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID]
@@ -128,4 +130,17 @@ def payment_record(
         )
     if account.on_credit_hold and account.hold_is_automatic and not overdue_beyond_grace(account):
         credit_release_hold(account=account, actor=actor, reason="Overdue balance paid")
+    webhook_event(
+        type=events.PAYMENT_RECORDED,
+        data={
+            "id": payment.pk,
+            "account": account.pk,
+            "company": account.company_id,
+            "amount": events.money(payment.amount),
+            "currency": payment.currency,
+            "received_on": payment.received_on.isoformat(),
+            "reference": payment.reference,
+            "invoices": {invoice.number: events.money(part) for invoice, part in plan},
+        },
+    )
     return payment

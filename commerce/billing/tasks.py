@@ -1,4 +1,4 @@
-"""Billing jobs: invoices when goods ship, the daily credit control run."""
+"""The daily credit control run (reminders, holds)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from commerce import sites
 from commerce.billing import credit
-from commerce.billing.invoicing import invoice_for_shipped
 from commerce.billing.models import CreditAccount, Invoice, InvoiceReminder
 from commerce.core.emails import send_templated_email
 
@@ -19,16 +18,6 @@ logger = logging.getLogger(__name__)
 
 # Reminders: days relative to the due date (negative = before it).
 REMINDER_DAYS = {-3: "due_soon", 1: "overdue_1", 7: "overdue_7", 14: "overdue_14", 30: "overdue_30"}
-
-
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def issue_invoice(order_id: int) -> str | None:
-    """Invoice what an on-account order shipped (idempotent) and email it."""
-    invoice = invoice_for_shipped(order_id=order_id)
-    if invoice is None:
-        return None
-    transaction.on_commit(lambda: send_invoice_email.delay(invoice.pk), robust=True)
-    return invoice.number
 
 
 def _recipients(account: CreditAccount) -> list[str]:
@@ -49,22 +38,6 @@ def _invoice_url(invoice: Invoice) -> str:
     if invoice.account.company_id:
         return sites.site_url(sites.PORTAL, "portal:invoice-detail", number=invoice.number)
     return sites.site_url(sites.STOREFRONT, "storefront:invoice-detail", number=invoice.number)
-
-
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def send_invoice_email(invoice_id: int) -> int:
-    invoice = Invoice.objects.select_related("account__company", "account__user", "order").get(
-        pk=invoice_id
-    )
-    try:
-        InvoiceReminder.objects.create(invoice=invoice, kind="issued")
-    except IntegrityError:
-        return 0  # already sent
-    return send_templated_email(
-        to=_recipients(invoice.account),
-        template="invoice_issued",
-        context={"invoice": invoice, "url": _invoice_url(invoice)},
-    )
 
 
 @shared_task

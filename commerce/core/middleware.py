@@ -70,7 +70,6 @@ class NulCharacterMiddleware:
         return self.get_response(request)
 
 
-
 class LockConflictMiddleware:
     """Concurrent changes that kept colliding (see ``commerce.core.locks``) are
     a "try again", never a 500: 409 ``conflict_retry`` for the API, the page

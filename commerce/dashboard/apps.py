@@ -17,6 +17,8 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("approvals/", "approvals_dashboard"),
         ("sales-reports/", "sales_reports_dashboard"),
         ("api-tokens/", "api_dashboard"),
+        ("outbox/", "outbox_dashboard"),
+        ("webhooks/", "webhooks_dashboard"),
     ]
 
     def get_urls(self):

@@ -66,6 +66,8 @@ SECTIONS: dict[str, Section] = {
         Section("billing_dashboard", ("billing.*",)),
         Section("approvals_dashboard", ("approvals.*",)),
         Section("api_dashboard"),
+        Section("outbox_dashboard", ("outbox.*",)),
+        Section("webhooks_dashboard", ("webhooks.*",)),
     )
 }
 

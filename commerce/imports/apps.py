@@ -7,3 +7,6 @@ class ImportsConfig(AppConfig):
     name = "commerce.imports"
     label = "imports"
     verbose_name = "Imports"
+
+    def ready(self) -> None:
+        from commerce.imports import handlers  # noqa: F401  (registers the outbox handlers)

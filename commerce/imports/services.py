@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from commerce.imports import topics
 from commerce.imports.base import (
     MAX_ERRORS_KEPT,
     REGISTRY,
@@ -25,6 +26,9 @@ from commerce.imports.base import (
     upload_check,
 )
 from commerce.imports.models import ImportJob
+from commerce.outbox.services import outbox_emit
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
@@ -58,6 +62,7 @@ def _progress(job_id: int):
     return advance, state
 
 
+@transaction.atomic
 def import_start(*, kind: str, uploaded_file, params: dict, actor) -> ImportJob:
     """Store the upload (privately) and queue its validation.
 
@@ -74,9 +79,7 @@ def import_start(*, kind: str, uploaded_file, params: dict, actor) -> ImportJob:
         filename=getattr(uploaded_file, "name", "upload.csv")[:255],
         created_by=actor,
     )
-    from commerce.imports import tasks
-
-    transaction.on_commit(lambda: tasks.validate_import.delay(job.pk))
+    outbox_emit(topic=topics.VALIDATE, payload={"job": job.pk})
     return job
 
 
@@ -160,6 +163,7 @@ def import_validate(job_id: int) -> ImportJob:
     return job
 
 
+@transaction.atomic
 def import_apply_start(*, job: ImportJob, actor) -> ImportJob:
     """Queue the apply step of a validated job (once, however often it is asked)."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=Status.READY).update(
@@ -167,11 +171,18 @@ def import_apply_start(*, job: ImportJob, actor) -> ImportJob:
     )
     if not claimed:
         raise ImportNotReady("This import has errors, is running, or was already applied.")
-    from commerce.imports import tasks
-
-    transaction.on_commit(lambda: tasks.apply_import.delay(job.pk))
+    outbox_emit(topic=topics.APPLY, payload={"job": job.pk})
     job.refresh_from_db()
     return job
+
+
+def _announce(job: ImportJob, result: dict) -> None:
+    """Webhooks of an applied import, in its transaction (coarse: which import,
+    what it changed; receivers read the details back)."""
+    data = {"source": "import", "import": job.pk, "kind": job.kind, "summary": result}
+    webhook_event(type=events.PRODUCT_UPDATED, data=data)
+    if job.kind == "products":
+        webhook_event(type=events.STOCK_CHANGED, data=data)
 
 
 def import_apply(job_id: int) -> ImportJob:
@@ -194,6 +205,7 @@ def import_apply(job_id: int) -> ImportJob:
     try:
         with transaction.atomic():
             result = importer.apply(plan, actor=job.created_by, progress=advance)
+            _announce(job, result)
     except RowsRefused as refused:  # rolled back: shown like validation errors
         plan.errors = refused.errors
         _finish_validation(job, plan)

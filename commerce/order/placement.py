@@ -46,8 +46,11 @@ from commerce.order.exceptions import (
     PriceChanged,
 )
 from commerce.order.models import PaymentMethod
+from commerce.outbox.services import outbox_emit
 from commerce.payments import services as payments
 from commerce.shipping.repository import methods_for
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 from pricing.strategy import Selector
 
 logger = logging.getLogger(__name__)
@@ -318,7 +321,6 @@ def order_place(
         if authorization is not None:  # another submission placed the order first
             payments.payment_void_authorization(authorization)
         return placement
-    _after_commit(placement.order)
     return placement
 
 
@@ -452,6 +454,7 @@ def _place(
     if key_row is not None:
         key_row.order = order
         key_row.save(update_fields=["order"])
+    _side_effects(order)  # outbox rows, in the order's transaction
     return Placement(order)
 
 
@@ -485,10 +488,17 @@ def _create(
     )
 
 
-def _after_commit(order) -> None:
-    from commerce.order import tasks
+def _side_effects(order) -> None:
+    """The new order's email, capture and webhooks, as outbox rows in its transaction."""
+    from commerce.order import handlers
 
     order_id = order.pk
-    transaction.on_commit(lambda: tasks.send_order_placed_email.delay(order_id), robust=True)
+    outbox_emit(topic=handlers.TOPIC_PLACED_EMAIL, payload={"order": order_id})
     if order.payment_method == PaymentMethod.CARD and order.status == order_status.PLACED:
-        transaction.on_commit(lambda: tasks.capture_payment.delay(order_id), robust=True)
+        outbox_emit(topic=handlers.TOPIC_CAPTURE, payload={"order": order_id})
+    webhook_event(type=events.ORDER_PLACED, data=events.order_data(order))
+    products = sorted({line.product_id for line in order.lines.all()})
+    webhook_event(
+        type=events.STOCK_CHANGED,
+        data={"products": products, "reason": "allocated", "order": str(order.number)},
+    )

@@ -5,7 +5,8 @@ records the change).
 The side effects of each move live here: shipping takes the stock out of the
 warehouse and bills on-account orders for what shipped; rejection and
 cancellation release stock and held credit and void or refund card payments;
-the buyer is emailed (Celery, after commit).
+the buyer is emailed. Each effect is an outbox row written in the move's
+transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from commerce.order import status as order_status
 from commerce.order import stock
 from commerce.order.exceptions import IllegalStatusChange
 from commerce.order.models import PaymentMethod
+from commerce.outbox.services import outbox_emit
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
@@ -109,7 +113,7 @@ def order_ship(*, order, quantities: dict[int, int] | None = None, actor=None) -
         if complete:
             _move(order, order_status.SHIPPED)
         _note(order, actor, "Shipped in full" if complete else "Shipped in part")
-    _after(order, old, order.status)
+        _after(order, old, order.status)
     return order
 
 
@@ -150,26 +154,37 @@ def order_set_status(
             stock.release(order)
         if note or actor is not None:
             _note(order, actor, f"{old} → {status}" + (f": {note}" if note else ""))
-    _after(order, old, status)
+        _after(order, old, status)
     return order
 
 
 def _after(order, old: str, status: str) -> None:
-    from commerce.billing import tasks as billing_tasks
-    from commerce.order import tasks
+    """The move's side effects, as outbox rows in its transaction."""
+    from commerce.billing import handlers as billing_handlers
+    from commerce.order import handlers
 
     order_id = order.pk
     card = order.payment_method == PaymentMethod.CARD
     if card and status == order_status.PLACED and old == order_status.PENDING_APPROVAL:
-        transaction.on_commit(lambda: tasks.capture_payment.delay(order_id), robust=True)
+        outbox_emit(topic=handlers.TOPIC_CAPTURE, payload={"order": order_id})
     if card and status in _RELEASING:
-        transaction.on_commit(lambda: tasks.release_payment.delay(order_id), robust=True)
+        outbox_emit(topic=handlers.TOPIC_RELEASE, payload={"order": order_id})
     if (
         status in (order_status.SHIPPED, order_status.PROCESSING)
         and invoice_account(order) is not None
     ):
-        transaction.on_commit(lambda: billing_tasks.issue_invoice.delay(order_id), robust=True)
+        outbox_emit(topic=billing_handlers.TOPIC_ISSUE_INVOICE, payload={"order": order_id})
     if status != old and status in (order_status.SHIPPED, order_status.CANCELLED):
-        transaction.on_commit(
-            lambda: tasks.send_order_status_email.delay(order_id, status), robust=True
+        outbox_emit(
+            topic=handlers.TOPIC_STATUS_EMAIL, payload={"order": order_id, "status": status}
+        )
+    if status != old:
+        data = events.order_data(order)
+        webhook_event(type=events.ORDER_STATUS_CHANGED, data={**data, "previous_status": old})
+    if status in (order_status.SHIPPED, order_status.PROCESSING) or status in _RELEASING:
+        products = sorted(set(order.lines.values_list("product_id", flat=True)))
+        reason = "released" if status in _RELEASING else "shipped"
+        webhook_event(
+            type=events.STOCK_CHANGED,
+            data={"products": products, "reason": reason, "order": str(order.number)},
         )

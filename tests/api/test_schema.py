@@ -39,6 +39,8 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/invoices/{number}.pdf",
         "/api/payments/",
         "/api/company/addresses/",
+        "/api/webhooks/{id}/",
+        "/api/webhooks/{id}/deliveries/{delivery_id}/redeliver/",
     ):
         assert f"{path}:" in text, path
     components = yaml.safe_load(text)["components"]["schemas"]

@@ -1,4 +1,5 @@
-"""The Celery path end to end: a placed order's confirmation goes out after commit, once."""
+"""The side-effect path end to end: a placed order's confirmation is an outbox row
+written with the order, delivered after commit, once."""
 
 import threading
 import uuid
@@ -10,7 +11,9 @@ from django.core import mail
 from oscar.core.loading import get_model
 
 from commerce.celery import app as celery_app
-from commerce.order.tasks import send_order_placed_email
+from commerce.order.handlers import TOPIC_PLACED_EMAIL, send_order_placed_email
+from commerce.outbox.models import OutboxMessage
+from commerce.outbox.tasks import relay_outbox
 from tests import factories
 from tests.helpers import checkout
 
@@ -36,7 +39,9 @@ def test_guest_checkout_places_an_order_and_emails_after_commit(
     order = Order.objects.get()
     assert order.guest_email == "guest@example.com"
     assert order.site_id == 1
-    assert len(callbacks) == 2  # the confirmation email and the card capture
+    # The confirmation, the card capture and two webhook events (order, stock).
+    assert len(callbacks) == 4
+    assert OutboxMessage.objects.get(topic=TOPIC_PLACED_EMAIL).status == "done"
     assert [m.to for m in mail.outbox] == [["guest@example.com"]]
     assert order.number in mail.outbox[0].body
 
@@ -48,7 +53,8 @@ def test_no_email_until_the_order_commits(storefront_client, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         guest_checkout(storefront_client, product)
 
-    assert len(callbacks) == 2  # the confirmation email and the card capture
+    assert len(callbacks) == 4
+    assert OutboxMessage.objects.get(topic=TOPIC_PLACED_EMAIL).status == "pending"
     assert mail.outbox == []
 
 
@@ -66,8 +72,11 @@ def test_the_task_is_safe_to_run_twice(storefront_client, django_capture_on_comm
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_confirmation_from_the_broker(storefront_client, settings):
-    """Through the configured broker (Redis in CI, in-memory otherwise) to a worker thread.
+def test_a_real_worker_relays_the_confirmation_from_the_broker(
+    storefront_client, settings, monkeypatch
+):
+    """The relay task through the configured broker (Redis in CI, in-memory
+    otherwise) to a worker thread; the web process only wrote the outbox row.
 
     The worker has its own database connection. While it works the test thread
     waits on Celery's ``task_postrun`` signal rather than polling the database:
@@ -75,17 +84,23 @@ def test_a_real_worker_sends_the_confirmation_from_the_broker(storefront_client,
     do not wait, so a read racing the worker's write would fail at random.
     """
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    guest_checkout(storefront_client, factories.ProductFactory(stock=3))
+    settings.OUTBOX_INLINE = False
+    monkeypatch.setattr("commerce.outbox.services._nudge", lambda: None)  # the worker relays
+    celery_app.conf.task_always_eager = False
+    try:
+        guest_checkout(storefront_client, factories.ProductFactory(stock=3))
+    finally:
+        celery_app.conf.task_always_eager = True
     order_id = Order.objects.get().pk
-    CommunicationEvent.objects.all().delete()
-    mail.outbox.clear()
+    assert OutboxMessage.objects.get(topic=TOPIC_PLACED_EMAIL).status == "pending"
+    assert mail.outbox == []
 
     queue = f"test-{uuid.uuid4().hex}"  # never picks up another run's messages
     finished = threading.Event()
     outcomes = []
 
     def on_postrun(sender=None, task_id=None, retval=None, state=None, **kwargs):
-        if getattr(sender, "name", None) == send_order_placed_email.name:
+        if getattr(sender, "name", None) == relay_outbox.name:
             outcomes.append((state, retval))
             finished.set()
 
@@ -95,7 +110,7 @@ def test_a_real_worker_sends_the_confirmation_from_the_broker(storefront_client,
         with start_worker(
             celery_app, perform_ping_check=False, shutdown_timeout=30, queues=[queue]
         ):
-            result = send_order_placed_email.apply_async(args=[order_id], queue=queue)
+            result = relay_outbox.apply_async(queue=queue)
             ran = finished.wait(timeout=60)
     finally:
         celery_app.conf.task_always_eager = True
@@ -103,6 +118,7 @@ def test_a_real_worker_sends_the_confirmation_from_the_broker(storefront_client,
 
     assert result.id
     assert ran, "the worker never ran the task"
-    assert outcomes == [("SUCCESS", True)]
+    assert [state for state, _ in outcomes] == ["SUCCESS"]
     assert CommunicationEvent.objects.filter(order_id=order_id).count() == 1
     assert len(mail.outbox) == 1
+    assert OutboxMessage.objects.get(topic=TOPIC_PLACED_EMAIL).status == "done"

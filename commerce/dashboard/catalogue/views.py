@@ -6,12 +6,14 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views import View, generic
+from oscar.apps.dashboard.catalogue import views as oscar_views
 from oscar.core.loading import get_model
 
 from catalog.exports import export_rows, export_xlsx
@@ -19,9 +21,26 @@ from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
 from commerce.imports.base import FileRefused
 from commerce.imports.forms import refused_status
 from commerce.imports.services import import_start
+from commerce.webhooks import events
+from commerce.webhooks.events import webhook_event
 
 Assortment = get_model("catalogue", "Assortment")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ProductCreateUpdateView(oscar_views.ProductCreateUpdateView):
+    """Oscar's product form; a save announces ``product.updated`` (and
+    ``stock.changed`` when its stock records changed) with the change."""
+
+    def forms_valid(self, form, formsets):
+        with transaction.atomic():
+            response = super().forms_valid(form, formsets)
+            data = {"source": "dashboard", "products": [self.object.pk]}
+            webhook_event(type=events.PRODUCT_UPDATED, data=data)
+            stock = formsets.get("stockrecord_formset")
+            if stock is not None and stock.has_changed():
+                webhook_event(type=events.STOCK_CHANGED, data=data)
+        return response
 
 
 class AssortmentListView(generic.ListView):

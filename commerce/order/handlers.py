@@ -1,15 +1,16 @@
-"""Order side effects, run by Celery after the order's transaction commits."""
+"""Order side effects, delivered from the outbox after the order's transaction
+commits: confirmation and status emails, card capture and release. Each is
+safe to run again (a communication event or the payment source records it)."""
 
 import logging
 
-from celery import shared_task
 from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from commerce import sites
 from commerce.core.emails import send_templated_email
-from commerce.payments.gateway import PaymentUnavailable
-from commerce.payments.services import payment_capture, payment_refund, payment_void
+from commerce.outbox.registry import register
+from commerce.payments import services as payments
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,12 @@ def _status_url(order) -> str | None:
     return sites.site_url(sites.STOREFRONT, "customer:order", order_number=order.number)
 
 
-@shared_task(
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
+TOPIC_PLACED_EMAIL = "order.placed_email"
+TOPIC_STATUS_EMAIL = "order.status_email"
+TOPIC_CAPTURE = "order.capture_payment"
+TOPIC_RELEASE = "order.release_payment"
+
+
 def send_order_placed_email(order_id: int) -> bool:
     """Email the order confirmation once; returns False if it had already gone out.
 
@@ -71,33 +73,21 @@ def send_order_placed_email(order_id: int) -> bool:
         return True
 
 
-@shared_task(autoretry_for=(PaymentUnavailable,), retry_backoff=True, max_retries=8)
 def capture_payment(order_id: int) -> bool:
     """Take the card payment of a placed order (once; retried while the gateway is down)."""
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         return False
-    return payment_capture(order=order)
+    return payments.payment_capture(order=order)
 
 
-@shared_task(autoretry_for=(PaymentUnavailable,), retry_backoff=True, max_retries=8)
-def release_payment(order_id: int) -> bool:
-    """Release the card payment of a rejected or cancelled order: void the hold,
-    or refund what was captured. Retried while the gateway is down; safe to run
-    twice (a voided hold has nothing left to void or refund)."""
+def release_payment(order_id: int) -> None:
+    """Void the hold of a rejected or cancelled order, or refund what was taken."""
     order = Order.objects.filter(pk=order_id).first()
-    if order is None:
-        return False
-    if payment_void(order=order):
-        return True
-    return payment_refund(order=order) > 0
+    if order is not None and not payments.payment_void(order=order):
+        payments.payment_refund(order=order)
 
 
-@shared_task(
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
 def send_order_status_email(order_id: int, status: str) -> bool:
     """Tell the buyer their order shipped (or was cancelled); once per status."""
     with transaction.atomic():
@@ -124,3 +114,23 @@ def send_order_status_email(order_id: int, status: str) -> bool:
         if sent:
             order.communication_events.create(event_type=event_type)
         return bool(sent)
+
+
+@register(TOPIC_PLACED_EMAIL)
+def _placed_email(message) -> None:
+    send_order_placed_email(message.payload["order"])
+
+
+@register(TOPIC_STATUS_EMAIL)
+def _status_email(message) -> None:
+    send_order_status_email(message.payload["order"], message.payload["status"])
+
+
+@register(TOPIC_CAPTURE)
+def _capture(message) -> None:
+    capture_payment(message.payload["order"])
+
+
+@register(TOPIC_RELEASE)
+def _release(message) -> None:
+    release_payment(message.payload["order"])

@@ -1,0 +1,6 @@
+"""Outbox topics of account emails (handled in ``accounts.handlers``)."""
+
+COMPANY_REGISTERED = "accounts.company_registered"
+COMPANY_STATUS = "accounts.company_status"
+INVITATION = "accounts.invitation"
+SIGNUP_ATTEMPT = "accounts.signup_attempt"

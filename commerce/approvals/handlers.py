@@ -1,0 +1,71 @@
+"""Approval emails, delivered from the outbox (once per outbox row)."""
+
+from __future__ import annotations
+
+from accounts.models import Membership
+from commerce import sites
+from commerce.approvals import topics
+from commerce.approvals.models import ApprovalRequest
+from commerce.core.emails import send_templated_email
+from commerce.outbox.registry import register
+from commerce.outbox.services import effect_once
+
+
+def approver_emails(request: ApprovalRequest) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            company=request.company,
+            role__in=[Membership.Role.ADMIN, Membership.Role.APPROVER],
+            is_active=True,
+            user__is_active=True,
+            user__is_staff=False,  # staff never approve (accounts.policy)
+        )
+        .exclude(user_id=request.requested_by_id)
+        .values_list("user__email", flat=True)
+    )
+
+
+def _url(request: ApprovalRequest) -> str:
+    return sites.site_url(sites.PORTAL, "portal:approval-detail", pk=request.pk)
+
+
+def notify_approvers(request_id: int, reminder: bool = False) -> int:
+    request = ApprovalRequest.objects.select_related("order", "company", "requested_by").get(
+        pk=request_id
+    )
+    if not request.is_pending:
+        return 0
+    return send_templated_email(
+        to=approver_emails(request),
+        template="approval_requested",
+        context={"request": request, "url": _url(request), "reminder": reminder},
+    )
+
+
+def notify_requester(request_id: int) -> int:
+    request = ApprovalRequest.objects.select_related("order", "company", "requested_by").get(
+        pk=request_id
+    )
+    last = request.decisions.order_by("-created_at").first()
+    return send_templated_email(
+        to=[request.requested_by.email],
+        template="approval_decided",
+        context={
+            "request": request,
+            "comment": last.comment if last else "",
+            "url": sites.site_url(sites.PORTAL, "portal:order-detail", number=request.order.number),
+        },
+    )
+
+
+@register(topics.NOTIFY_APPROVERS)
+def _notify_approvers(message) -> None:
+    payload = message.payload
+    effect_once(
+        message, lambda: notify_approvers(payload["request"], payload.get("reminder", False))
+    )
+
+
+@register(topics.NOTIFY_REQUESTER)
+def _notify_requester(message) -> None:
+    effect_once(message, lambda: notify_requester(message.payload["request"]))

@@ -1,0 +1,43 @@
+"""Billing side effects from the outbox: invoice what shipped, email new invoices."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from commerce.billing import topics
+from commerce.billing.invoicing import invoice_for_shipped
+from commerce.billing.models import Invoice, InvoiceReminder
+from commerce.billing.tasks import _invoice_url, _recipients
+from commerce.core.emails import send_templated_email
+from commerce.outbox.registry import register
+
+TOPIC_ISSUE_INVOICE = topics.ISSUE_INVOICE
+
+
+@register(topics.ISSUE_INVOICE)
+def _issue_invoice(message) -> None:
+    # Idempotent: a second run finds nothing left to invoice.
+    invoice_for_shipped(order_id=message.payload["order"])
+
+
+def send_invoice_email(invoice_id: int) -> int:
+    invoice = Invoice.objects.select_related("account__company", "account__user", "order").get(
+        pk=invoice_id
+    )
+    # The "issued" reminder row and the email go together: a failed send is retried.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                InvoiceReminder.objects.create(invoice=invoice, kind="issued")
+        except IntegrityError:
+            return 0  # already sent
+        return send_templated_email(
+            to=_recipients(invoice.account),
+            template="invoice_issued",
+            context={"invoice": invoice, "url": _invoice_url(invoice)},
+        )
+
+
+@register(topics.INVOICE_EMAIL)
+def _invoice_email(message) -> None:
+    send_invoice_email(message.payload["invoice"])

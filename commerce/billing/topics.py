@@ -1,0 +1,4 @@
+"""Outbox topics of billing's side effects (handled in ``billing.handlers``)."""
+
+ISSUE_INVOICE = "billing.issue_invoice"
+INVOICE_EMAIL = "billing.invoice_email"

@@ -1,0 +1,4 @@
+"""Outbox topics of import jobs (handled in ``imports.handlers``)."""
+
+VALIDATE = "imports.validate"
+APPLY = "imports.apply"

@@ -1,0 +1,16 @@
+class WebhookError(Exception):
+    code = "webhook_error"
+
+
+class UnsafeWebhookURL(WebhookError):
+    """The URL is not http(s), or its host resolves to an address we never call."""
+
+    code = "unsafe_url"
+
+
+class UnknownEventType(WebhookError):
+    code = "unknown_event_type"
+
+
+class DeliveryFailed(Exception):
+    """The receiver did not answer 2xx (or could not be reached)."""
