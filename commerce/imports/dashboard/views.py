@@ -1,11 +1,18 @@
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from commerce.imports.models import ImportJob
-from commerce.imports.services import ImportNotReady, import_apply_start, progress_of
+from commerce.imports.services import (
+    ImportNotReady,
+    ImportNotResumable,
+    import_apply_start,
+    import_resume,
+    progress_of,
+)
 
 
 class ImportListView(ListView):
@@ -52,4 +59,20 @@ class ImportApplyView(View):
             import_apply_start(job=job, actor=request.user)
         except ImportNotReady as error:
             messages.error(request, str(error))
+        return redirect("dashboard:import-detail", pk=job.pk)
+
+
+class ImportResumeView(View):
+    """Run again the step a dead worker left unfinished, or restart a failed job."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        job = get_object_or_404(ImportJob, pk=pk)
+        try:
+            import_resume(job=job, actor=request.user)
+        except ImportNotResumable as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The import was resumed."))
         return redirect("dashboard:import-detail", pk=job.pk)
