@@ -313,6 +313,9 @@ if not CELERY_TASK_SOFT_TIME_LIMIT <= CELERY_TASK_TIME_LIMIT < TASK_VISIBILITY_T
     )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # Workers look for such tasks every interval x throttle seconds.
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
     "socket_connect_timeout": 5,
     "socket_timeout": 30,
     "socket_keepalive": True,

@@ -64,8 +64,11 @@ class _Outage:
         with self.lock:
             keys = list(self.lost_writes)
             self.lost_writes.clear()
-            self.down_until = 0.0
             return keys
+
+    def mark_up(self) -> None:
+        with self.lock:
+            self.down_until = 0.0
 
 
 _outages: dict[str, _Outage] = {}
@@ -134,6 +137,7 @@ class FailSoftRedisCache(RedisCache):
             self._outage.forget(keys)
             self._fail(error, "reconnect")
             return False
+        self._outage.mark_up()
         logger.warning("Cache reachable again; %d stale key(s) dropped", len(keys))
         return True
 
