@@ -121,15 +121,18 @@ def test_the_api_and_its_throttles_answer_while_redis_is_stopped(shop, redis_cac
 def test_a_visibility_change_during_a_freeze_is_not_hidden_by_stale_rules(shop, redis_cache):
     """Redis unreachable but keeping its data (frozen, partitioned, or restarted
     with persistence): the rules cached before the outage must not come back."""
-    product = shop["product"]
+    tools = factories.make_category("Tools")
+    product = factories.ProductFactory(title="Torque wrench", category=tools)
     portal = shop["portal"]
     assert product.pk in product_ids_on(portal)  # rules cached with the product visible
     other = factories.CompanyFactory(name="Other Ltd")
 
     redis_cache.freeze()
     try:
-        # Restrict the product to another company: the rules' version bump is lost.
-        product.visible_to_companies.add(other)
+        assert cache.get("probe") is None  # times out: Redis is skipped for a moment
+        # Restrict the category to another company: its version bump never
+        # reaches Redis, which still holds the rules that show the product.
+        tools.visible_to_companies.add(other)
         assert product.pk not in product_ids_on(portal)  # from the database meanwhile
     finally:
         redis_cache.thaw()
