@@ -293,8 +293,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged when it finishes, and a task whose worker process dies
-# (SIGKILL, OOM) goes back to the queue instead of being lost. Tasks are written
-# to be safe to run again (imports apply in one transaction, guarded by status).
+# (SIGKILL, OOM) goes back to the queue instead of being lost, so a task may run
+# again after a crash (an import apply is safe to repeat: one transaction,
+# guarded by the job's status and row lock).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

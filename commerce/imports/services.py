@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from commerce.imports.base import MAX_ERRORS_KEPT, REGISTRY, XLSX_SIGNATURE, FileProblem, Plan
@@ -187,7 +187,12 @@ def import_resume(*, job: ImportJob, actor) -> ImportJob:
     from commerce.imports import tasks
 
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        try:
+            job = ImportJob.objects.select_for_update(nowait=True).get(pk=job.pk)
+        except DatabaseError as error:  # the row lock of an apply that is running
+            raise ImportNotResumable(
+                "This import is being applied right now; it needs no resuming."
+            ) from error
         if job.status == Status.FAILED:
             job.status = Status.VALIDATING
             job.errors = []

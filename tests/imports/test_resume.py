@@ -2,8 +2,13 @@
 a failed job restarts from validation, and however often the apply is delivered
 the file is applied exactly once."""
 
+import threading
+
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
 from oscar.core.loading import get_model
 
 from commerce.imports import services
@@ -147,3 +152,39 @@ def test_two_deliveries_of_one_apply_at_once_apply_it_exactly_once(tools):
     assert job.summary["products_created"] == ROWS
     assert Product.objects.filter(upc__startswith="R-").count() == ROWS
     assert Status.FAILED not in outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_resuming_an_import_that_is_being_applied_is_refused_at_once(tools):
+    """The apply holds the job's row lock for its whole transaction: a resume
+    says so instead of waiting for it, and queues nothing."""
+    job = stuck_job(Status.APPLYING)
+    locked, release = threading.Event(), threading.Event()
+
+    def applying():
+        try:
+            with transaction.atomic():
+                ImportJob.objects.select_for_update().get(pk=job.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=applying)
+    worker.start()
+    try:
+        assert locked.wait(10)
+        client = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+        client.force_login(factories.StaffFactory(is_superuser=True))
+        response = client.post(f"/dashboard/imports/{job.pk}/resume/", follow=True)
+    finally:
+        release.set()
+        worker.join(10)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "This import is being applied right now; it needs no resuming."
+    ]
+    job.refresh_from_db()
+    assert job.status == Status.APPLYING
+    assert not Product.objects.exists()
