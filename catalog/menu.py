@@ -23,6 +23,7 @@ from oscar.core.loading import get_model
 
 from catalog import visibility
 from catalog.pagination import catalog_version
+from commerce.core.cache import cache_version, cache_version_bump
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -31,12 +32,8 @@ VERSION_KEY = "catalog:menu-version"
 TIMEOUT = 60 * 60
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-    return version
+def _version() -> str:
+    return cache_version(VERSION_KEY)
 
 
 def _tree(max_depth: int) -> list[dict]:
@@ -101,7 +98,4 @@ def menu(max_depth: int = 2, *, site, company) -> list[dict]:
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 def _category_changed(**kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    cache_version_bump(VERSION_KEY)

@@ -17,6 +17,8 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
 from oscar.core.loading import get_model
 
+from commerce.core.cache import cache_version, cache_version_bump
+
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 
@@ -24,20 +26,13 @@ VERSION_KEY = "catalog:version"
 TIMEOUT = 10 * 60
 
 
-def catalog_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-    return version
+def catalog_version() -> str:
+    return cache_version(VERSION_KEY)
 
 
 def bump_catalog_version(**kwargs) -> None:
     """Forget cached counts (call after bulk changes that bypass model signals)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    cache_version_bump(VERSION_KEY)
 
 
 for _model in (Product, ProductCategory):

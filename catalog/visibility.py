@@ -42,6 +42,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from oscar.core.loading import get_model
 
 from commerce import sites
+from commerce.core.cache import cache_version, cache_version_bump
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -90,24 +91,17 @@ class Rules:
         )
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-    return version
+def _version() -> str:
+    return cache_version(VERSION_KEY)
 
 
-def version() -> int:
+def version() -> str:
     """Changes whenever any restriction changes (part of cache keys that depend on it)."""
     return _version()
 
 
 def bump_version(**kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    cache_version_bump(VERSION_KEY)
 
 
 def _build_rules() -> Rules:

@@ -51,6 +51,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -277,18 +287,27 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Fails soft: with Redis unreachable a read is a miss and a write a no-op, so
+    # pages keep answering from the database (see commerce/core/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "commerce.core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "commerce"),
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.25),
+                "socket_timeout": env_float("CACHE_SOCKET_TIMEOUT", 0.5),
+                "DOWN_SECONDS": env_float("CACHE_DOWN_SECONDS", 5.0),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone: signed-in users stay signed in (and
+# signed-out users stay signed out) whatever happens to Redis.
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 # --- Celery ----------------------------------------------------------------------------
 
@@ -297,8 +316,45 @@ CELERY_RESULT_BACKEND = None
 # Without a broker there is no worker: run tasks in-process (the embedded default).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it finishes, and a task whose worker process dies
+# (SIGKILL, OOM) goes back to the queue instead of being lost, so a task may run
+# again after a crash (an import apply is safe to repeat: one transaction,
+# guarded by the job's status and row lock).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose whole worker died unacknowledged is delivered again after the
+# visibility timeout; every task is stopped well before it (time limits below),
+# so a running task is never delivered twice.
+TASK_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", TASK_VISIBILITY_TIMEOUT // 2)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", max(1, CELERY_TASK_TIME_LIMIT - 60)
+)
+if not CELERY_TASK_SOFT_TIME_LIMIT <= CELERY_TASK_TIME_LIMIT < TASK_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Celery needs CELERY_TASK_SOFT_TIME_LIMIT <= CELERY_TASK_TIME_LIMIT "
+        "< CELERY_VISIBILITY_TIMEOUT"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # Workers look for such tasks every interval x throttle seconds.
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 10,
+}
+# Survive a Redis restart: keep reconnecting, at startup and after a loss.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# With the broker gone, a late-acknowledged task cannot be acknowledged any more
+# and will be delivered again: stop it rather than run it twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = "commerce"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {

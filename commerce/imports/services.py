@@ -2,6 +2,14 @@
 
 Progress goes to the cache (the apply step runs inside one transaction, so a
 progress column would stay invisible until the end); results go to the row.
+
+States: validating -> invalid | ready; ready -> applying -> done | failed.
+A worker that dies mid-step leaves the job "validating" or "applying" with
+nothing applied: the apply and its move to "done" commit in one transaction,
+so a job still "applying" has changed nothing. Staff may then resume it
+(``import_resume``): the step runs again, and runs at most once at a time
+(the apply holds the job row locked), so the file is applied exactly once.
+A failed job (nothing applied) may be restarted from validation.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from commerce.imports import topics
@@ -37,6 +45,10 @@ PROGRESS_EVERY = 500
 
 class ImportNotReady(Exception):
     """Apply was asked for a job that is not validated and error-free."""
+
+
+class ImportNotResumable(Exception):
+    """Resume was asked for a job that is neither running nor failed."""
 
 
 def progress_key(job_id: int) -> str:
@@ -194,18 +206,34 @@ def import_apply(job_id: int) -> ImportJob:
     if job.status != Status.APPLYING:
         return job
     advance, _ = _progress(job.pk)
-    try:
-        plan = _plan(job, lambda n: None)
-    except FileRefused as refusal:
-        return _refuse(job, str(refusal))
-    if not plan.ok:
-        _finish_validation(job, plan)
-        return job
     importer = REGISTRY[job.kind](**job.params)
     try:
         with transaction.atomic():
+            # One apply at a time: a second delivery of the task (a resumed job,
+            # a redelivered message) finds the row locked and leaves it alone.
+            locked = (
+                ImportJob.objects.select_for_update(skip_locked=True)
+                .filter(pk=job.pk, status=Status.APPLYING)
+                .first()
+            )
+            if locked is None:
+                job.refresh_from_db()
+                return job
+            try:
+                plan = _plan(job, lambda n: None)
+            except FileRefused as refusal:
+                return _refuse(job, str(refusal))
+            if not plan.ok:
+                _finish_validation(job, plan)
+                return job
             result = importer.apply(plan, actor=job.created_by, progress=advance)
             _announce(job, result)
+            # "done" commits with the rows it describes, or not at all.
+            job.status = Status.DONE
+            job.summary = {**job.summary, **result}
+            job.processed_rows = plan.total_rows
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "summary", "processed_rows", "finished_at"])
     except RowsRefused as refused:  # rolled back: shown like validation errors
         plan.errors = refused.errors
         _finish_validation(job, plan)
@@ -220,11 +248,6 @@ def import_apply(job_id: int) -> ImportJob:
         job.save(update_fields=["status", "errors", "error_count", "finished_at"])
         cache.delete(progress_key(job.pk))
         return job
-    job.status = Status.DONE
-    job.summary = {**job.summary, **result}
-    job.processed_rows = plan.total_rows
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "summary", "processed_rows", "finished_at"])
     cache.delete(progress_key(job.pk))
     return job
 
@@ -244,3 +267,36 @@ def import_files_purge(*, now: dt.datetime | None = None) -> int:
         job.save(update_fields=["file"])
         deleted += 1
     return deleted
+
+
+def import_resume(*, job: ImportJob, actor) -> ImportJob:
+    """Run a job's interrupted step again (its worker died), or restart a failed job.
+
+    A job "validating" is validated again and a job "applying" applied again:
+    both are safe to repeat, nothing of an interrupted apply was kept, and an
+    apply still running elsewhere makes the repeated one a no-op. A failed job
+    changed nothing, so it starts over from validation.
+    """
+    with transaction.atomic():
+        try:
+            job = ImportJob.objects.select_for_update(nowait=True).get(pk=job.pk)
+        except DatabaseError as error:  # the row lock of an apply that is running
+            raise ImportNotResumable(
+                "This import is being applied right now; it needs no resuming."
+            ) from error
+        if job.status == Status.FAILED:
+            job.status = Status.VALIDATING
+            job.errors = []
+            job.error_count = 0
+            job.finished_at = None
+            job.save(update_fields=["status", "errors", "error_count", "finished_at"])
+        if job.status == Status.VALIDATING:
+            topic = topics.VALIDATE
+        elif job.status == Status.APPLYING:
+            topic = topics.APPLY
+        else:
+            raise ImportNotResumable("Only a running or failed import can be resumed.")
+        logger.info("Import job %s resumed (%s) by %s", job.pk, job.status, actor)
+        # A resume may repeat an earlier row's topic: no dedupe key.
+        outbox_emit(topic=topic, payload={"job": job.pk})
+    return job

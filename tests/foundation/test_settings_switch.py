@@ -66,7 +66,7 @@ def test_service_urls_switch_to_postgres_and_redis():
     )
 
     assert found["db"] == "django.db.backends.postgresql"
-    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"] == "commerce.core.cache.FailSoftRedisCache"
     assert found["broker"] == "redis://127.0.0.1:6379/0"
     assert found["eager"] is False
 

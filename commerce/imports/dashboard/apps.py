@@ -16,6 +16,7 @@ class ImportsDashboardConfig(OscarDashboardConfig):
             path("", views.ImportListView.as_view(), name="import-list"),
             path("<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
             path("<int:pk>/apply/", views.ImportApplyView.as_view(), name="import-apply"),
+            path("<int:pk>/resume/", views.ImportResumeView.as_view(), name="import-resume"),
             path("<int:pk>/progress/", views.ImportProgressView.as_view(), name="import-progress"),
             path("<int:pk>/file/", views.ImportFileView.as_view(), name="import-file"),
         ]

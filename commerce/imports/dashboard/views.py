@@ -1,13 +1,20 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from commerce.dashboard.roles import SECTIONS
 from commerce.imports.base import REGISTRY, XLSX_SIGNATURE
 from commerce.imports.models import ImportJob
-from commerce.imports.services import ImportNotReady, import_apply_start, progress_of
+from commerce.imports.services import (
+    ImportNotReady,
+    ImportNotResumable,
+    import_apply_start,
+    import_resume,
+    progress_of,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -91,3 +98,19 @@ class ImportFileView(View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
+
+
+class ImportResumeView(View):
+    """Run again the step a dead worker left unfinished, or restart a failed job."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        job = get_object_or_404(ImportJob, pk=pk)
+        try:
+            import_resume(job=job, actor=request.user)
+        except ImportNotResumable as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The import was resumed."))
+        return redirect("dashboard:import-detail", pk=job.pk)

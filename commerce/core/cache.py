@@ -1,0 +1,223 @@
+"""A Redis cache that fails soft: when Redis is unreachable, pages still answer.
+
+Everything we cache (visibility rules, menus, listing counts, import progress,
+throttle counters) can be rebuilt from the database, so an unreachable Redis
+turns a read into a miss and a write into a no-op instead of a 500. Short
+socket timeouts and a short "Redis is down" window keep an outage from adding
+seconds to every request: after a failure the cache is skipped for
+``DOWN_SECONDS`` and then tried again.
+
+A write that could not reach Redis may leave an older value there (Redis kept
+its data through the outage, or it was only unreachable from this process).
+Those keys are remembered and deleted as soon as Redis answers again, so a
+value written or invalidated during an outage is never served stale
+afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+DEFAULT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
+# Keys whose writes were lost, remembered per process up to this many; past it
+# the oldest are dropped (their entries still expire with their timeout).
+MAX_LOST_WRITES = 10_000
+
+
+class _Outage:
+    """Per-process state shared by every thread's cache instance of one location."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+        self.lost_writes: dict[str, None] = {}
+
+    def mark_down(self, seconds: float) -> bool:
+        """Start (or extend) the outage window; True when it was not already open."""
+        with self.lock:
+            was_up = self.down_until == 0.0
+            self.down_until = time.monotonic() + seconds
+            return was_up
+
+    def is_down(self) -> bool:
+        return time.monotonic() < self.down_until
+
+    def forget(self, keys) -> None:
+        with self.lock:
+            for key in keys:
+                self.lost_writes.pop(key, None)
+                self.lost_writes[key] = None
+            while len(self.lost_writes) > MAX_LOST_WRITES:
+                self.lost_writes.pop(next(iter(self.lost_writes)))
+
+    def take_lost_writes(self) -> list[str]:
+        with self.lock:
+            keys = list(self.lost_writes)
+            self.lost_writes.clear()
+            return keys
+
+    def mark_up(self) -> None:
+        with self.lock:
+            self.down_until = 0.0
+
+
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_for(location: str) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, _Outage())
+
+
+class FailSoftRedisCache(RedisCache):
+    """Django's RedisCache that logs and degrades when Redis is unreachable.
+
+    ``get``/``get_many``/``has_key`` answer a miss, ``set``/``add``/``touch``/
+    ``delete`` do nothing (and report it: ``add`` and ``touch`` return False),
+    ``incr`` raises ``ValueError`` as for a missing key. Options: ``DOWN_SECONDS``
+    (how long to skip Redis after a failure, default 5) and any redis-py pool
+    option (``socket_connect_timeout``/``socket_timeout`` default to 0.25/0.5 s).
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        options = {**DEFAULT_OPTIONS, **self._options}
+        self._down_seconds = float(options.pop("DOWN_SECONDS", 5))
+        self._options = options
+        self._outage = _outage_for(str(server))
+
+    # --- the failure policy ------------------------------------------------------
+
+    def _call(self, method, fallback, *args, lost_keys=(), **kwargs):
+        outage = self._outage
+        if outage.is_down():
+            outage.forget(lost_keys)
+            return fallback
+        if outage.down_until and not self._recover():
+            outage.forget(lost_keys)
+            return fallback
+        try:
+            return method(*args, **kwargs)
+        except UNAVAILABLE as error:
+            self._fail(error, method.__name__)
+            outage.forget(lost_keys)
+            return fallback
+
+    def _fail(self, error: Exception, operation: str) -> None:
+        if self._outage.mark_down(self._down_seconds):
+            logger.warning(
+                "Cache unavailable (%s on %s): serving from the database for now",
+                error,
+                operation,
+            )
+
+    def _recover(self) -> bool:
+        """Redis answers again: delete what was written or invalidated meanwhile."""
+        keys = self._outage.take_lost_writes()
+        try:
+            if keys:
+                with self._cache.get_client(write=True).pipeline() as pipe:
+                    for start in range(0, len(keys), 500):
+                        pipe.delete(*keys[start : start + 500])
+                    pipe.execute()
+            else:
+                self._cache.get_client(write=True).ping()
+        except UNAVAILABLE as error:
+            self._outage.forget(keys)
+            self._fail(error, "reconnect")
+            return False
+        self._outage.mark_up()
+        logger.warning("Cache reachable again; %d stale key(s) dropped", len(keys))
+        return True
+
+    def _key(self, key, version=None) -> str:
+        return self.make_and_validate_key(key, version=version)
+
+    # --- the cache API -------------------------------------------------------------
+
+    def get(self, key, default=None, version=None):
+        return self._call(super().get, default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._call(super().get_many, {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call(super().has_key, False, key, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        lost = (self._key(key, version),)
+        return self._call(super().add, False, key, value, timeout, version, lost_keys=lost)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        lost = (self._key(key, version),)
+        return self._call(super().set, None, key, value, timeout, version, lost_keys=lost)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        lost = (self._key(key, version),)
+        return self._call(super().touch, False, key, timeout, version, lost_keys=lost)
+
+    def delete(self, key, version=None):
+        lost = (self._key(key, version),)
+        return self._call(super().delete, False, key, version, lost_keys=lost)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        lost = tuple(self._key(key, version) for key in data)
+        return self._call(super().set_many, list(data), data, timeout, version, lost_keys=lost)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        lost = tuple(self._key(key, version) for key in keys)
+        return self._call(super().delete_many, None, keys, version, lost_keys=lost)
+
+    def incr(self, key, delta=1, version=None):
+        lost = (self._key(key, version),)
+        missing = object()
+        value = self._call(super().incr, missing, key, delta, version, lost_keys=lost)
+        if value is missing:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
+        return value
+
+    def clear(self):
+        return self._call(super().clear, False)
+
+
+# --- Versioned keys ------------------------------------------------------------------
+
+
+def _new_version() -> str:
+    return f"{time.time_ns():x}"
+
+
+def cache_version(key: str) -> str:
+    """The current version of a family of cache entries (part of their keys).
+
+    Versions are unique tokens rather than counters, so a version key that is
+    lost (evicted, or dropped after an outage) starts a new family instead of
+    meeting the entries of an old one.
+    """
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        version = _new_version()
+        if not cache.add(key, version, None):
+            version = cache.get(key, version)
+    return version
+
+
+def cache_version_bump(key: str) -> None:
+    """Retire every entry keyed by the current version of ``key``."""
+    from django.core.cache import cache
+
+    cache.set(key, _new_version(), None)
