@@ -15,6 +15,13 @@ other but never in a circle:
     9. stock records, by primary key     (allocation, release, shipping, stock imports)
    10. document sequences                (invoice and credit-note numbers)
 
+Two kinds of rows stand outside the list. An import job row is locked first in
+its own apply transaction, before the catalogue and stock rows it writes (a
+second delivery of the same job skips it with SKIP LOCKED). Outbox rows are
+only inserted by business transactions; the relay claims due rows with
+SKIP LOCKED in a short transaction of its own, holding nothing else, and runs
+their handlers after that commit, each handler starting again from step 1.
+
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an
 order on account locks the credit account, then the stock; cancelling one
