@@ -1,7 +1,6 @@
 """Products as CSV: dry run with row errors, all-or-nothing apply, malformed files,
 100k rows, the status page, and export -> import round trips."""
 
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -242,9 +241,7 @@ def test_a_100k_row_file_with_one_bad_row_near_the_end_applies_nothing(
         "sku,title,product_class,categories,stock:central,price:central\n" + "\n".join(rows)
     ).encode()
 
-    started = time.monotonic()
     job = upload(staff_client, committed, content)
-    elapsed = time.monotonic() - started
 
     assert (job.status, job.total_rows, job.error_count) == ("invalid", 100_000, 1)
     assert job.errors == [
@@ -255,7 +252,6 @@ def test_a_100k_row_file_with_one_bad_row_near_the_end_applies_nothing(
         }
     ]
     assert not Product.objects.exists()
-    assert elapsed < 30, f"validating 100k rows took {elapsed:.1f}s"
 
 
 def test_a_big_valid_file_applies_in_one_go(staff_client, committed, catalog):
