@@ -86,7 +86,7 @@ class CatalogueView(ProductListView):
 
 
 class ProductCategoryView(ProductListView):
-    template_name = "oscar/catalogue/category.html"
+    template_name = "catalog/category.html"
 
     def get(self, request, *args, **kwargs):
         self.category = get_object_or_404(Category.objects.browsable(), pk=self.kwargs["pk"])

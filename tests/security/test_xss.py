@@ -151,3 +151,22 @@ def test_a_hostile_rich_text_attribute_is_defused_on_the_product_page(storefront
     info = page.split("Product Information", 1)[1]
     assert "<strong>steel</strong>" in info
     assert_defused(info.split("</table>", 1)[0])
+
+
+def test_a_category_description_stored_before_the_sanitiser_is_defused_on_its_page(
+    storefront_client,
+):
+    category = factories.make_category("Drills")
+    # Written straight to the database, as a row from before the sanitiser would be.
+    type(category).objects.filter(pk=category.pk).update(
+        description=PAYLOAD, long_description=PAYLOAD
+    )
+    factories.ProductFactory(category=category)
+
+    response = storefront_client.get(category.get_absolute_url())
+
+    assert response.status_code == 200
+    page = response.content.decode().lower()
+    for needle in ("onerror", "onclick", "javascript:", "<img src=x", "alert('xss')"):
+        assert needle not in page, needle
+    assert page.count("<strong>steel</strong>") == 2
