@@ -26,6 +26,7 @@ from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from accounts import policy
+from accounts.addresses import ORDER_ADDRESS_FIELDS
 from catalog.quantity import quantity_problem
 from commerce import sites
 from commerce.approvals import rules as approval_rules
@@ -64,20 +65,8 @@ OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 
-ADDRESS_FIELDS = (
-    "title",
-    "first_name",
-    "last_name",
-    "line1",
-    "line2",
-    "line3",
-    "line4",
-    "state",
-    "postcode",
-    "country",
-    "phone_number",
-    "notes",
-)
+# The fields an order's address takes (one list, with the ship-to rule's).
+ADDRESS_FIELDS = ORDER_ADDRESS_FIELDS
 
 
 @dataclass
