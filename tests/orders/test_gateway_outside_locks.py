@@ -174,9 +174,13 @@ def test_a_replayed_submission_voids_its_own_hold(db, authorizations, monkeypatc
 def test_rejecting_an_order_releases_its_card_hold_even_when_the_gateway_blinks(
     db, authorizations, monkeypatch, committed
 ):
+    from django.utils import timezone
+
     from commerce.approvals.models import ApprovalRule
     from commerce.approvals.services import approval_decide
-    from commerce.celery import app as celery_app
+    from commerce.order.handlers import TOPIC_RELEASE
+    from commerce.outbox.models import OutboxMessage
+    from commerce.outbox.services import outbox_relay
     from commerce.payments.gateway import PaymentUnavailable
 
     company = factories.business("Acme Industrial")
@@ -198,12 +202,18 @@ def test_rejecting_an_order_releases_its_card_hold_even_when_the_gateway_blinks(
         return real_void(self, **kwargs)
 
     monkeypatch.setattr(gateway_class, "void", blinking_void)
-    # As a worker does: a task that asks for a retry runs again (eagerly here).
-    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
 
     with committed():
         approval_decide(request=order.approval, approver=approver, decision="reject", comment="no")
+    # The release is an outbox row: the blink leaves it waiting for a retry...
+    release = OutboxMessage.objects.get(topic=TOPIC_RELEASE)
+    assert (release.status, len(calls)) == ("failed", 1)
+    # ...which the relay delivers once it is due.
+    OutboxMessage.objects.filter(pk=release.pk).update(next_attempt_at=timezone.now())
+    outbox_relay()
 
+    release.refresh_from_db()
+    assert release.status == "done"
     [(authorization, _)] = authorizations
     assert len(calls) == 2
     assert voided(authorization)
