@@ -54,6 +54,7 @@ class Workers:
             "CELERY_TASK_TIME_LIMIT": "9",
             "CELERY_TASK_SOFT_TIME_LIMIT": "8",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             "FAULT_TRACE_FILE": str(self.trace),
             "PYTHONPATH": str(ROOT),
         }
