@@ -4,13 +4,13 @@ row lock, and every path that does not end in an order voids the hold."""
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from oscar.core.loading import get_model
 
 from commerce.order import placement
 from commerce.order.exceptions import OutOfStock
 from commerce.payments.gateway import get_gateway
+from commerce.payments.models import SandboxAuthorization
 from tests import factories
 from tests.helpers import at_once, place_portal_order
 
@@ -38,7 +38,7 @@ def authorizations(monkeypatch):
 
 
 def voided(authorization) -> bool:
-    return cache.get(f"sandbox:{authorization.id}")["void"]
+    return SandboxAuthorization.objects.get(authorization_id=authorization.id).void
 
 
 @pytest.mark.postgres
@@ -174,9 +174,12 @@ def test_a_replayed_submission_voids_its_own_hold(db, authorizations, monkeypatc
 def test_rejecting_an_order_releases_its_card_hold_even_when_the_gateway_blinks(
     db, authorizations, monkeypatch, committed
 ):
+    from django.utils import timezone
+
     from commerce.approvals.models import ApprovalRule
     from commerce.approvals.services import approval_decide
-    from commerce.celery import app as celery_app
+    from commerce.outbox.models import OutboxMessage
+    from commerce.outbox.services import outbox_relay
     from commerce.payments.gateway import PaymentUnavailable
 
     company = factories.business("Acme Industrial")
@@ -198,11 +201,12 @@ def test_rejecting_an_order_releases_its_card_hold_even_when_the_gateway_blinks(
         return real_void(self, **kwargs)
 
     monkeypatch.setattr(gateway_class, "void", blinking_void)
-    # As a worker does: a task that asks for a retry runs again (eagerly here).
-    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
-
     with committed():
         approval_decide(request=order.approval, approver=approver, decision="reject", comment="no")
+    assert len(calls) == 1  # the first try failed: the outbox row waits for its retry
+    # The retry falls due (its backoff elapsed) and the relay delivers it.
+    OutboxMessage.objects.filter(status="failed").update(next_attempt_at=timezone.now())
+    outbox_relay()
 
     [(authorization, _)] = authorizations
     assert len(calls) == 2
