@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "commerce.imports.apps.ImportsConfig",
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
+    "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",
     "commerce.api.dashboard.apps.ApiDashboardConfig",

@@ -12,8 +12,14 @@ API clients can skip tokenization and send the tokens
 ``tok_sandbox_slow``. ``SANDBOX_GATEWAY_LATENCY_MS`` delays every
 authorization (0 by default), to see how checkout behaves with a slow gateway.
 
-Authorizations are kept in the cache (only ids, amounts and outcomes), so
-capture/void/refund work across processes with Redis configured.
+Authorizations are kept in the database (``SandboxAuthorization``: ids,
+amounts and outcomes, never card data), as a real gateway keeps them on its
+side: capture/void/refund work across processes and whatever happens to the
+cache. A hold is written outside any transaction (checkout authorizes before
+it locks rows), so it survives a rolled-back order and can be voided. Capture,
+void and refund lock their row with ``select_for_update`` and may run inside
+the caller's transaction; for a sandbox that is acceptable (a real gateway's
+state would not roll back with the caller's).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from commerce.payments.gateway import (
@@ -35,6 +41,7 @@ from commerce.payments.gateway import (
     PaymentUnavailable,
     Receipt,
 )
+from commerce.payments.models import SandboxAuthorization
 
 TEST_CARDS = {
     "4242424242424242": "approve",
@@ -43,7 +50,6 @@ TEST_CARDS = {
     "4000000000003220": "slow",
 }
 _LAST4 = {outcome: number[-4:] for number, outcome in TEST_CARDS.items()}
-_TTL = 60 * 60 * 24 * 30
 
 
 def _luhn_ok(number: str) -> bool:
@@ -106,44 +112,44 @@ class SandboxGateway(PaymentGateway):
                 "please try again."
             )
         authorization_id = f"auth_sandbox_{secrets.token_hex(8)}"
-        cache.set(
-            f"sandbox:{authorization_id}",
-            {"amount": str(amount), "captured": "0", "refunded": "0", "void": False},
-            _TTL,
-        )
+        SandboxAuthorization.objects.create(authorization_id=authorization_id, amount=amount)
         return Authorization(authorization_id, amount, currency, self.describe(token))
 
-    def _state(self, authorization_id: str) -> dict:
-        state = cache.get(f"sandbox:{authorization_id}")
-        if state is None:
+    def _locked(self, authorization_id: str) -> SandboxAuthorization:
+        hold = (
+            SandboxAuthorization.objects.select_for_update()
+            .filter(authorization_id=authorization_id)
+            .first()
+        )
+        if hold is None:
             raise PaymentUnavailable("Unknown authorization.")
-        return state
+        return hold
 
-    def _save(self, authorization_id: str, state: dict) -> None:
-        cache.set(f"sandbox:{authorization_id}", state, _TTL)
-
+    @transaction.atomic
     def capture(self, *, authorization_id: str, amount: Decimal) -> Receipt:
-        state = self._state(authorization_id)
-        if state["void"]:
+        hold = self._locked(authorization_id)
+        if hold.void:
             raise PaymentDeclined("This authorization was voided.")
-        if amount > Decimal(state["amount"]) - Decimal(state["captured"]):
+        if amount > hold.amount - hold.captured:
             raise PaymentDeclined("Capture exceeds the authorized amount.")
-        state["captured"] = str(Decimal(state["captured"]) + amount)
-        self._save(authorization_id, state)
+        hold.captured += amount
+        hold.save(update_fields=["captured"])
         return Receipt(f"cap_sandbox_{secrets.token_hex(8)}", amount)
 
+    @transaction.atomic
     def void(self, *, authorization_id: str) -> Receipt:
-        state = self._state(authorization_id)
-        if Decimal(state["captured"]) > 0:
+        hold = self._locked(authorization_id)
+        if hold.captured > 0:
             raise PaymentDeclined("A captured payment is refunded, not voided.")
-        state["void"] = True
-        self._save(authorization_id, state)
-        return Receipt(f"void_sandbox_{secrets.token_hex(8)}", Decimal(state["amount"]))
+        hold.void = True
+        hold.save(update_fields=["void"])
+        return Receipt(f"void_sandbox_{secrets.token_hex(8)}", hold.amount)
 
+    @transaction.atomic
     def refund(self, *, authorization_id: str, amount: Decimal) -> Receipt:
-        state = self._state(authorization_id)
-        if amount > Decimal(state["captured"]) - Decimal(state["refunded"]):
+        hold = self._locked(authorization_id)
+        if amount > hold.captured - hold.refunded:
             raise PaymentDeclined("Refund exceeds the captured amount.")
-        state["refunded"] = str(Decimal(state["refunded"]) + amount)
-        self._save(authorization_id, state)
+        hold.refunded += amount
+        hold.save(update_fields=["refunded"])
         return Receipt(f"ref_sandbox_{secrets.token_hex(8)}", amount)

@@ -4,13 +4,13 @@ row lock, and every path that does not end in an order voids the hold."""
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from oscar.core.loading import get_model
 
 from commerce.order import placement
 from commerce.order.exceptions import OutOfStock
 from commerce.payments.gateway import get_gateway
+from commerce.payments.models import SandboxAuthorization
 from tests import factories
 from tests.helpers import at_once, place_portal_order
 
@@ -38,7 +38,7 @@ def authorizations(monkeypatch):
 
 
 def voided(authorization) -> bool:
-    return cache.get(f"sandbox:{authorization.id}")["void"]
+    return SandboxAuthorization.objects.get(authorization_id=authorization.id).void
 
 
 @pytest.mark.postgres

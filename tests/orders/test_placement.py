@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from oscar.core.loading import get_model
 
 from commerce.order import placement, stock
@@ -15,6 +14,7 @@ from commerce.order.exceptions import (
 )
 from commerce.order.placement import CheckoutRequest, order_place
 from commerce.payments.gateway import PaymentDeclined, PaymentUnavailable, get_gateway
+from commerce.payments.models import SandboxAuthorization
 from pricing.strategy import Selector
 from tests import factories
 from tests.orders.conftest import portal_buyer
@@ -57,14 +57,6 @@ def card_request(user, germany, token="tok_sandbox_approve", **kwargs):
         payment_method="card",
         card_token=token,
         **kwargs,
-    )
-
-
-def holds(state="void"):
-    return (
-        [v for k, v in cache._cache.items() if "sandbox:auth" in k]
-        if hasattr(cache, "_cache")
-        else []
     )
 
 
@@ -128,7 +120,7 @@ def test_an_error_after_the_card_is_authorized_voids_the_authorization(germany, 
         order_place(basket=basket, request=card_request(user, germany))
 
     [authorization] = authorized
-    assert cache.get(f"sandbox:{authorization.id}")["void"] is True
+    assert SandboxAuthorization.objects.get(authorization_id=authorization.id).void is True
     assert not Order.objects.exists()
     assert not Source.objects.exists()
 
