@@ -129,7 +129,7 @@ def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, result
     from oscar.core.loading import get_model
 
     from accounts.models import Company, CompanyAddress
-    from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
+    from commerce.checkout.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
     from pricing.strategy import Selector
 
     connection.close()  # never share the parent's connection

@@ -120,7 +120,7 @@ def place_portal_order(company, user, product, quantity=1, *, payment="account",
     pipeline, shipped to the company's default ship-to by free freight."""
     from oscar.core.loading import get_model
 
-    from commerce.order.placement import CheckoutRequest, order_place
+    from commerce.checkout.placement import CheckoutRequest, order_place
     from pricing.strategy import Selector
 
     Basket = get_model("basket", "Basket")

@@ -110,7 +110,7 @@ def _expire_if_due(request: ApprovalRequest) -> bool:
 
 
 def _close(request: ApprovalRequest, status: str, *, actor, comment: str) -> None:
-    from commerce.order.transitions import order_set_status
+    from commerce.fulfilment.transitions import order_set_status
 
     request.status = status
     request.decided_at = timezone.now()

@@ -31,9 +31,9 @@ from oscar.core.loading import get_model
 
 from commerce import sites
 from commerce.basket import topics
+from commerce.checkout.placement import CheckoutRequest, Placement, basket_problems, order_place
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.placement import CheckoutRequest, Placement, basket_problems, order_place
 from commerce.outbox.services import outbox_emit
 from pricing.strategy import Selector
 

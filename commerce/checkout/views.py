@@ -15,9 +15,9 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 
 from commerce.billing import credit
 from commerce.checkout.forms import CardForm
+from commerce.checkout.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
 from commerce.payments.gateway import PaymentError, get_gateway
 
 logger = logging.getLogger(__name__)

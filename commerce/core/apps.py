@@ -23,6 +23,6 @@ class CoreConfig(AppConfig):
 
 
 def _ensure_staff_roles(**kwargs) -> None:
-    from commerce.dashboard.roles import ensure_staff_roles
+    from accounts.staff_policy import ensure_staff_roles
 
     ensure_staff_roles()

@@ -16,9 +16,9 @@ from commerce.billing import credit
 from commerce.billing.invoicing import invoice_for_shipped
 from commerce.billing.models import CreditAccount, Invoice
 from commerce.billing.terms import Terms
+from commerce.checkout.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
 from commerce.demo.catalog import UPC_PREFIX
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from pricing.strategy import Selector
 
 Basket = get_model("basket", "Basket")

@@ -12,9 +12,9 @@ from accounts import addresses, policy
 from accounts.exceptions import AccountsError
 from commerce.approvals import rules as approval_rules
 from commerce.billing import credit
+from commerce.checkout.placement import ADDRESS_FIELDS, CheckoutRequest, order_place, totals
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place, totals
 from commerce.payments.gateway import PaymentError, get_gateway
 from commerce.shipping.repository import methods_for
 from portals.portal.checkout_forms import PAYMENT_LABELS, OptionalCardForm, PortalCheckoutForm

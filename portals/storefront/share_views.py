@@ -20,9 +20,9 @@ from oscar.core.loading import get_class, get_model
 
 from commerce.basket import sharing
 from commerce.checkout.forms import CardForm
+from commerce.checkout.placement import totals
 from commerce.checkout.views import address_fields
 from commerce.order.exceptions import CheckoutError
-from commerce.order.placement import totals
 from commerce.payments.gateway import PaymentError, get_gateway
 from commerce.shipping.repository import methods_for
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from commerce.approvals.models import ApprovalRule
 from commerce.billing.invoicing import invoice_for_shipped
 from commerce.billing.models import Invoice, Payment
+from commerce.fulfilment.transitions import order_set_status, order_ship
 from commerce.order import status as order_status
-from commerce.order.transitions import order_set_status, order_ship
 from tests import factories
 from tests.api.conftest import assert_error, portal_api, storefront_api
 from tests.approvals.conftest import place

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
-from commerce.order.placement import CheckoutRequest, order_place
+from commerce.checkout.placement import CheckoutRequest, order_place
 from pricing.strategy import Selector
 from tests import factories
 

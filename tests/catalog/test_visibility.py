@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from catalog import menu, visibility
+from commerce.checkout.placement import CheckoutRequest, order_place
 from commerce.order.exceptions import BasketInvalid
-from commerce.order.placement import CheckoutRequest, order_place
 from pricing.strategy import Selector
 from tests import factories
 from tests.catalog.conftest import EXPECTED, portal_client_for

@@ -17,8 +17,8 @@ from commerce.approvals.models import ApprovalRule
 from commerce.approvals.services import approval_decide
 from commerce.billing import credit
 from commerce.billing.models import CreditAccount, Invoice
+from commerce.fulfilment.transitions import order_set_status, order_ship
 from commerce.order import status as order_status
-from commerce.order.transitions import order_set_status, order_ship
 from commerce.outbox.models import OutboxMessage
 from commerce.outbox.services import outbox_relay
 from commerce.payments.models import SandboxAuthorization

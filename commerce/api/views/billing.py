@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts import policy
+from accounts import policy, staff_policy
 from accounts.models import Membership
 from commerce import sites
 from commerce.api.errors import ApiError
@@ -24,7 +24,6 @@ from commerce.api.views.base import ApiGenericView, ApiListView
 from commerce.billing import credit, payments, selectors
 from commerce.billing.models import CreditAccount
 from commerce.core.pdf import render_pdf
-from commerce.dashboard import roles
 
 
 def account_for(request):
@@ -42,7 +41,7 @@ def payable_accounts(request):
     invoices)."""
     actor = staff_actor(request)
     user = request.user
-    accounts = roles.company_scope(CreditAccount.objects.all(), actor)
+    accounts = staff_policy.company_scope(CreditAccount.objects.all(), actor)
     own = Membership.objects.filter(user__in={user.pk, actor.pk}).values("company_id")
     return accounts.exclude(Q(company__in=own) | Q(user__in={user.pk, actor.pk}))
 
@@ -85,7 +84,7 @@ class PaymentCreateView(ApiGenericView):
 
     serializer_class = PaymentSerializer
     permission_classes = [StaffOrIntegration]
-    staff_section = roles.MONEY_AND_CREDIT
+    staff_section = staff_policy.MONEY_AND_CREDIT
 
     @extend_schema(request=PaymentCreateSerializer, responses={201: PaymentSerializer})
     def post(self, request):

@@ -1,5 +1,5 @@
 """``POST /api/checkout/``: the basket becomes an order, through the one
-order pipeline (``commerce.order.placement``), at most once per
+order pipeline (``commerce.checkout.placement``), at most once per
 ``Idempotency-Key``."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from commerce.api.serializers.checkout import CheckoutSerializer
 from commerce.api.serializers.orders import OrderSerializer
 from commerce.api.views.base import ApiView
 from commerce.api.views.orders import order_with_details
+from commerce.checkout.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
 from commerce.checkout.ship_to import one_off_address_record
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
 from commerce.shipping.repository import methods_for
 
 Country = get_model("address", "Country")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from accounts.staff_policy import company_scope, sees_all_companies
 from commerce.billing import aging, credit, invoicing, payments, selectors
 from commerce.billing.dashboard.forms import (
     AccountCreateForm,
@@ -23,7 +24,6 @@ from commerce.billing.models import CreditAccount, Invoice
 from commerce.core.exports import CsvWriter
 from commerce.core.money import quantize
 from commerce.core.pdf import render_pdf
-from commerce.dashboard.roles import company_scope, sees_all_companies
 from commerce.order.exceptions import CheckoutError
 
 ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))

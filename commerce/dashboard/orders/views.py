@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.core.loading import get_model
 
+from accounts.staff_policy import company_scope
 from commerce.billing import selectors as billing_selectors
 from commerce.billing.models import Invoice
 from commerce.checkout import ship_to
@@ -20,11 +21,10 @@ from commerce.core.exports import CsvWriter
 from commerce.core.locks import LockConflict
 from commerce.core.money import ZERO, quantize
 from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
-from commerce.dashboard.roles import company_scope
+from commerce.fulfilment.transitions import order_set_status
 from commerce.order import status as order_status
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.transitions import order_set_status
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
