@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from accounts.exceptions import StaffCompanyRoleRefused
 from accounts.models import Company, Membership
+from commerce.core.errors import DomainError
 
 Role = Membership.Role
 
@@ -64,13 +65,19 @@ _PORTAL_STATUSES = {Company.Status.PENDING, Company.Status.ACTIVE, Company.Statu
 _ORDERING_STATUSES = {Company.Status.ACTIVE, Company.Status.ON_HOLD}
 
 
-class NotAllowed(Exception):
+class NotAllowed(DomainError):
     """The member's role or the company's status does not allow this action."""
+
+    code = "permission_denied"
+    status = 403
 
     def __init__(self, action: Action, reason: str):
         super().__init__(reason)
         self.action = action
         self.reason = reason
+
+    def details(self):
+        return {"action": str(self.action)}
 
 
 def admits_to_portal(membership: Membership | None) -> bool:

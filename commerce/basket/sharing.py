@@ -31,9 +31,9 @@ from oscar.core.loading import get_model
 
 from commerce import sites
 from commerce.basket import topics
-from commerce.checkout.placement import CheckoutRequest, Placement, basket_problems, order_place
+from commerce.checkout.placement import Placement, basket_problems, order_place
+from commerce.checkout.request import payer_request
 from commerce.order.exceptions import CheckoutError
-from commerce.order.models import PaymentMethod
 from commerce.outbox.services import outbox_emit
 from pricing.strategy import Selector
 
@@ -440,16 +440,12 @@ def share_pay(
 
     placement = order_place(
         basket=current.basket,
-        request=CheckoutRequest(
-            channel=sites.STOREFRONT,
-            user=current.requester,
+        request=payer_request(
+            share=current,
             shipping_address=shipping_address,
             shipping_method_code=shipping_method_code,
-            payment_method=PaymentMethod.CARD,
             card_token=card_token,
             expected_total=expected_total,
-            payer_email=current.payer.email if current.payer else current.payer_email,
-            paid_by=current.payer,
         ),
         around=paid,
     )
