@@ -16,6 +16,7 @@ from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
 from commerce.billing import credit
+from commerce.billing import topics as billing_topics
 from commerce.billing.invoicing import invoice_account, shipped_quantities
 from commerce.core.locks import lock_order, retry_on_conflict
 from commerce.order import status as order_status
@@ -160,7 +161,6 @@ def order_set_status(
 
 def _after(order, old: str, status: str) -> None:
     """The move's side effects, as outbox rows in its transaction."""
-    from commerce.billing import handlers as billing_handlers
     from commerce.order import handlers
 
     order_id = order.pk
@@ -173,7 +173,7 @@ def _after(order, old: str, status: str) -> None:
         status in (order_status.SHIPPED, order_status.PROCESSING)
         and invoice_account(order) is not None
     ):
-        outbox_emit(topic=billing_handlers.TOPIC_ISSUE_INVOICE, payload={"order": order_id})
+        outbox_emit(topic=billing_topics.ISSUE_INVOICE, payload={"order": order_id})
     if status != old and status in (order_status.SHIPPED, order_status.CANCELLED):
         outbox_emit(
             topic=handlers.TOPIC_STATUS_EMAIL, payload={"order": order_id, "status": status}
