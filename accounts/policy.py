@@ -125,6 +125,31 @@ def allowed_actions(membership: Membership | None) -> frozenset[Action]:
     return frozenset(a for a in Action if can(membership, a))
 
 
+def roles_that_may(action: Action | str) -> list[str]:
+    """The company roles whose table allows ``action`` (for queries over members)."""
+    action = Action(action)
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+def members_who_may(company: Company, action: Action | str):
+    """The active members of ``company`` whose role allows ``action``."""
+    return Membership.objects.filter(
+        company=company, role__in=roles_that_may(action), is_active=True, user__is_active=True
+    )
+
+
+def is_company_admin(membership: Membership | None) -> bool:
+    """An active admin of their company (who may, e.g., withdraw anyone's order)."""
+    return bool(membership is not None and membership.is_active and membership.role == Role.ADMIN)
+
+
+def company_admins(company: Company):
+    """The company's active admins (a company always keeps one, ``accounts.services``)."""
+    return Membership.objects.filter(
+        company=company, role=Role.ADMIN, is_active=True, user__is_active=True
+    )
+
+
 # Management actions that back-office staff may take on any company.
 STAFF_MANAGED = frozenset({Action.MANAGE_MEMBERS, Action.MANAGE_ADDRESSES, Action.MANAGE_RULES})
 

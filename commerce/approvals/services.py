@@ -206,7 +206,7 @@ def approval_cancel(*, request: ApprovalRequest, actor, reason: str = "") -> App
             .select_related("company", "user")
             .first()
         )
-        if not policy.can(membership, policy.Action.MANAGE_MEMBERS):
+        if not (policy.admits_to_portal(membership) and policy.is_company_admin(membership)):
             raise NotApprover(
                 "Only the buyer who placed the order, or a company admin, can cancel it."
             )

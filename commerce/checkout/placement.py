@@ -222,7 +222,7 @@ def totals(basket, method):
 
 
 def shown_total(request: CheckoutRequest, total) -> Decimal:
-    return total.excl_tax if request.channel == sites.PORTAL else total.incl_tax
+    return sites.get_site(request.channel).shown(total)
 
 
 # --- the pipeline --------------------------------------------------------------------------

@@ -40,6 +40,20 @@ _SHIPPABLE = {order_status.PLACED, order_status.PROCESSING}
 SHIPPED_EVENT = "Shipped"
 
 
+def approval_freeze(order) -> str | None:
+    """The pending-approval freeze, the one place that states it: an order
+    waiting for its company's approvers changes only by their decision, the
+    buyer's cancellation or expiry (``by_approval``); nobody else, staff
+    included, moves it, ships it, pays it or edits its lines. The reason, or
+    None when ``order`` is not frozen."""
+    if order.status != order_status.PENDING_APPROVAL:
+        return None
+    return (
+        f"Order {order.number} is waiting for its company's approvers; it leaves "
+        "Pending approval only by their decision, the buyer's cancellation or expiry."
+    )
+
+
 def _locked(order):
     return lock_order(order)
 
@@ -130,11 +144,9 @@ def order_set_status(
     """
     with transaction.atomic():
         order = _locked(order)
-        if order.status == order_status.PENDING_APPROVAL and not by_approval:
-            raise IllegalStatusChange(
-                f"Order {order.number} is waiting for its company's approvers; it leaves "
-                "Pending approval only by their decision, the buyer's cancellation or expiry."
-            )
+        frozen = approval_freeze(order)
+        if frozen and not by_approval:
+            raise IllegalStatusChange(frozen)
         if status == order_status.SHIPPED:
             if order.status not in _SHIPPABLE:
                 raise IllegalStatusChange(

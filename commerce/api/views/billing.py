@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -23,7 +23,7 @@ from commerce.api.serializers.orders import (
 from commerce.api.views.base import ApiGenericView, ApiListView
 from commerce.billing import credit, payments, selectors
 from commerce.billing.models import CreditAccount
-from commerce.core.pdf import render_pdf
+from commerce.billing.pdf import invoice_pdf_response
 
 
 def account_for(request):
@@ -71,12 +71,7 @@ class InvoiceDetailView(ApiGenericView):
 class InvoicePDFView(InvoiceDetailView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, number: str):
-        invoice = self.invoice(number)
-        response = HttpResponse(
-            render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-        return response
+        return invoice_pdf_response(self.invoice(number))
 
 
 class PaymentCreateView(ApiGenericView):
