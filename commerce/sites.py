@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.urls import reverse, set_urlconf
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 STOREFRONT = "storefront"
 PORTAL = "portal"
@@ -107,6 +108,11 @@ def site_for_host(host: str) -> SiteInfo | None:
 
 def get_site(channel: str) -> SiteInfo:
     return all_sites()[channel]
+
+
+def site_labels() -> dict[int, str]:
+    """What staff pages and reports call each ordering site (by Site id)."""
+    return {settings.STOREFRONT_SITE_ID: _("Storefront"), settings.PORTAL_SITE_ID: _("Portal")}
 
 
 def prices_include_tax(channel: str) -> bool:
