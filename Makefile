@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PRODUCTS ?= 500
+# Local runs keep the test database between runs (migrations still apply);
+# CI starts from a fresh one (`make test PYTEST_ARGS=--create-db`).
+PYTEST_ARGS ?= --reuse-db
 
 .PHONY: run test install migrate seed lint format bench worker beat relay clean
 
@@ -32,11 +35,12 @@ run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

@@ -12,7 +12,7 @@ from accounts.models import Company, CompanyAddress, CompanyEvent
 from accounts.services import lock_company, record_event
 
 Kind = CompanyAddress.Kind
-ADDRESS_FIELDS = (
+COMPANY_ADDRESS_FIELDS = (
     "label",
     "first_name",
     "last_name",
@@ -128,7 +128,7 @@ def ship_to_deactivate(*, address: CompanyAddress, actor) -> CompanyAddress:
 
 
 def _only_address(fields: dict) -> dict:
-    unknown = set(fields) - set(ADDRESS_FIELDS)
+    unknown = set(fields) - set(COMPANY_ADDRESS_FIELDS)
     if unknown:
         raise ValueError(f"not address fields: {sorted(unknown)}")
     return fields
@@ -182,8 +182,20 @@ def _same_place(address: CompanyAddress, fields: dict) -> bool:
     )
 
 
-def _fields_of(address: CompanyAddress) -> dict:
+def order_address_fields(address) -> dict:
+    """What an order copies from ``address`` (a company, user or Oscar address;
+    None gives nothing)."""
+    if address is None:
+        return {}
     return {f: getattr(address, f) for f in ORDER_ADDRESS_FIELDS if hasattr(address, f)}
+
+
+def bill_to_fields(company: Company) -> dict | None:
+    """The company's active bill-to, as an order's billing address (None if it has none)."""
+    bill_to = CompanyAddress.objects.filter(
+        company=company, kind=Kind.BILL_TO, is_active=True
+    ).first()
+    return order_address_fields(bill_to) if bill_to is not None else None
 
 
 def ship_to_for_order(
@@ -203,12 +215,12 @@ def ship_to_for_order(
         found = ship_tos.select_related("country").filter(pk=address_id).first()
         if found is None:
             raise ShipToUnknown("No such ship-to address.")
-        return ShipTo(fields=_fields_of(found), address=found)
+        return ShipTo(fields=order_address_fields(found), address=found)
     if not address:
         raise ShipToUnknown("Give a ship-to address.")
     for candidate in ship_tos.select_related("country").order_by("-is_default", "pk"):
         if _same_place(candidate, address):
-            return ShipTo(fields=_fields_of(candidate), address=candidate)
+            return ShipTo(fields=order_address_fields(candidate), address=candidate)
     if not company.allow_one_off_addresses:
         raise ShipToNotAllowed(
             f"{company.name} ships only to its own ship-to addresses: choose one of them, "

@@ -1,18 +1,23 @@
 """Named errors of the accounts domain; views and the API turn them into messages."""
 
+from commerce.core.errors import DomainError
 
-class AccountsError(Exception):
+
+class AccountsError(DomainError):
     """Base class: ``str(error)`` is a message fit to show the user."""
 
     code = "accounts_error"
+    status = 400
 
 
 class IllegalStatusChange(AccountsError):
     code = "illegal_status_change"
+    status = 409
 
 
 class LastAdminError(AccountsError):
     code = "last_admin"
+    status = 409
 
 
 class InvitationInvalid(AccountsError):
@@ -35,6 +40,7 @@ class InvitationWrongUser(AccountsError):
 
 class AlreadyMember(AccountsError):
     code = "already_member"
+    status = 409
 
 
 class EmailTaken(AccountsError):

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 
-from accounts import topics
-from accounts.models import Company, Invitation, Membership
+from accounts import policy, topics
+from accounts.models import Company, Invitation
 from commerce import sites
 from commerce.core.emails import send_templated_email
 from commerce.outbox.registry import register
@@ -11,11 +11,7 @@ from commerce.outbox.services import effect_once
 
 
 def _admin_emails(company: Company) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            company=company, role=Membership.Role.ADMIN, is_active=True, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
+    return list(policy.company_admins(company).values_list("user__email", flat=True))
 
 
 def notify_company_registered(company_id: int) -> int:

@@ -12,21 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
-from oscar.core.loading import get_model
 
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from commerce.core.money import ZERO
-from commerce.order import status as order_status
-
-Order = get_model("order", "Order")
-PaymentEvent = get_model("order", "PaymentEvent")
+from commerce.order.selectors import storefront_spend_by_user
 
 WINDOW = timedelta(days=365)
-REFUND_EVENT = "Refunded"  # written by commerce.payments.services
 RATE_PLACES = Decimal("0.0001")
 
 
@@ -56,29 +49,12 @@ def tier_for(activity: Activity, tiers: list[LoyaltyTier]) -> LoyaltyTier | None
     return max(qualifying, key=lambda t: t.rank, default=None)
 
 
-def _storefront_orders(since: datetime):
-    return Order.objects.filter(
-        site_id=settings.STOREFRONT_SITE_ID, date_placed__gte=since, user__isnull=False
-    ).exclude(status__in=[order_status.REJECTED, order_status.CANCELLED])
-
-
 def activity_by_user(since: datetime) -> dict[int, Activity]:
-    """Trailing activity of every consumer who ordered since ``since`` (two queries)."""
-    orders = _storefront_orders(since)
-    totals = orders.values("user_id").annotate(spend=Sum("total_incl_tax"), n=Count("pk"))
-    refunds = dict(
-        PaymentEvent.objects.filter(order__in=orders, event_type__name=REFUND_EVENT)
-        .values("order__user_id")
-        .annotate(total=Sum("amount"))
-        .values_list("order__user_id", "total")
-    )
+    """Trailing activity of every consumer who ordered since ``since`` (the order
+    layer's selector: two queries)."""
     return {
-        row["user_id"]: Activity(
-            spend=row["spend"] or ZERO,
-            orders=row["n"],
-            refunded=refunds.get(row["user_id"]) or ZERO,
-        )
-        for row in totals
+        user_id: Activity(spend=spend or ZERO, orders=count, refunded=refunded or ZERO)
+        for user_id, (spend, count, refunded) in storefront_spend_by_user(since).items()
     }
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from accounts.exceptions import StaffCompanyRoleRefused
 from accounts.models import Company, Membership
+from commerce.core.errors import DomainError
 
 Role = Membership.Role
 
@@ -64,13 +65,19 @@ _PORTAL_STATUSES = {Company.Status.PENDING, Company.Status.ACTIVE, Company.Statu
 _ORDERING_STATUSES = {Company.Status.ACTIVE, Company.Status.ON_HOLD}
 
 
-class NotAllowed(Exception):
+class NotAllowed(DomainError):
     """The member's role or the company's status does not allow this action."""
+
+    code = "permission_denied"
+    status = 403
 
     def __init__(self, action: Action, reason: str):
         super().__init__(reason)
         self.action = action
         self.reason = reason
+
+    def details(self):
+        return {"action": str(self.action)}
 
 
 def admits_to_portal(membership: Membership | None) -> bool:
@@ -116,6 +123,31 @@ def require(membership: Membership | None, action: Action | str) -> None:
 
 def allowed_actions(membership: Membership | None) -> frozenset[Action]:
     return frozenset(a for a in Action if can(membership, a))
+
+
+def roles_that_may(action: Action | str) -> list[str]:
+    """The company roles whose table allows ``action`` (for queries over members)."""
+    action = Action(action)
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+def members_who_may(company: Company, action: Action | str):
+    """The active members of ``company`` whose role allows ``action``."""
+    return Membership.objects.filter(
+        company=company, role__in=roles_that_may(action), is_active=True, user__is_active=True
+    )
+
+
+def is_company_admin(membership: Membership | None) -> bool:
+    """An active admin of their company (who may, e.g., withdraw anyone's order)."""
+    return bool(membership is not None and membership.is_active and membership.role == Role.ADMIN)
+
+
+def company_admins(company: Company):
+    """The company's active admins (a company always keeps one, ``accounts.services``)."""
+    return Membership.objects.filter(
+        company=company, role=Role.ADMIN, is_active=True, user__is_active=True
+    )
 
 
 # Management actions that back-office staff may take on any company.

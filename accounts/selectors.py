@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from accounts import policy
 from accounts.models import Company, Membership
 from commerce.core.ids import MAX_ID
 
@@ -29,3 +30,23 @@ def membership_for(user, company_id) -> Membership | None:
     if not 0 < company_id <= MAX_ID:
         return None
     return portal_memberships(user).filter(company_id=company_id).first()
+
+
+# Where a browser session keeps its active company (switched in the portal header).
+ACTIVE_COMPANY_SESSION_KEY = "portal_company_id"
+
+
+def active_membership(user, *, session=None, remember: bool = False) -> Membership | None:
+    """The membership a portal request acts in (the one rule, for pages and the
+    API): the session's active company when it is still one of the user's,
+    else their first company, remembered in ``session`` when ``remember``.
+    None when that membership does not admit them to the portal."""
+    if not user.is_authenticated:
+        return None
+    wanted = session.get(ACTIVE_COMPANY_SESSION_KEY) if session is not None else None
+    membership = membership_for(user, wanted) if wanted else None
+    if membership is None:
+        membership = portal_memberships(user).first()
+        if membership is not None and remember and session is not None:
+            session[ACTIVE_COMPANY_SESSION_KEY] = membership.company_id
+    return membership if policy.admits_to_portal(membership) else None

@@ -213,20 +213,14 @@ def company_set_sales_reps(*, company: Company, reps, actor) -> Company:
 
 
 def _active_admins(company: Company, *, excluding: Membership | None = None) -> int:
-    admins = Membership.objects.filter(
-        company=company, role=Role.ADMIN, is_active=True, user__is_active=True
-    )
+    admins = policy.company_admins(company)
     if excluding is not None:
         admins = admins.exclude(pk=excluding.pk)
     return admins.count()
 
 
 def _guard_last_admin(company: Company, membership: Membership) -> None:
-    if (
-        membership.role == Role.ADMIN
-        and membership.is_active
-        and _active_admins(company, excluding=membership) == 0
-    ):
+    if policy.is_company_admin(membership) and _active_admins(company, excluding=membership) == 0:
         raise LastAdminError(
             f"{membership.user.email} is the last active admin of {company.name}. "
             "Make someone else an admin first."

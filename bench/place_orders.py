@@ -128,8 +128,9 @@ def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, result
     from django.db import connection
     from oscar.core.loading import get_model
 
+    from accounts.addresses import order_address_fields
     from accounts.models import Company, CompanyAddress
-    from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
+    from commerce.checkout.placement import CheckoutRequest, order_place
     from pricing.strategy import Selector
 
     connection.close()  # never share the parent's connection
@@ -143,7 +144,7 @@ def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, result
     company = Company.objects.get(pk=company_id)
     ship_to = CompanyAddress.objects.get(pk=ship_to_id)
     user = User.objects.get(pk=buyer_id)
-    address = {k: getattr(ship_to, k) for k in ADDRESS_FIELDS if hasattr(ship_to, k)}
+    address = order_address_fields(ship_to)
     rng = random.Random(n)
     latencies, failures = [], []
     for _ in range(per_worker):

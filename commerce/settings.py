@@ -226,7 +226,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commerce.core.middleware.IdOutOfRangeMiddleware",
-    "commerce.core.middleware.LockConflictMiddleware",
+    "commerce.core.middleware.DomainErrorMiddleware",
     "portals.portal.middleware.PortalAccessMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.urls import reverse, set_urlconf
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 STOREFRONT = "storefront"
 PORTAL = "portal"
@@ -39,10 +40,17 @@ class SiteInfo:
     name: str
     urlconf: str
     layout_template: str
+    # The site's tax display, the one place that says it: the storefront shows
+    # and charges gross prices (VAT included), the portal net ones.
+    prices_include_tax: bool = True
 
     @property
     def is_portal(self) -> bool:
         return self.channel == PORTAL
+
+    def shown(self, price):
+        """The amount of ``price`` (an Oscar price or total) this site shows."""
+        return price.incl_tax if self.prices_include_tax else price.excl_tax
 
 
 @functools.cache
@@ -66,6 +74,7 @@ def all_sites() -> dict[str, SiteInfo]:
             name=settings.PORTAL_NAME,
             urlconf="commerce.urls.portal",
             layout_template="portal/layout.html",
+            prices_include_tax=False,
         ),
     }
     if settings.STAFF_HOST:
@@ -99,6 +108,17 @@ def site_for_host(host: str) -> SiteInfo | None:
 
 def get_site(channel: str) -> SiteInfo:
     return all_sites()[channel]
+
+
+def site_labels() -> dict[int, str]:
+    """What staff pages and reports call each ordering site (by Site id)."""
+    return {settings.STOREFRONT_SITE_ID: _("Storefront"), settings.PORTAL_SITE_ID: _("Portal")}
+
+
+def prices_include_tax(channel: str) -> bool:
+    """Whether ``channel``'s prices include tax (``SiteInfo.prices_include_tax``)."""
+    site = all_sites().get(channel)
+    return site.prices_include_tax if site is not None else True  # staff pages: as the storefront
 
 
 def staff_site() -> SiteInfo:

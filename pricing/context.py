@@ -68,7 +68,7 @@ def pricing_context(
         channel=channel,
         currency=currency,
         tax_rate=rate(settings.DEFAULT_TAX_RATE),
-        prices_include_tax=not portal,
+        prices_include_tax=sites.prices_include_tax(channel),
         at=at,
         user_id=user.pk if authenticated else None,
         company_id=company.pk if portal and company is not None else None,

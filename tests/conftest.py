@@ -7,10 +7,7 @@ from django.test import Client
 
 from tests import factories
 
-
-def pytest_configure(config):
-    # Tests run on whatever DATABASE_URL says; CI points it at PostgreSQL.
-    config.addinivalue_line("markers", "slow: long-running test")
+# Tests run on whatever DATABASE_URL says; CI points it at PostgreSQL.
 
 
 @pytest.fixture(autouse=True)

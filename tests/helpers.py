@@ -7,6 +7,7 @@ import threading
 from django.conf import settings
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 
@@ -120,7 +121,8 @@ def place_portal_order(company, user, product, quantity=1, *, payment="account",
     pipeline, shipped to the company's default ship-to by free freight."""
     from oscar.core.loading import get_model
 
-    from commerce.order.placement import CheckoutRequest, order_place
+    from accounts.addresses import order_address_fields
+    from commerce.checkout.placement import CheckoutRequest, order_place
     from pricing.strategy import Selector
 
     Basket = get_model("basket", "Basket")
@@ -128,16 +130,30 @@ def place_portal_order(company, user, product, quantity=1, *, payment="account",
     basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
     basket.add_product(product, quantity)
     ship_to = company.addresses.get(kind="ship_to", is_default=True)
-    fields = ("last_name", "line1", "line4", "postcode", "country")
     return order_place(
         basket=basket,
         request=CheckoutRequest(
             channel="portal",
             user=user,
             company=company,
-            shipping_address={f: getattr(ship_to, f) for f in fields},
+            shipping_address=order_address_fields(ship_to),
             shipping_method_code="freight",
             payment_method=payment,
             **extra,
         ),
     )
+
+
+def page_queries(client, url) -> tuple[int, object]:
+    """The queries of a warm GET of ``url`` (a first GET warms per-process caches:
+    site rows, content types) and its response, which must be a 200."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.content[:500])
+    return len(ctx.captured_queries), response
+
+
+def count_queries(client, url) -> int:
+    """How many queries a warm GET of ``url`` costs (``page_queries``)."""
+    return page_queries(client, url)[0]

@@ -19,7 +19,7 @@ from accounts.forms import (
     ShipToForm,
 )
 from accounts.models import Company, CompanyAddress, Membership
-from commerce.dashboard.roles import company_scope, sales_rep_candidates, sees_all_companies
+from accounts.staff_policy import company_scope, sales_rep_candidates, sees_all_companies
 
 Status = Company.Status
 

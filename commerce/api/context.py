@@ -15,7 +15,6 @@ from rest_framework.authentication import SessionAuthentication
 
 from accounts import policy, selectors
 from commerce import sites
-from portals.portal.middleware import ACTIVE_COMPANY_SESSION_KEY
 
 Selector = get_class("partner.strategy", "Selector")
 BasketMiddleware = get_class("basket.middleware", "BasketMiddleware")
@@ -25,8 +24,9 @@ COMPANY_HEADER = "X-Company"
 
 def active_membership(request, user):
     """The portal membership the request acts in: ``X-Company`` when sent (a
-    company the user is not a member of is a 404), else the session's active
-    company for a browser session, else the user's first company."""
+    company the user is not a member of is a 404), else the active company
+    (``accounts.selectors.active_membership``; the session's only for a
+    browser session)."""
     if not user.is_authenticated:
         return None
     wanted = request.headers.get(COMPANY_HEADER)
@@ -34,13 +34,11 @@ def active_membership(request, user):
         membership = selectors.membership_for(user, wanted.strip())
         if membership is None:
             raise Http404("No such company.")
-        return membership
-    if isinstance(getattr(request, "successful_authenticator", None), SessionAuthentication):
-        session_id = request.session.get(ACTIVE_COMPANY_SESSION_KEY)
-        membership = selectors.membership_for(user, session_id) if session_id else None
-        if membership is not None:
-            return membership
-    return selectors.portal_memberships(user).first()
+        return membership if policy.admits_to_portal(membership) else None
+    by_session = isinstance(
+        getattr(request, "successful_authenticator", None), SessionAuthentication
+    )
+    return selectors.active_membership(user, session=request.session if by_session else None)
 
 
 def bind(request) -> None:
@@ -52,8 +50,6 @@ def bind(request) -> None:
     membership = None
     if django_request.channel == sites.PORTAL:
         membership = active_membership(request, user)
-        if membership is not None and not policy.admits_to_portal(membership):
-            membership = None
     django_request.membership = membership
     django_request.company = membership.company if membership is not None else None
     django_request.strategy = Selector().strategy(

@@ -18,18 +18,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from accounts import policy
-from accounts.exceptions import AccountsError
-from commerce.api.tokens import TokenError
+from commerce.core.errors import DomainError
 from commerce.core.locks import LockConflict, is_retryable
 from commerce.core.middleware import is_id_out_of_range
-from commerce.order.exceptions import CheckoutError
-from commerce.payments.gateway import PaymentError
 
 logger = logging.getLogger(__name__)
-
-PAYMENT_STATUS = {"payment_declined": 402, "payment_unavailable": 503}
-ACCOUNTS_STATUS = {"last_admin": 409, "already_member": 409, "illegal_status_change": 409}
 
 
 class ApiError(exceptions.APIException):
@@ -97,34 +90,12 @@ def translate(exc: Exception) -> tuple[int, dict, dict] | None:
     if isinstance(exc, Http404) or is_id_out_of_range(exc):
         message = str(exc) if isinstance(exc, Http404) and str(exc) else "Not found."
         return 404, body("not_found", message), headers
-    if isinstance(exc, policy.NotAllowed):
-        return 403, body("permission_denied", exc.reason, {"action": str(exc.action)}), headers
     if isinstance(exc, DjangoPermissionDenied):
         return 403, body("permission_denied", str(exc) or "Not allowed."), headers
     if isinstance(exc, DatabaseError) and is_retryable(exc):
         exc = LockConflict()
-    if isinstance(exc, LockConflict):
-        return exc.status, body(exc.code, str(exc)), headers
-    if isinstance(exc, CheckoutError):
-        details = None
-        if hasattr(exc, "problems"):
-            details = {"problems": exc.problems}
-        if hasattr(exc, "reasons"):
-            details = {"reasons": exc.reasons}
-        if hasattr(exc, "short"):
-            details = {
-                "short": [
-                    {"product": title, "wanted": wanted, "available": available}
-                    for title, wanted, available in exc.short
-                ]
-            }
-        return exc.status, body(exc.code, str(exc), details), headers
-    if isinstance(exc, PaymentError):
-        return PAYMENT_STATUS.get(exc.code, 400), body(exc.code, str(exc)), headers
-    if isinstance(exc, AccountsError):
-        return ACCOUNTS_STATUS.get(exc.code, 400), body(exc.code, str(exc)), headers
-    if isinstance(exc, TokenError):
-        return 400, body(exc.code, str(exc)), headers
+    if isinstance(exc, DomainError):  # every service's error: its own code and status
+        return exc.status, body(exc.code, exc.message, exc.details()), headers
     if isinstance(exc, BadRequest):
         return 400, body("validation_error", str(exc) or "Bad request."), headers
     if isinstance(exc, DjangoValidationError):

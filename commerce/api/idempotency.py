@@ -1,6 +1,6 @@
 """``Idempotency-Key`` on ``POST /api/checkout/``.
 
-The key is handed to the order pipeline (``commerce.order.placement``),
+The key is handed to the order pipeline (``commerce.checkout.placement``),
 which keeps one key mechanism for pages and API: a key belongs to the user on
 this site for the active company, a retry with the same key and body gets
 the same order again, and the same key with a different body is refused with

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rest_framework import permissions
 
-from accounts import policy
+from accounts import policy, staff_policy
 from commerce import sites
 from commerce.api.models import ApiToken
-from commerce.dashboard import roles
 
 
 class PortalAction(permissions.BasePermission):
@@ -64,13 +63,13 @@ def staff_actor(request):
 
 class StaffOrIntegration(permissions.BasePermission):
     """Back-office writes: a staff session or an integration token whose staff
-    role (the one role table, ``commerce.dashboard.roles``) has the view's
+    role (the one role table, ``accounts.staff_policy``) has the view's
     ``staff_section``. Which companies it reaches is the role's company scope."""
 
     message = "Your staff role does not allow this."
 
     def has_permission(self, request, view) -> bool:
-        return roles.may_use_section(staff_actor(request), view.staff_section)
+        return staff_policy.may_use_section(staff_actor(request), view.staff_section)
 
 
 class WebhookAdmin(permissions.BasePermission):

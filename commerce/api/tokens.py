@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commerce.api.models import ApiToken
+from commerce.core.errors import DomainError
 
 KEY_PREFIX = "nw_"
 PREFIX_LENGTH = 10
@@ -24,8 +25,9 @@ PREFIX_LENGTH = 10
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class TokenError(Exception):
+class TokenError(DomainError):
     code = "validation_error"
+    status = 400
 
 
 class TokenRevoked(TokenError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accounts.models import Membership
+from accounts import policy
 from commerce import sites
 from commerce.approvals import topics
 from commerce.approvals.models import ApprovalRequest
@@ -13,13 +13,8 @@ from commerce.outbox.services import effect_once
 
 def approver_emails(request: ApprovalRequest) -> list[str]:
     return list(
-        Membership.objects.filter(
-            company=request.company,
-            role__in=[Membership.Role.ADMIN, Membership.Role.APPROVER],
-            is_active=True,
-            user__is_active=True,
-            user__is_staff=False,  # staff never approve (accounts.policy)
-        )
+        policy.members_who_may(request.company, policy.Action.APPROVE_ORDERS)
+        .filter(user__is_staff=False)  # staff never approve (accounts.policy)
         .exclude(user_id=request.requested_by_id)
         .values_list("user__email", flat=True)
     )

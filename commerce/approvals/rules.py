@@ -86,6 +86,16 @@ def _restricted(rule, product_ids) -> list[str]:
     return [c.name for c in categories if any(p.startswith(c.path) for p in hit_paths)]
 
 
+def evaluate_basket(*, company, membership, basket) -> Evaluation:
+    """``evaluate`` for an order of ``basket`` (the checkout preview and placement ask the same)."""
+    return evaluate(
+        company=company,
+        membership=membership,
+        total_net=basket.total_excl_tax,
+        product_ids=[line.product_id for line in basket.all_lines()],
+    )
+
+
 def evaluate(*, company, membership, total_net: Decimal, product_ids, at=None) -> Evaluation:
     """The rules of ``company`` that an order of ``total_net`` (goods, net) with
     ``product_ids`` by ``membership`` matches."""

@@ -110,7 +110,7 @@ def _expire_if_due(request: ApprovalRequest) -> bool:
 
 
 def _close(request: ApprovalRequest, status: str, *, actor, comment: str) -> None:
-    from commerce.order.transitions import order_set_status
+    from commerce.fulfilment.transitions import order_set_status
 
     request.status = status
     request.decided_at = timezone.now()
@@ -206,7 +206,7 @@ def approval_cancel(*, request: ApprovalRequest, actor, reason: str = "") -> App
             .select_related("company", "user")
             .first()
         )
-        if not policy.can(membership, policy.Action.MANAGE_MEMBERS):
+        if not (policy.admits_to_portal(membership) and policy.is_company_admin(membership)):
             raise NotApprover(
                 "Only the buyer who placed the order, or a company admin, can cancel it."
             )

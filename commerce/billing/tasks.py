@@ -23,13 +23,13 @@ REMINDER_DAYS = {-3: "due_soon", 1: "overdue_1", 7: "overdue_7", 14: "overdue_14
 def _recipients(account: CreditAccount) -> list[str]:
     if account.user_id:
         return [account.user.email]
-    from accounts.models import Membership
+    from accounts import policy
 
     company = account.company
     emails = list(
-        Membership.objects.filter(
-            company=company, role__in=["admin", "approver", "viewer"], is_active=True
-        ).values_list("user__email", flat=True)
+        policy.members_who_may(company, policy.Action.VIEW_INVOICES).values_list(
+            "user__email", flat=True
+        )
     )
     return ([company.email] if company.email else []) + emails
 

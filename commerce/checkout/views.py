@@ -3,7 +3,6 @@ interface and the order placed by the one order pipeline."""
 
 import logging
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -15,16 +14,13 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 
 from commerce.billing import credit
 from commerce.checkout.forms import CardForm
+from commerce.checkout.placement import order_place
+from commerce.checkout.request import storefront_request, tokenize_card
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
-from commerce.payments.gateway import PaymentError, get_gateway
+from commerce.payments.gateway import PaymentError
 
 logger = logging.getLogger(__name__)
-
-
-def address_fields(address) -> dict:
-    return {name: getattr(address, name) for name in ADDRESS_FIELDS if hasattr(address, name)}
 
 
 @method_decorator(sensitive_post_parameters("number", "cvc", "expiry"), name="dispatch")
@@ -77,14 +73,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         form = CardForm(request.POST)
         if not form.is_valid():
             return self.render_payment_details(request, card_form=form)
-        month, year = form.expiry_parts()
         try:
-            card = get_gateway().tokenize(
-                number=form.cleaned_data["number"],
-                exp_month=month,
-                exp_year=year,
-                cvc=form.cleaned_data["cvc"],
-            )
+            card = tokenize_card(form)
         except PaymentError as error:
             form.add_error(None, str(error))
             return self.render_payment_details(request, card_form=form)
@@ -97,19 +87,15 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         basket = request.basket
         shipping_address = self.get_shipping_address(basket)
         method = self.get_shipping_method(basket, shipping_address)
-        try:
-            expected = Decimal(request.POST.get("expected_total", ""))
-        except InvalidOperation:
-            expected = None
-        checkout = CheckoutRequest(
+        checkout = storefront_request(
             channel=request.channel,
             user=request.user if request.user.is_authenticated else None,
-            guest_email=self.checkout_session.get_guest_email() or "",
-            shipping_address=address_fields(shipping_address),
+            guest_email=self.checkout_session.get_guest_email(),
+            shipping_address=shipping_address,
             shipping_method_code=method.code if method else "",
             payment_method=self.chosen_method(),
-            card_token=self.checkout_session._get("payment", "card_token") or "",
-            expected_total=expected,
+            card_token=self.checkout_session._get("payment", "card_token"),
+            expected_total=request.POST.get("expected_total"),
         )
         key = request.POST.get("idempotency_key", "")[:64] or None
         try:

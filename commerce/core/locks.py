@@ -51,6 +51,8 @@ from collections.abc import Iterable
 from django.db import DatabaseError, connection
 from oscar.core.loading import get_model
 
+from commerce.core.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 # PostgreSQL: deadlock_detected, serialization_failure.
@@ -58,7 +60,7 @@ RETRYABLE_SQLSTATES = {"40P01", "40001"}
 ATTEMPTS = 3
 
 
-class LockConflict(Exception):
+class LockConflict(DomainError):
     """Concurrent changes kept colliding; nothing was changed, the caller may try again."""
 
     code = "conflict_retry"

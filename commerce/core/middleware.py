@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, DataError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # PostgreSQL's SQLSTATE for "numeric value out of range".
@@ -70,10 +70,13 @@ class NulCharacterMiddleware:
         return self.get_response(request)
 
 
-class LockConflictMiddleware:
-    """Concurrent changes that kept colliding (see ``commerce.core.locks``) are
-    a "try again", never a 500: 409 ``conflict_retry`` for the API, the page
-    the visitor came from with a message for everything else."""
+class DomainErrorMiddleware:
+    """A domain error (``commerce.core.errors.DomainError``) no view handled is
+    never a 500: the API gets its error body with the error's status, a page
+    its message. Concurrent changes that kept colliding (see
+    ``commerce.core.locks``) and any refused form post go back to the page the
+    visitor came from with the message; a refused GET answers with the error's
+    status and message."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -82,18 +85,27 @@ class LockConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from commerce.core.errors import DomainError
         from commerce.core.locks import LockConflict, is_retryable
 
         if isinstance(exception, DatabaseError) and is_retryable(exception):
             exception = LockConflict()
-        if not isinstance(exception, LockConflict):
+        if not isinstance(exception, DomainError):
             return None
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"code": exception.code, "message": str(exception), "details": None},
+                {
+                    "code": exception.code,
+                    "message": exception.message,
+                    "details": exception.details(),
+                },
                 status=exception.status,
             )
-        messages.error(request, str(exception))
+        if request.method in ("GET", "HEAD") and not isinstance(exception, LockConflict):
+            return HttpResponse(
+                exception.message, status=exception.status, content_type="text/plain; charset=utf-8"
+            )
+        messages.error(request, exception.message)
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -22,11 +22,11 @@ class DashboardConfig(oscar_apps.DashboardConfig):
     ]
 
     def get_urls(self):
-        from commerce.dashboard import roles
+        from accounts import staff_policy
 
         # URLs are built after every app's ready() has set its own permissions:
         # the staff role table replaces them here, before the views are wrapped.
-        roles.apply_section_permissions()
+        staff_policy.apply_section_permissions()
         urls = super().get_urls()
         for prefix, label in self.sections:
             urls.append(path(prefix, include(apps.get_app_config(label).urls[0])))

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from oscar.apps.dashboard import views as oscar_views
 from oscar.apps.dashboard.views import LoginView  # noqa: F401 - Oscar's, unchanged
 
-from commerce.dashboard.roles import company_scope, sees_all_companies
+from accounts.staff_policy import company_scope, sees_all_companies
 
 
 class IndexView(oscar_views.IndexView):

@@ -11,14 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from accounts.addresses import order_address_fields
 from accounts.models import Company, CompanyAddress, Membership
 from commerce.billing import credit
 from commerce.billing.invoicing import invoice_for_shipped
 from commerce.billing.models import CreditAccount, Invoice
 from commerce.billing.terms import Terms
+from commerce.checkout.placement import CheckoutRequest, order_place
 from commerce.demo.catalog import UPC_PREFIX
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from pricing.strategy import Selector
 
 Basket = get_model("basket", "Basket")
@@ -48,9 +49,7 @@ def place_demo_order(company: Company, user, lines, po_number: str):
             channel="portal",
             user=user,
             company=company,
-            shipping_address={
-                f: getattr(ship_to, f) for f in ADDRESS_FIELDS if hasattr(ship_to, f)
-            },
+            shipping_address=order_address_fields(ship_to),
             shipping_method_code="freight",
             payment_method="account",
             po_number=po_number,

@@ -13,7 +13,7 @@ from django.db import transaction
 from oscar.core.loading import get_model
 
 from accounts.models import Company, CompanyAddress, Membership
-from commerce.dashboard.roles import ensure_staff_roles, staff_role_assign
+from accounts.staff_policy import ensure_staff_roles, staff_role_assign
 
 Country = get_model("address", "Country")
 
@@ -34,7 +34,7 @@ class Person:
     first_name: str
     last_name: str
     is_staff: bool = False
-    # A staff role from ``commerce.dashboard.roles`` (staff without one are superusers).
+    # A staff role from ``accounts.staff_policy`` (staff without one are superusers).
     role: str = ""
 
 

@@ -76,7 +76,7 @@ Progress = Callable[[int], None]
 
 class Importer:
     kind: str = ""
-    # The dashboard section (``commerce.dashboard.roles.SECTIONS``) whose staff may
+    # The dashboard section (``accounts.staff_policy.SECTIONS``) whose staff may
     # run this import and download its files.
     section: str = ""
     required_columns: tuple[str, ...] = ()

@@ -1,8 +1,10 @@
 """Named checkout errors. ``str(error)`` is a message for the buyer; ``code`` is
 stable for the API."""
 
+from commerce.core.errors import DomainError
 
-class CheckoutError(Exception):
+
+class CheckoutError(DomainError):
     code = "checkout_error"
     status = 400
 
@@ -21,6 +23,9 @@ class BasketInvalid(CheckoutError):
         self.problems = problems
         super().__init__("Please check your basket: " + " ".join(problems))
 
+    def details(self):
+        return {"problems": self.problems}
+
 
 class OutOfStock(CheckoutError):
     code = "out_of_stock"
@@ -36,6 +41,14 @@ class OutOfStock(CheckoutError):
         ]
         super().__init__("Not enough stock. " + "; ".join(parts) + ". Nothing was charged.")
 
+    def details(self):
+        return {
+            "short": [
+                {"product": title, "wanted": wanted, "available": available}
+                for title, wanted, available in self.short
+            ]
+        }
+
 
 class ApprovalRequired(CheckoutError):
     """The caller asked not to place an order that would wait for approval."""
@@ -48,6 +61,9 @@ class ApprovalRequired(CheckoutError):
         super().__init__(
             "This order needs approval (" + "; ".join(reasons) + "); it was not placed."
         )
+
+    def details(self):
+        return {"reasons": self.reasons}
 
 
 class PriceChanged(CheckoutError):

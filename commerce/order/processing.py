@@ -2,8 +2,8 @@ from oscar.apps.order.exceptions import InvalidShippingEvent
 from oscar.apps.order.processing import EventHandler as OscarEventHandler
 from oscar.apps.payment.exceptions import PaymentError
 
+from commerce.fulfilment.transitions import SHIPPED_EVENT, order_set_status, order_ship
 from commerce.order.exceptions import IllegalStatusChange
-from commerce.order.transitions import SHIPPED_EVENT, order_set_status, order_ship
 
 
 class StatusChangeRefused(PaymentError):

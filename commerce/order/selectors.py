@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
 from oscar.core.loading import get_model
 
+from commerce.order import status as order_status
+from commerce.payments.services import REFUND_EVENT
+
 Order = get_model("order", "Order")
+PaymentEvent = get_model("order", "PaymentEvent")
 
 
 def company_orders(company, *, filters: dict | None = None) -> QuerySet:
@@ -42,3 +48,22 @@ def order_for_company(company, number: str):
         .prefetch_related("lines__product", "status_changes", "sources__transactions")
         .first()
     )
+
+
+def storefront_spend_by_user(
+    since: datetime,
+) -> dict[int, tuple[Decimal | None, int, Decimal | None]]:
+    """For every consumer with storefront orders since ``since`` that were not
+    rejected or cancelled: user id -> (spend incl. tax, order count, refunded);
+    two queries."""
+    orders = Order.objects.filter(
+        site_id=settings.STOREFRONT_SITE_ID, date_placed__gte=since, user__isnull=False
+    ).exclude(status__in=[order_status.REJECTED, order_status.CANCELLED])
+    totals = orders.values("user_id").annotate(spend=Sum("total_incl_tax"), n=Count("pk"))
+    refunds = dict(
+        PaymentEvent.objects.filter(order__in=orders, event_type__name=REFUND_EVENT)
+        .values("order__user_id")
+        .annotate(total=Sum("amount"))
+        .values_list("order__user_id", "total")
+    )
+    return {row["user_id"]: (row["spend"], row["n"], refunds.get(row["user_id"])) for row in totals}

@@ -16,23 +16,28 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from commerce.core.errors import DomainError
 
-class PaymentError(Exception):
+
+class PaymentError(DomainError):
     """Base class: ``str(error)`` is safe to show the buyer."""
 
     code = "payment_error"
+    status = 400
 
 
 class PaymentDeclined(PaymentError):
     """The card issuer said no (expected, the buyer can use another card)."""
 
     code = "payment_declined"
+    status = 402
 
 
 class PaymentUnavailable(PaymentError):
     """The gateway failed or did not answer in time; nothing was charged."""
 
     code = "payment_unavailable"
+    status = 503
 
 
 class InvalidCard(PaymentError):

@@ -3,7 +3,7 @@
 Sales count orders that went ahead: not pending approval, rejected or
 cancelled. Money is the order's net total (excluding tax), in the shop
 currency, quantized with ``commerce.core.money``. Every report takes the
-staff member's company scope (``commerce.dashboard.roles.company_scope``), so a
+staff member's company scope (``accounts.staff_policy.company_scope``), so a
 sales rep's figures cover only the companies they represent.
 """
 
@@ -19,12 +19,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from accounts.staff_policy import company_scope, sees_all_companies
+from commerce import sites
 from commerce.approvals.models import ApprovalRequest
 from commerce.billing import aging, credit
 from commerce.billing.models import CreditAccount
 from commerce.core.money import ZERO, quantize
-from commerce.dashboard.orders.forms import SITE_CHOICES
-from commerce.dashboard.roles import company_scope, sees_all_companies
 from commerce.order import status as order_status
 
 Order = get_model("order", "Order")
@@ -75,7 +75,7 @@ class SalesRow:
 
 def sales_by_site_month(*, user, period: Period) -> list[SalesRow]:
     """Orders and net sales per month and site (one query)."""
-    names = {int(pk): str(label) for pk, label in SITE_CHOICES if pk}
+    names = {pk: str(label) for pk, label in sites.site_labels().items()}
     rows = (
         sales_orders(user, period)
         .annotate(month=TruncMonth("date_placed", output_field=DateField()))

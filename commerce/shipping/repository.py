@@ -8,7 +8,7 @@ from commerce.shipping.methods import ConfiguredMethod
 def methods_for(channel: str) -> list[ConfiguredMethod]:
     """The shipping methods a site offers, as configured in settings."""
     return [
-        ConfiguredMethod(**spec, gross_threshold=channel == sites.STOREFRONT)
+        ConfiguredMethod(**spec, gross_threshold=sites.prices_include_tax(channel))
         for spec in settings.SHIPPING_METHODS.get(channel, [])
     ]
 

@@ -1,5 +1,9 @@
-class WebhookError(Exception):
+from commerce.core.errors import DomainError
+
+
+class WebhookError(DomainError):
     code = "webhook_error"
+    status = 400
 
 
 class UnsafeWebhookURL(WebhookError):

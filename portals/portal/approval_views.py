@@ -16,6 +16,7 @@ from commerce.approvals import services
 from commerce.approvals.exceptions import ApprovalError
 from commerce.approvals.models import ApprovalRequest, ApprovalRule
 from commerce.approvals.rules import month_spend
+from commerce.approvals.selectors import approvals_of
 from commerce.order import selectors as order_selectors
 from portals.portal.mixins import ActionRequiredMixin
 
@@ -31,23 +32,15 @@ class InboxView(ActionRequiredMixin, ListView):
 
     def get_queryset(self):
         show = self.request.GET.get("show", "pending")
-        requests = ApprovalRequest.objects.filter(company=self.request.company).select_related(
-            "order", "requested_by"
-        )
-        if show == "pending":
-            requests = requests.filter(status=ApprovalRequest.Status.PENDING)
-        return requests.prefetch_related("decisions__approver").order_by("-created_at")
+        pending = ApprovalRequest.Status.PENDING if show == "pending" else None
+        return approvals_of(self.request.company, status=pending)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(show=self.request.GET.get("show", "pending"), **kwargs)
 
 
 def _request_of(request, pk) -> ApprovalRequest:
-    return get_object_or_404(
-        ApprovalRequest.objects.select_related("order", "requested_by", "company"),
-        pk=pk,
-        company=request.company,
-    )
+    return get_object_or_404(approvals_of(request.company), pk=pk)
 
 
 class DecisionForm(forms.Form):

@@ -1,8 +1,8 @@
 """The portal's one-page checkout: ship-to, delivery, PO, date, notes, payment
-on account or by card; the order goes through the one order pipeline."""
+on account or by card. The page shows the one checkout preview and hands the
+one checkout request to the one order pipeline."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -10,12 +10,12 @@ from django.views import View
 
 from accounts import addresses, policy
 from accounts.exceptions import AccountsError
-from commerce.approvals import rules as approval_rules
-from commerce.billing import credit
+from commerce.checkout.placement import order_place
+from commerce.checkout.preview import checkout_preview
+from commerce.checkout.request import company_request, tokenize_card
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place, totals
-from commerce.payments.gateway import PaymentError, get_gateway
+from commerce.payments.gateway import PaymentError
 from commerce.shipping.repository import methods_for
 from portals.portal.checkout_forms import PAYMENT_LABELS, OptionalCardForm, PortalCheckoutForm
 from portals.portal.mixins import ActionRequiredMixin
@@ -34,46 +34,36 @@ class PortalCheckoutView(ActionRequiredMixin, View):
     template_name = "portal/checkout.html"
     required_action = policy.Action.PLACE_ORDER
 
-    def methods(self, basket):
-        return methods_for("portal")
-
-    def account(self, request):
-        if not hasattr(self, "_account"):
-            self._account = credit.account_for_company(request.company)
-        return self._account
-
-    def context(self, request, form, card_form, error=None):
-        basket = request.basket
-        account = self.account(request)
-        options = []
-        for method in self.methods(basket):
-            charge, total = totals(basket, method)
-            options.append({"method": method, "charge": charge, "total": total})
-        return {
-            "form": form,
-            "card_form": card_form,
-            "basket": basket,
-            "options": options,
-            "error": error,
-            "company": request.company,
-            "credit": credit.standing(account)
-            if account is not None and account.is_active
-            else None,
-            # Said before submission: the same evaluation placement makes.
-            "approval": approval_rules.evaluate(
+    def preview(self, request):
+        if not hasattr(self, "_preview"):
+            self._preview = checkout_preview(
+                request.basket,
+                channel=request.channel,
                 company=request.company,
                 membership=request.membership,
-                total_net=basket.total_excl_tax,
-                product_ids=[line.product_id for line in basket.all_lines()],
-            ),
+            )
+        return self._preview
+
+    def page(self, request, form, card_form, error=None, status=200):
+        preview = self.preview(request)
+        context = {
+            "form": form,
+            "card_form": card_form,
+            "basket": request.basket,
+            "options": preview.options,
+            "error": error,
+            "company": request.company,
+            "credit": preview.credit,
+            "approval": preview.approval,  # said before submission: placement's evaluation
         }
+        return render(request, self.template_name, context, status=status)
 
     def make_form(self, request, data=None):
         return PortalCheckoutForm(
             data,
             company=request.company,
-            methods=self.methods(request.basket),
-            payment_choices=payment_choices(self.account(request)),
+            methods=methods_for(request.channel),
+            payment_choices=payment_choices(self.preview(request).account),
             initial={"idempotency_key": uuid.uuid4().hex},
         )
 
@@ -81,81 +71,47 @@ class PortalCheckoutView(ActionRequiredMixin, View):
         if request.basket.is_empty:
             messages.info(request, "Your basket is empty.")
             return redirect("basket:summary")
-        form = self.make_form(request)
-        return render(request, self.template_name, self.context(request, form, OptionalCardForm()))
+        return self.page(request, self.make_form(request), OptionalCardForm())
 
     def post(self, request):
         form = self.make_form(request, request.POST)
         card_form = OptionalCardForm(request.POST)
-        paying_by_card = request.POST.get("payment_method") == PaymentMethod.CARD
-        if not form.is_valid() or (paying_by_card and not card_form.is_valid()):
-            return render(
-                request, self.template_name, self.context(request, form, card_form), status=400
-            )
+        by_card = request.POST.get("payment_method") == PaymentMethod.CARD
+        if not form.is_valid() or (by_card and not card_form.is_valid()):
+            return self.page(request, form, card_form, status=400)
         data = form.cleaned_data
         token = ""
-        if paying_by_card:
-            month, year = card_form.expiry_parts()
+        if by_card:
             try:
-                token = (
-                    get_gateway()
-                    .tokenize(
-                        number=card_form.cleaned_data["number"],
-                        exp_month=month,
-                        exp_year=year,
-                        cvc=card_form.cleaned_data["cvc"],
-                    )
-                    .token
-                )
+                token = tokenize_card(card_form).token
             except PaymentError as error:
                 card_form.add_error(None, str(error))
-                return render(
-                    request, self.template_name, self.context(request, form, card_form), status=400
-                )
+                return self.page(request, form, card_form, status=400)
         try:  # the one ship-to rule, as for the API
             ship_to = addresses.ship_to_for_order(
                 company=request.company, address_id=data["ship_to"].pk
             )
         except AccountsError as error:
             form.add_error("ship_to", str(error))
-            return render(
-                request, self.template_name, self.context(request, form, card_form), status=400
-            )
-        billing = request.company.addresses.filter(kind="bill_to", is_active=True).first()
-        try:
-            expected = Decimal(request.POST.get(f"expected_total_{data['shipping_method']}", ""))
-        except InvalidOperation:
-            expected = None
-        checkout = CheckoutRequest(
+            return self.page(request, form, card_form, status=400)
+        checkout = company_request(
             channel=request.channel,
             user=request.user,
             company=request.company,
-            shipping_address=dict(ship_to.fields),
-            billing_address=(
-                {k: getattr(billing, k) for k in ADDRESS_FIELDS if hasattr(billing, k)}
-                if billing
-                else None
-            ),
+            ship_to=ship_to,
             shipping_method_code=data["shipping_method"],
             payment_method=data["payment_method"],
             card_token=token,
             po_number=data["po_number"],
             requested_delivery_date=data["requested_delivery_date"],
             notes=data["notes"],
-            expected_total=expected,
+            expected_total=request.POST.get(f"expected_total_{data['shipping_method']}"),
         )
         try:
             placement = order_place(
                 basket=request.basket, request=checkout, idempotency_key=data["idempotency_key"]
             )
         except (CheckoutError, PaymentError, policy.NotAllowed) as error:
-            message = error.reason if isinstance(error, policy.NotAllowed) else str(error)
-            return render(
-                request,
-                self.template_name,
-                self.context(request, form, card_form, error=message),
-                status=400,
-            )
-        order = placement.order
-        messages.success(request, f"Order {order.number} placed.")
-        return redirect("portal:order-detail", number=order.number)
+            return self.page(request, form, card_form, error=error.message, status=400)
+        messages.success(request, f"Order {placement.order.number} placed.")
+        return redirect("portal:order-detail", number=placement.order.number)

@@ -1,12 +1,10 @@
 """Invoices and the account statement in the portal (for roles that may see them)."""
 
-from django.http import Http404, HttpResponse
-from django.views import View
+from django.http import Http404
 from django.views.generic import ListView, TemplateView
 
 from accounts import policy
-from commerce.billing import credit, selectors
-from commerce.core.pdf import render_pdf
+from commerce.billing import credit, pdf, selectors
 from portals.portal.mixins import ActionRequiredMixin
 
 Action = policy.Action
@@ -46,16 +44,9 @@ class InvoiceDetailView(_AccountMixin, TemplateView):
         return super().get_context_data(invoice=invoice, **kwargs)
 
 
-class InvoicePDFView(_AccountMixin, View):
-    def get(self, request, number):
-        invoice = selectors.invoice_of(self.account(), number)
-        if invoice is None:
-            raise Http404("No such invoice")
-        response = HttpResponse(
-            render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-        return response
+class InvoicePDFView(_AccountMixin, pdf.InvoicePDFView):
+    def invoice_for(self, request, number):
+        return selectors.invoice_of(self.account(), number)
 
 
 class StatementView(_AccountMixin, TemplateView):

@@ -11,9 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import policy, selectors
+from accounts.selectors import ACTIVE_COMPANY_SESSION_KEY
 from commerce import sites
-
-ACTIVE_COMPANY_SESSION_KEY = "portal_company_id"
 
 # Portal views reachable without a membership (signing in, signing up, resets).
 PUBLIC_VIEW_NAMES = frozenset(
@@ -48,17 +47,6 @@ def set_active_company(request, membership) -> None:
     request.company = membership.company
 
 
-def active_membership(request):
-    """The member's active company: the one in the session, else their first."""
-    wanted = request.session.get(ACTIVE_COMPANY_SESSION_KEY)
-    membership = selectors.membership_for(request.user, wanted) if wanted else None
-    if membership is None:
-        membership = selectors.portal_memberships(request.user).first()
-        if membership is not None:
-            request.session[ACTIVE_COMPANY_SESSION_KEY] = membership.company_id
-    return membership
-
-
 class PortalAccessMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,8 +55,10 @@ class PortalAccessMiddleware:
         request.membership = None
         request.company = None
         if request.channel == sites.PORTAL and request.user.is_authenticated:
-            membership = active_membership(request)
-            if membership is not None and policy.admits_to_portal(membership):
+            membership = selectors.active_membership(
+                request.user, session=request.session, remember=True
+            )
+            if membership is not None:
                 request.membership = membership
                 request.company = membership.company
         return self.get_response(request)

@@ -4,8 +4,6 @@ decline)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,13 +16,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
+from accounts.addresses import order_address_fields
+from commerce import sites
 from commerce.basket import sharing
 from commerce.checkout.forms import CardForm
-from commerce.checkout.views import address_fields
+from commerce.checkout.preview import checkout_preview
+from commerce.checkout.request import tokenize_card
 from commerce.order.exceptions import CheckoutError
-from commerce.order.placement import totals
-from commerce.payments.gateway import PaymentError, get_gateway
-from commerce.shipping.repository import methods_for
+from commerce.payments.gateway import PaymentError
 
 BasketShare = get_model("basket", "BasketShare")
 UserAddress = get_model("address", "UserAddress")
@@ -145,7 +144,7 @@ def _initial_address(user) -> dict:
         .select_related("country")
         .first()
     )
-    return address_fields(address) if address is not None else {}
+    return order_address_fields(address)
 
 
 @method_decorator(sensitive_post_parameters("number", "cvc", "expiry"), name="dispatch")
@@ -172,10 +171,7 @@ class SharePayView(PayerMixin, View):
 
     def pay_page(self, request, address_form=None, card_form=None, error=None, status=200):
         basket = sharing.priced_basket(self.share)
-        options = []
-        for method in methods_for("storefront"):
-            charge, total = totals(basket, method)
-            options.append({"method": method, "charge": charge, "total": total})
+        options = checkout_preview(basket, channel=sites.STOREFRONT).options
         return render(
             request,
             "storefront/share/pay.html",
@@ -203,23 +199,12 @@ class SharePayView(PayerMixin, View):
             return self.pay_page(request, address_form, card_form, status=400)
         method = request.POST.get("shipping_method", "")
         try:
-            expected = Decimal(request.POST.get(f"expected_total_{method}", ""))
-        except InvalidOperation:
-            expected = None
-        month, year = card_form.expiry_parts()
-        try:
-            card = get_gateway().tokenize(
-                number=card_form.cleaned_data["number"],
-                exp_month=month,
-                exp_year=year,
-                cvc=card_form.cleaned_data["cvc"],
-            )
             sharing.share_pay(
                 share=self.share,
-                shipping_address=address_fields(address_form.instance),
+                shipping_address=order_address_fields(address_form.instance),
                 shipping_method_code=method,
-                card_token=card.token,
-                expected_total=expected,
+                card_token=tokenize_card(card_form).token,
+                expected_total=request.POST.get(f"expected_total_{method}"),
             )
         except sharing.LinkUsed as error:
             return self.refuse(request, error)

@@ -1,14 +1,12 @@
-from django.http import Http404, HttpResponse
-from django.views import View
+from django.http import Http404
 from django.views.generic import TemplateView
 
 from accounts import loyalty
 from accounts.models import LoyaltyTier
 from catalog import selectors, visibility
 from catalog.views import attach_purchase_info, card_context
-from commerce.billing import credit
+from commerce.billing import credit, pdf
 from commerce.billing import selectors as billing_selectors
-from commerce.core.pdf import render_pdf
 
 FEATURED_COUNT = 8
 
@@ -74,13 +72,6 @@ class InvoiceDetailView(TemplateView):
         )
 
 
-class InvoicePDFView(View):
-    def get(self, request, number):
-        invoice = billing_selectors.invoice_of(credit.account_for_user(request.user), number)
-        if invoice is None:
-            raise Http404("No such invoice")
-        response = HttpResponse(
-            render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-        return response
+class InvoicePDFView(pdf.InvoicePDFView):
+    def invoice_for(self, request, number):
+        return billing_selectors.invoice_of(credit.account_for_user(request.user), number)

@@ -8,8 +8,8 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from commerce.approvals.models import ApprovalRule
+from commerce.fulfilment.transitions import order_set_status, order_ship
 from commerce.order import status as order_status
-from commerce.order.transitions import order_set_status, order_ship
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from commerce.order import placement
+from commerce.checkout import placement
 from commerce.order.models import IdempotencyKey
 from tests import factories
 from tests.api.conftest import portal_api

@@ -2,25 +2,16 @@
 a time (queries do not grow with the page)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from commerce.api.views import basket, catalog
 from tests import factories
 from tests.api.conftest import assert_error, portal_api, storefront_api
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
 Product = get_model("catalogue", "Product")
-
-
-def queries(client, url) -> int:
-    client.get(url)  # warm per-process caches (site rows, content types)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(ctx.captured_queries)
 
 
 def test_storefront_prices_include_tax_and_portal_prices_are_net_with_the_contract(company, people):
@@ -115,9 +106,9 @@ def test_a_page_costs_the_same_queries_for_2_or_40_products(company, people, sit
             factories.price(contract, product, "4.00", min_quantity=10)
 
     fill(2)
-    small = queries(client, "/api/products/?page_size=2")
+    small = count_queries(client, "/api/products/?page_size=2")
     fill(38)
-    large = queries(client, "/api/products/?page_size=40")
+    large = count_queries(client, "/api/products/?page_size=40")
 
     assert large == small
     assert large <= 10

@@ -7,11 +7,11 @@ from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from accounts.staff_policy import staff_role_assign
 from commerce.approvals.models import ApprovalRule
 from commerce.billing.invoicing import invoice_for_shipped
-from commerce.dashboard.roles import staff_role_assign
-from commerce.order.placement import CheckoutRequest, order_place
-from commerce.order.transitions import order_set_status
+from commerce.checkout.placement import CheckoutRequest, order_place
+from commerce.fulfilment.transitions import order_set_status
 from pricing.strategy import Selector
 from tests import factories, helpers
 

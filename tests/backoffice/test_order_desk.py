@@ -15,8 +15,8 @@ from oscar.core.loading import get_model
 from commerce.approvals.services import approval_decide
 from commerce.billing import credit
 from commerce.billing.payments import payment_record
+from commerce.fulfilment.transitions import order_set_status
 from commerce.order.exceptions import IllegalStatusChange
-from commerce.order.transitions import order_set_status
 from tests import factories
 from tests.backoffice.conftest import (
     dashboard_client,
@@ -75,7 +75,7 @@ def test_filter_by_company(desk, orders, globex):
 
 
 def test_filter_by_status(desk, orders):
-    from commerce.order.transitions import order_set_status
+    from commerce.fulfilment.transitions import order_set_status
 
     order_set_status(order=orders["globex"], status="Processing")
 
@@ -170,7 +170,7 @@ def test_csv_export_of_the_filtered_list(desk, orders, acme):
 
 
 def test_bulk_status_change_moves_legal_orders_and_reports_each_refusal(desk, orders, acme):
-    from commerce.order.transitions import order_set_status
+    from commerce.fulfilment.transitions import order_set_status
 
     order_set_status(order=orders["globex"], status="Cancelled")
     exposure_before = credit.exposure_of(credit.account_for_company(acme))
@@ -216,7 +216,7 @@ def test_bulk_change_to_an_unknown_status_changes_nothing(desk, orders):
 
 def test_a_refused_order_is_left_exactly_as_it_was(desk, orders):
     order = orders["acme"]
-    from commerce.order.transitions import order_set_status
+    from commerce.fulfilment.transitions import order_set_status
 
     order_set_status(order=order, status="Shipped")
     notes_before = order.notes.count()

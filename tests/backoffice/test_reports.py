@@ -19,7 +19,7 @@ from commerce.approvals.models import ApprovalRequest
 from commerce.approvals.services import approval_decide
 from commerce.billing import aging, credit
 from commerce.billing.models import CreditAccount
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from commerce.reports import charts
 from tests import factories
 from tests.backoffice.conftest import (

@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from accounts import staff_policy as roles
 from accounts.exceptions import NotStaff
 from accounts.services import company_set_sales_reps
-from commerce.dashboard import roles
-from commerce.dashboard.roles import ROLES, SECTIONS, ensure_staff_roles
+from accounts.staff_policy import ROLES, SECTIONS, ensure_staff_roles
 from tests import factories
 from tests.backoffice.conftest import dashboard_client, pending_order, place_portal, staff
 

@@ -3,9 +3,7 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
-from commerce.order.placement import CheckoutRequest, order_place
-from pricing.strategy import Selector
-from tests import factories
+from tests import factories, helpers
 
 Basket = get_model("basket", "Basket")
 
@@ -32,22 +30,7 @@ def place_on_account(company, net_price="840.34", quantity=1, user=None):
     """An on-account portal order; 840.34 net is 1,000.00 with 19 % VAT (freight free)."""
     user = user or factories.MembershipFactory(company=company).user
     product = factories.ProductFactory(stock=1000, stock__price=net_price)
-    basket = Basket.objects.create(owner=user, site_id=2, company=company)
-    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
-    basket.add_product(product, quantity)
-    ship_to = company.addresses.get(kind="ship_to", is_default=True)
-    fields = ("first_name", "last_name", "line1", "line4", "postcode", "country")
-    return order_place(
-        basket=basket,
-        request=CheckoutRequest(
-            channel="portal",
-            user=user,
-            company=company,
-            shipping_address={f: getattr(ship_to, f) for f in fields},
-            shipping_method_code="freight",
-            payment_method="account",
-        ),
-    ).order
+    return helpers.place_portal_order(company, user, product, quantity).order
 
 
 THOUSAND = Decimal("1000.00")

@@ -7,7 +7,7 @@ import pytest
 from commerce.billing import credit
 from commerce.billing.invoicing import invoice_for_shipped
 from commerce.billing.models import CreditAccount, Invoice, LedgerEntry, Payment
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from tests import factories
 from tests.billing.conftest import place_on_account
 

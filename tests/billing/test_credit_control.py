@@ -12,7 +12,7 @@ from commerce.billing import credit, payments
 from commerce.billing.invoicing import invoice_for_shipped
 from commerce.billing.models import Invoice
 from commerce.billing.tasks import credit_control
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from tests import factories
 from tests.billing.conftest import place_on_account
 

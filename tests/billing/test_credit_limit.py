@@ -93,7 +93,7 @@ def test_twenty_racing_orders_of_1000_against_a_10000_limit_accept_exactly_ten()
     outcomes = []
 
     def place(user, basket):
-        from commerce.order.placement import CheckoutRequest, order_place
+        from commerce.checkout.placement import CheckoutRequest, order_place
 
         ship_to = company.addresses.get(is_default=True)
         try:

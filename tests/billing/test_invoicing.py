@@ -10,8 +10,8 @@ from django.db import connection
 from commerce.billing import credit
 from commerce.billing.invoicing import invoice_for_shipped
 from commerce.billing.models import Invoice, LedgerEntry
+from commerce.fulfilment.transitions import order_set_status, order_ship
 from commerce.order.exceptions import IllegalStatusChange
-from commerce.order.transitions import order_set_status, order_ship
 from tests import factories
 from tests.billing.conftest import THOUSAND, place_on_account
 

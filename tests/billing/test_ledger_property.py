@@ -13,8 +13,8 @@ from commerce.billing import credit, payments
 from commerce.billing.credit import CreditError
 from commerce.billing.invoicing import credit_note_issue, invoice_for_shipped
 from commerce.billing.models import Invoice
+from commerce.fulfilment.transitions import order_set_status, order_ship
 from commerce.order.exceptions import CheckoutError
-from commerce.order.transitions import order_set_status, order_ship
 from tests import factories
 from tests.billing.conftest import place_on_account
 

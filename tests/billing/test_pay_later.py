@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from commerce.billing import credit
 from commerce.billing.invoicing import invoice_for_shipped
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from tests import factories
 from tests.helpers import ADDRESS
 

@@ -12,7 +12,7 @@ from commerce.billing import credit, payments
 from commerce.billing.invoicing import credit_note_issue, invoice_for_shipped
 from commerce.billing.models import Invoice, LedgerEntry, Payment
 from commerce.billing.payments import PaymentRefused
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from tests import factories
 from tests.billing.conftest import THOUSAND, place_on_account
 
@@ -113,7 +113,7 @@ def test_cancelling_releases_the_held_credit_once(company, account):
 
 
 def test_cancelling_after_a_partial_invoice_releases_only_the_rest(company, account):
-    from commerce.order.transitions import order_ship
+    from commerce.fulfilment.transitions import order_ship
 
     order = place_on_account(company, net_price="100.00", quantity=10)
     order_ship(order=order, quantities={order.lines.get().pk: 4})

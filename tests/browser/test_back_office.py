@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
+from accounts.staff_policy import staff_role_assign
 from commerce.approvals.models import ApprovalRule
-from commerce.dashboard.roles import staff_role_assign
 from tests import factories
 from tests.backoffice.conftest import place_portal
 

@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from catalog import menu, visibility
+from commerce.checkout.placement import CheckoutRequest, order_place
 from commerce.order.exceptions import BasketInvalid
-from commerce.order.placement import CheckoutRequest, order_place
 from pricing.strategy import Selector
 from tests import factories
 from tests.catalog.conftest import EXPECTED, portal_client_for
+from tests.helpers import count_queries
 from tests.orders.conftest import checkout_data
 
 Product = get_model("catalogue", "Product")
@@ -273,14 +274,6 @@ def test_placement_refuses_a_storefront_line_that_became_portal_only(world):
 
 
 PAGE = settings.OSCAR_PRODUCTS_PER_PAGE
-
-
-def count_queries(client, url) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

@@ -2,22 +2,13 @@
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
 PAGE = settings.OSCAR_PRODUCTS_PER_PAGE
-
-
-def count_queries(client, url) -> int:
-    client.get(url)  # warm per-process caches (site rows, content types)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def fill(category, n):

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from oscar.core.loading import get_model
 
-from commerce.order import placement
+from commerce.checkout import placement
 from commerce.order.exceptions import OutOfStock
 from commerce.payments.gateway import get_gateway
 from commerce.payments.models import SandboxAuthorization

@@ -20,8 +20,8 @@ from commerce.billing import credit, payments
 from commerce.billing.invoicing import credit_note_issue, invoice_for_shipped
 from commerce.billing.models import Invoice, LedgerEntry
 from commerce.core.locks import is_retryable
+from commerce.fulfilment.transitions import order_set_status
 from commerce.order import status as order_status
-from commerce.order.transitions import order_set_status
 from tests import factories
 from tests.helpers import at_once, place_portal_order
 

@@ -5,14 +5,15 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
-from commerce.order import placement, stock
+from commerce.checkout import placement
+from commerce.checkout.placement import CheckoutRequest, order_place
+from commerce.order import stock
 from commerce.order.exceptions import (
     IdempotencyConflict,
     OutOfStock,
     PONumberRequired,
     PriceChanged,
 )
-from commerce.order.placement import CheckoutRequest, order_place
 from commerce.payments.gateway import PaymentDeclined, PaymentUnavailable, get_gateway
 from commerce.payments.models import SandboxAuthorization
 from pricing.strategy import Selector

@@ -3,11 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commerce.shipping.repository import methods_for
 from tests import factories
+from tests.helpers import count_queries
 from tests.orders.conftest import portal_buyer
 
 pytestmark = pytest.mark.django_db
@@ -47,21 +46,13 @@ def fill(client, n):
         client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
 
 
-def queries(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("url", ["/basket/", "/checkout/"])
 def test_portal_basket_and_checkout_queries_do_not_grow_with_lines(company, url):
     one, many = portal_buyer(company), portal_buyer(company)
     fill(one, 1)
     fill(many, 50)
 
-    assert queries(many, url) == queries(one, url)
+    assert count_queries(many, url) == count_queries(one, url)
 
 
 def test_storefront_basket_queries_do_not_grow_with_lines(storefront_client, client):
@@ -72,4 +63,4 @@ def test_storefront_basket_queries_do_not_grow_with_lines(storefront_client, cli
     fill(storefront_client, 1)
     fill(many, 50)
 
-    assert queries(many, "/basket/") == queries(storefront_client, "/basket/")
+    assert count_queries(many, "/basket/") == count_queries(storefront_client, "/basket/")

@@ -7,9 +7,9 @@ from django.conf import settings
 from oscar.core.loading import get_model
 from rest_framework.test import APIClient
 
+from commerce.fulfilment.transitions import order_set_status, order_ship
 from commerce.order import status as order_status
 from commerce.order.exceptions import OutOfStock, StockShortForShipment
-from commerce.order.transitions import order_set_status, order_ship
 from tests import factories
 from tests.helpers import at_once, place_portal_order
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from oscar.core.loading import get_model
 
+from commerce.fulfilment.transitions import order_set_status
 from commerce.order.exceptions import IllegalStatusChange
-from commerce.order.transitions import order_set_status
 from tests import factories
 from tests.helpers import checkout
 from tests.orders.conftest import checkout_data, portal_buyer

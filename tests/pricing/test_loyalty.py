@@ -8,9 +8,10 @@ from django.conf import settings
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from accounts.loyalty import REFUND_EVENT, loyalty_recompute
+from accounts.loyalty import loyalty_recompute
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from accounts.tasks import recompute_loyalty_tiers
+from commerce.payments.services import REFUND_EVENT
 from tests import factories
 
 Order = get_model("order", "Order")

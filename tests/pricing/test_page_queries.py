@@ -4,24 +4,15 @@ and whatever the size of the price lists."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from tests import factories
+from tests.helpers import count_queries
 
 PriceListEntry = get_model("partner", "PriceListEntry")
 Product = get_model("catalogue", "Product")
 pytestmark = pytest.mark.django_db
-
-
-def queries(client, url) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def make_products(n, category):
@@ -67,7 +58,7 @@ def test_portal_listing_queries_constant_in_products_and_list_size(acme_buyer, u
     [first] = make_products(1, category)
     factories.price(contract, first, "5.00")
     fill_list(contract, 10)
-    small = queries(client, target)
+    small = count_queries(client, target)
 
     more = make_products(47, category)
     for p in more:
@@ -75,7 +66,7 @@ def test_portal_listing_queries_constant_in_products_and_list_size(acme_buyer, u
         factories.price(contract, p, "3.50", min_quantity=10)
         factories.price(company.price_tier, p, "4.50")
     fill_list(contract, 10_000)
-    big = queries(client, target)
+    big = count_queries(client, target)
 
     assert len(client.get(target).context["products"]) == 48
     assert big == small
@@ -91,9 +82,9 @@ def test_storefront_listing_queries_constant_with_loyalty(storefront_client, set
     category = factories.make_category("Tools")
 
     make_products(1, category)
-    one = queries(storefront_client, "/catalogue/")
+    one = count_queries(storefront_client, "/catalogue/")
     make_products(47, category)
-    full = queries(storefront_client, "/catalogue/")
+    full = count_queries(storefront_client, "/catalogue/")
 
     assert full == one
     assert full <= 14
@@ -112,4 +103,4 @@ def test_product_page_with_breaks_has_a_fixed_query_budget(acme_buyer):
         50,
     ]
     assert "price_breaks" in response.content.decode()
-    assert queries(client, product.get_absolute_url()) <= 18
+    assert count_queries(client, product.get_absolute_url()) <= 18

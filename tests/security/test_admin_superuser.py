@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Membership
-from commerce.dashboard.roles import ensure_staff_roles
+from accounts.staff_policy import ensure_staff_roles
 from tests import factories
 from tests.backoffice.conftest import dashboard_client, staff
 

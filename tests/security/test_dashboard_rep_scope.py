@@ -10,9 +10,9 @@ from django.contrib import admin
 from django.urls import URLPattern, reverse
 from oscar.core.loading import get_model
 
+from accounts import staff_policy as roles
 from accounts.models import CompanyAddress, Membership
-from commerce.dashboard import roles
-from commerce.dashboard.roles import ROLES
+from accounts.staff_policy import ROLES
 from tests import factories
 from tests.backoffice.conftest import business, dashboard_client, pending_order, place_portal, staff
 

@@ -16,8 +16,8 @@ from oscar.core.loading import get_model
 
 from catalog.exports import export_rows
 from commerce.billing.invoicing import invoice_for_shipped
+from commerce.fulfilment.transitions import order_set_status
 from commerce.imports.models import ImportJob
-from commerce.order.transitions import order_set_status
 from tests import factories, helpers
 
 Product = get_model("catalogue", "Product")

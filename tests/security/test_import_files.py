@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from commerce.dashboard.roles import staff_role_assign
+from accounts.staff_policy import staff_role_assign
 from commerce.imports.models import ImportJob
 from tests import factories
 from tests.security.test_upload_limits import fresh_media  # noqa: F401

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from commerce.dashboard.roles import staff_role_assign
+from accounts.staff_policy import staff_role_assign
 from commerce.webhooks import events
 from commerce.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests import factories

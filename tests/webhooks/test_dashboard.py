@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
-from commerce.dashboard.roles import staff_role_assign
+from accounts.staff_policy import staff_role_assign
 from commerce.outbox.models import OutboxMessage
 from commerce.outbox.services import outbox_emit
 from commerce.webhooks import events

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.order.transitions import order_set_status
+from commerce.fulfilment.transitions import order_set_status
 from commerce.outbox.models import OutboxMessage
 from commerce.outbox.services import outbox_relay
 from commerce.webhooks import events, signing

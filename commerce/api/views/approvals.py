@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,21 +11,8 @@ from accounts import policy
 from commerce.api.serializers.orders import ApprovalSerializer, DecideSerializer
 from commerce.api.views.base import ApiGenericView, ApiListView
 from commerce.approvals import services
-from commerce.approvals.models import ApprovalDecision, ApprovalRequest
-
-
-def approvals_of(company):
-    return (
-        ApprovalRequest.objects.filter(company=company)
-        .select_related("order", "requested_by")
-        .prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=ApprovalDecision.objects.select_related("approver").order_by("pk"),
-            )
-        )
-        .order_by("-created_at", "-pk")
-    )
+from commerce.approvals.models import ApprovalRequest
+from commerce.approvals.selectors import approvals_of
 
 
 class ApprovalListView(ApiListView):
@@ -37,11 +23,8 @@ class ApprovalListView(ApiListView):
     storefront_allowed = False
 
     def get_queryset(self):
-        requests = approvals_of(self.site_request.company)
         wanted = self.request.query_params.get("status", ApprovalRequest.Status.PENDING)
-        if wanted != "all":
-            requests = requests.filter(status=wanted)
-        return requests
+        return approvals_of(self.site_request.company, status=None if wanted == "all" else wanted)
 
     @extend_schema(
         parameters=[

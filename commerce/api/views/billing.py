@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts import policy
+from accounts import policy, staff_policy
 from accounts.models import Membership
 from commerce import sites
 from commerce.api.errors import ApiError
@@ -23,8 +23,7 @@ from commerce.api.serializers.orders import (
 from commerce.api.views.base import ApiGenericView, ApiListView
 from commerce.billing import credit, payments, selectors
 from commerce.billing.models import CreditAccount
-from commerce.core.pdf import render_pdf
-from commerce.dashboard import roles
+from commerce.billing.pdf import invoice_pdf_response
 
 
 def account_for(request):
@@ -42,7 +41,7 @@ def payable_accounts(request):
     invoices)."""
     actor = staff_actor(request)
     user = request.user
-    accounts = roles.company_scope(CreditAccount.objects.all(), actor)
+    accounts = staff_policy.company_scope(CreditAccount.objects.all(), actor)
     own = Membership.objects.filter(user__in={user.pk, actor.pk}).values("company_id")
     return accounts.exclude(Q(company__in=own) | Q(user__in={user.pk, actor.pk}))
 
@@ -72,12 +71,7 @@ class InvoiceDetailView(ApiGenericView):
 class InvoicePDFView(InvoiceDetailView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, number: str):
-        invoice = self.invoice(number)
-        response = HttpResponse(
-            render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-        return response
+        return invoice_pdf_response(self.invoice(number))
 
 
 class PaymentCreateView(ApiGenericView):
@@ -85,7 +79,7 @@ class PaymentCreateView(ApiGenericView):
 
     serializer_class = PaymentSerializer
     permission_classes = [StaffOrIntegration]
-    staff_section = roles.MONEY_AND_CREDIT
+    staff_section = staff_policy.MONEY_AND_CREDIT
 
     @extend_schema(request=PaymentCreateSerializer, responses={201: PaymentSerializer})
     def post(self, request):

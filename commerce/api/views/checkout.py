@@ -1,5 +1,5 @@
 """``POST /api/checkout/``: the basket becomes an order, through the one
-order pipeline (``commerce.order.placement``), at most once per
+order pipeline (``commerce.checkout.placement``), at most once per
 ``Idempotency-Key``."""
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from rest_framework.response import Response
 from accounts import addresses, policy
 from accounts.addresses import ShipTo
 from accounts.exceptions import ShipToUnknown
-from accounts.models import CompanyAddress
-from commerce import sites
 from commerce.api import idempotency
 from commerce.api.context import basket_of
 from commerce.api.errors import ApiError
@@ -22,15 +20,26 @@ from commerce.api.serializers.checkout import CheckoutSerializer
 from commerce.api.serializers.orders import OrderSerializer
 from commerce.api.views.base import ApiView
 from commerce.api.views.orders import order_with_details
+from commerce.checkout.placement import order_place
+from commerce.checkout.request import api_request
 from commerce.checkout.ship_to import one_off_address_record
-from commerce.order.placement import ADDRESS_FIELDS, CheckoutRequest, order_place
 from commerce.shipping.repository import methods_for
 
 Country = get_model("address", "Country")
 
 
-def _address_fields(address) -> dict:
-    return {k: getattr(address, k) for k in ADDRESS_FIELDS if hasattr(address, k)}
+def with_country(fields: dict) -> dict:
+    """``fields`` with ``country`` a Country (the API takes an ISO code)."""
+    if not hasattr(fields["country"], "pk"):
+        country = Country.objects.filter(iso_3166_1_a2=str(fields["country"]).upper()).first()
+        if country is None:
+            raise ApiError(
+                "Unknown country.",
+                code="validation_error",
+                details={"shipping_address": {"country": ["Unknown country code."]}},
+            )
+        fields["country"] = country
+    return fields
 
 
 class CheckoutView(ApiView):
@@ -39,8 +48,8 @@ class CheckoutView(ApiView):
 
     def ship_to(self, data) -> ShipTo | None:
         """For a company order, where it may go (the one ship-to rule); None on the storefront."""
-        site = self.site_request
-        if site.company is None:
+        company = self.site_request.company
+        if company is None:
             if data.get("ship_to"):
                 raise ApiError(
                     "ship_to is for business orders on the portal.",
@@ -48,55 +57,27 @@ class CheckoutView(ApiView):
                     details={"ship_to": ["Use shipping_address."]},
                 )
             return None
-        field = data.get("ship_to_field", "shipping_address")
         try:
             return addresses.ship_to_for_order(
-                company=site.company,
+                company=company,
                 address_id=data.get("ship_to"),
                 address=data.get("shipping_address"),
             )
         except ShipToUnknown as error:
+            field = data.get("ship_to_field", "shipping_address")
             raise ApiError(
                 str(error), code="validation_error", details={field: [str(error)]}
             ) from error
 
-    def checkout_request(self, data, ship_to: ShipTo | None) -> CheckoutRequest:
+    def checkout_request(self, data, ship_to: ShipTo | None):
         site = self.site_request
-        billing = None
         if ship_to is not None:
-            shipping = dict(ship_to.fields)
+            ship_to = ShipTo(fields=with_country(dict(ship_to.fields)), address=ship_to.address)
         else:
-            shipping = dict(data["shipping_address"])
-        if not hasattr(shipping["country"], "pk"):
-            country = Country.objects.filter(iso_3166_1_a2=shipping["country"].upper()).first()
-            if country is None:
-                raise ApiError(
-                    "Unknown country.",
-                    code="validation_error",
-                    details={"shipping_address": {"country": ["Unknown country code."]}},
-                )
-            shipping["country"] = country
-        if site.company is not None:
-            bill_to = site.company.addresses.filter(
-                kind=CompanyAddress.Kind.BILL_TO, is_active=True
-            ).first()
-            billing = _address_fields(bill_to) if bill_to else None
-        method = data["shipping_method"] or methods_for(site.channel)[0].code
-        return CheckoutRequest(
-            channel=site.channel,
-            user=self.request.user,
-            company=site.company if site.channel == sites.PORTAL else None,
-            shipping_address=shipping,
-            billing_address=billing,
-            shipping_method_code=method,
-            payment_method=data["payment_method"],
-            card_token=data["card_token"],
-            po_number=data["po_number"],
-            requested_delivery_date=data.get("requested_delivery_date"),
-            notes=data["notes"],
-            expected_total=data.get("expected_total"),
-            refuse_if_approval_needed=data["if_approval_needed"] == "refuse",
-        )
+            data = {**data, "shipping_address": with_country(dict(data["shipping_address"]))}
+        if not data["shipping_method"]:
+            data = {**data, "shipping_method": methods_for(site.channel)[0].code}
+        return api_request(site=site, user=self.request.user, data=data, ship_to=ship_to)
 
     @extend_schema(
         request=CheckoutSerializer,

@@ -4,8 +4,8 @@ company, or a sales rep's own) and their full audit trail."""
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
+from accounts.staff_policy import company_scope
 from commerce.approvals.models import ApprovalRequest
-from commerce.dashboard.roles import company_scope
 
 
 class ApprovalListView(ListView):

@@ -3,15 +3,15 @@ invoices and credit notes, the aging report (also as CSV). Staff scoped to
 some companies (sales reps) see only those companies' accounts."""
 
 from django.contrib import messages
-from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from commerce.billing import aging, credit, invoicing, payments, selectors
+from accounts.staff_policy import company_scope, sees_all_companies
+from commerce.billing import aging, credit, invoicing, payments, pdf, selectors
 from commerce.billing.dashboard.forms import (
     AccountCreateForm,
     AccountSettingsForm,
@@ -21,12 +21,7 @@ from commerce.billing.dashboard.forms import (
 )
 from commerce.billing.models import CreditAccount, Invoice
 from commerce.core.exports import CsvWriter
-from commerce.core.money import quantize
-from commerce.core.pdf import render_pdf
-from commerce.dashboard.roles import company_scope, sees_all_companies
 from commerce.order.exceptions import CheckoutError
-
-ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
 class AccountListView(ListView):
@@ -37,7 +32,7 @@ class AccountListView(ListView):
     def get_queryset(self):
         accounts = company_scope(
             CreditAccount.objects.select_related("company", "user"), self.request.user
-        ).annotate(exposure=Coalesce(Sum("ledger__amount"), ZERO_MONEY))
+        )
         query = self.request.GET.get("q", "").strip()
         if query:
             accounts = accounts.filter(
@@ -49,9 +44,11 @@ class AccountListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.request.GET.get("q", ""), **kwargs)
-        for account in context["accounts"]:
-            account.exposure = quantize(account.exposure, account.currency)
-            account.available = max(account.credit_limit - account.exposure, 0)
+        accounts = list(context["accounts"])
+        standings = credit.standings(accounts)  # exposure: the credit module's one sum
+        for account in accounts:
+            account.exposure = standings[account.pk].exposure
+            account.available = standings[account.pk].available
         return context
 
 
@@ -244,14 +241,9 @@ class InvoiceDetailView(TemplateView):
         )
 
 
-class InvoicePDFView(View):
-    def get(self, request, number):
-        invoice = _invoice(request, number)
-        response = HttpResponse(
-            render_pdf("pdf/invoice.html", {"invoice": invoice}), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-        return response
+class InvoicePDFView(pdf.InvoicePDFView):
+    def invoice_for(self, request, number):
+        return _invoice(request, number)
 
 
 class CreditNoteCreateView(View):

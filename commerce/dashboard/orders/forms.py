@@ -2,21 +2,17 @@
 (as orders record it), pending approval and overdue."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.orders import forms as oscar_forms
 from oscar.core.loading import get_model
 
+from commerce import sites
 from commerce.order.models import PaymentMethod
 
 Company = get_model("accounts", "Company")
 Site = get_model("sites", "Site")
 
-SITE_CHOICES = (
-    ("", "---------"),
-    (str(settings.STOREFRONT_SITE_ID), _("Storefront")),
-    (str(settings.PORTAL_SITE_ID), _("Portal")),
-)
+SITE_CHOICES = (("", "---------"), *((str(pk), label) for pk, label in sites.site_labels().items()))
 
 
 class OrderSearchForm(oscar_forms.OrderSearchForm):

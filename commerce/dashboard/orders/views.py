@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.core.loading import get_model
 
+from accounts.staff_policy import company_scope
 from commerce.billing import selectors as billing_selectors
 from commerce.billing.models import Invoice
 from commerce.checkout import ship_to
@@ -20,11 +21,10 @@ from commerce.core.exports import CsvWriter
 from commerce.core.locks import LockConflict
 from commerce.core.money import ZERO, quantize
 from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
-from commerce.dashboard.roles import company_scope
+from commerce.fulfilment.transitions import approval_freeze, order_set_status
 from commerce.order import status as order_status
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
-from commerce.order.transitions import order_set_status
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -32,11 +32,6 @@ Company = get_model("accounts", "Company")
 ApprovalDecision = get_model("approvals", "ApprovalDecision")
 
 SITE_NAMES = dict(SITE_CHOICES)
-
-
-AWAITING_APPROVAL = _(
-    "This order is waiting for its company's approvers; nothing changes it until they decide."
-)
 
 
 def desk_orders(user):
@@ -190,18 +185,20 @@ class OrderListView(oscar_views.OrderListView):
 
 
 class OrderDetailView(oscar_views.OrderDetailView):
-    # While an order waits for approval only notes may be added: its status,
-    # its lines' statuses, shipments and payments wait for the approvers.
-    WHILE_PENDING = ("save_note", "delete_note")
+    # The status pipeline's freeze (``approval_freeze``) covers every staff
+    # action but notes: its status, lines, shipments and payments.
+    WHILE_FROZEN = ("save_note", "delete_note")
 
     def handle_order_action(self, request, order, action):
-        if order.status == order_status.PENDING_APPROVAL and action not in self.WHILE_PENDING:
-            return self.reload_page(error=AWAITING_APPROVAL)
+        frozen = approval_freeze(order)
+        if frozen and action not in self.WHILE_FROZEN:
+            return self.reload_page(error=frozen)
         return super().handle_order_action(request, order, action)
 
     def handle_line_action(self, request, order, action):
-        if order.status == order_status.PENDING_APPROVAL:
-            return self.reload_page(error=AWAITING_APPROVAL)
+        frozen = approval_freeze(order)
+        if frozen:
+            return self.reload_page(error=frozen)
         return super().handle_line_action(request, order, action)
 
     def get_object(self, queryset=None):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from commerce.dashboard.roles import SECTIONS
+from accounts.staff_policy import SECTIONS
 from commerce.imports.base import REGISTRY, XLSX_SIGNATURE
 from commerce.imports.models import ImportJob
 from commerce.imports.services import (

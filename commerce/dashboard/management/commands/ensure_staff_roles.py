@@ -1,8 +1,8 @@
-"""Create or update the staff role groups from ``commerce.dashboard.roles``."""
+"""Create or update the staff role groups from ``accounts.staff_policy``."""
 
 from django.core.management.base import BaseCommand
 
-from commerce.dashboard.roles import ROLES, ensure_staff_roles
+from accounts.staff_policy import ROLES, ensure_staff_roles
 
 
 class Command(BaseCommand):

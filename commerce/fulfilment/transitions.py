@@ -16,6 +16,7 @@ from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
 from commerce.billing import credit
+from commerce.billing import topics as billing_topics
 from commerce.billing.invoicing import invoice_account, shipped_quantities
 from commerce.core.locks import lock_order, retry_on_conflict
 from commerce.order import status as order_status
@@ -37,6 +38,20 @@ _RELEASING = {order_status.REJECTED, order_status.CANCELLED}
 # Statuses an order can ship from.
 _SHIPPABLE = {order_status.PLACED, order_status.PROCESSING}
 SHIPPED_EVENT = "Shipped"
+
+
+def approval_freeze(order) -> str | None:
+    """The pending-approval freeze, the one place that states it: an order
+    waiting for its company's approvers changes only by their decision, the
+    buyer's cancellation or expiry (``by_approval``); nobody else, staff
+    included, moves it, ships it, pays it or edits its lines. The reason, or
+    None when ``order`` is not frozen."""
+    if order.status != order_status.PENDING_APPROVAL:
+        return None
+    return (
+        f"Order {order.number} is waiting for its company's approvers; it leaves "
+        "Pending approval only by their decision, the buyer's cancellation or expiry."
+    )
 
 
 def _locked(order):
@@ -129,11 +144,9 @@ def order_set_status(
     """
     with transaction.atomic():
         order = _locked(order)
-        if order.status == order_status.PENDING_APPROVAL and not by_approval:
-            raise IllegalStatusChange(
-                f"Order {order.number} is waiting for its company's approvers; it leaves "
-                "Pending approval only by their decision, the buyer's cancellation or expiry."
-            )
+        frozen = approval_freeze(order)
+        if frozen and not by_approval:
+            raise IllegalStatusChange(frozen)
         if status == order_status.SHIPPED:
             if order.status not in _SHIPPABLE:
                 raise IllegalStatusChange(
@@ -160,7 +173,6 @@ def order_set_status(
 
 def _after(order, old: str, status: str) -> None:
     """The move's side effects, as outbox rows in its transaction."""
-    from commerce.billing import handlers as billing_handlers
     from commerce.order import handlers
 
     order_id = order.pk
@@ -173,7 +185,7 @@ def _after(order, old: str, status: str) -> None:
         status in (order_status.SHIPPED, order_status.PROCESSING)
         and invoice_account(order) is not None
     ):
-        outbox_emit(topic=billing_handlers.TOPIC_ISSUE_INVOICE, payload={"order": order_id})
+        outbox_emit(topic=billing_topics.ISSUE_INVOICE, payload={"order": order_id})
     if status != old and status in (order_status.SHIPPED, order_status.CANCELLED):
         outbox_emit(
             topic=handlers.TOPIC_STATUS_EMAIL, payload={"order": order_id, "status": status}

@@ -65,9 +65,6 @@ OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 
-# The fields an order's address takes (one list, with the ship-to rule's).
-ADDRESS_FIELDS = ORDER_ADDRESS_FIELDS
-
 
 @dataclass
 class CheckoutRequest:
@@ -225,14 +222,14 @@ def totals(basket, method):
 
 
 def shown_total(request: CheckoutRequest, total) -> Decimal:
-    return total.excl_tax if request.channel == sites.PORTAL else total.incl_tax
+    return sites.get_site(request.channel).shown(total)
 
 
 # --- the pipeline --------------------------------------------------------------------------
 
 
 def _addresses(request: CheckoutRequest):
-    fields = {k: v for k, v in request.shipping_address.items() if k in ADDRESS_FIELDS}
+    fields = {k: v for k, v in request.shipping_address.items() if k in ORDER_ADDRESS_FIELDS}
     shipping = ShippingAddress(**fields)
     try:
         shipping.full_clean(exclude=["code"])
@@ -244,7 +241,7 @@ def _addresses(request: CheckoutRequest):
             **{
                 k: v
                 for k, v in request.billing_address.items()
-                if k in ADDRESS_FIELDS and k not in ("notes", "phone_number")
+                if k in ORDER_ADDRESS_FIELDS and k not in ("notes", "phone_number")
             }
         )
     return shipping, billing
@@ -351,11 +348,8 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
 
 
 def _evaluate_approval(request: CheckoutRequest, membership, basket):
-    evaluation = approval_rules.evaluate(
-        company=request.company,
-        membership=membership,
-        total_net=basket.total_excl_tax,
-        product_ids=[line.product_id for line in basket.all_lines()],
+    evaluation = approval_rules.evaluate_basket(
+        company=request.company, membership=membership, basket=basket
     )
     if evaluation.required and request.refuse_if_approval_needed:
         raise ApprovalRequired([match.message for match in evaluation.matches])

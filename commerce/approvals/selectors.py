@@ -1,0 +1,25 @@
+"""Read-only queries about approval requests: the one inbox for the portal
+page and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from commerce.approvals.models import ApprovalDecision, ApprovalRequest
+
+
+def approvals_of(company, *, status: str | None = None) -> QuerySet:
+    """``company``'s approval requests, newest first (only ``status`` when given),
+    with their order, requester and decisions."""
+    requests = (
+        ApprovalRequest.objects.filter(company=company)
+        .select_related("order", "requested_by", "company")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ApprovalDecision.objects.select_related("approver").order_by("pk"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return requests if status is None else requests.filter(status=status)

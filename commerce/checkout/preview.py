@@ -1,0 +1,56 @@
+"""What a checkout would cost and what would happen, before the buyer confirms:
+the total per delivery option, the credit the company has left, and whether
+the order would wait for approval. Every checkout page asks here, with the
+same calculations placement makes (``commerce.checkout.placement``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from commerce.approvals import rules as approval_rules
+from commerce.billing import credit
+from commerce.checkout.placement import totals
+from commerce.shipping.repository import methods_for
+
+
+class DeliveryOption(TypedDict):
+    method: object
+    charge: object  # the delivery charge
+    total: object  # the order total with it
+
+
+@dataclass(frozen=True)
+class CheckoutPreview:
+    options: list[DeliveryOption] = field(default_factory=list)
+    # The company's credit account (None without terms) and its standing when
+    # it is active (what it may still draw on).
+    account: object | None = None
+    credit: object | None = None
+    # The approval rules' evaluation for this basket (None off the portal).
+    approval: object | None = None
+
+
+def delivery_options(basket, channel: str) -> list[DeliveryOption]:
+    options = []
+    for method in methods_for(channel):
+        charge, total = totals(basket, method)
+        options.append(DeliveryOption(method=method, charge=charge, total=total))
+    return options
+
+
+def checkout_preview(basket, *, channel: str, company=None, membership=None) -> CheckoutPreview:
+    """The preview of ``basket`` on ``channel``; for a company (portal) with its
+    credit standing and the approval rules' verdict."""
+    options = delivery_options(basket, channel)
+    if company is None:
+        return CheckoutPreview(options=options)
+    account = credit.account_for_company(company)
+    return CheckoutPreview(
+        options=options,
+        account=account,
+        credit=credit.standing(account) if account is not None and account.is_active else None,
+        approval=approval_rules.evaluate_basket(
+            company=company, membership=membership, basket=basket
+        ),
+    )
