@@ -303,10 +303,9 @@ def order_place(
         if authorization is not None:
             payments.payment_void_authorization(authorization)
         raise
-    if placement.replayed:
-        if authorization is not None:  # another submission placed the order first
-            payments.payment_void_authorization(authorization)
-        return placement
+    if placement.replayed and authorization is not None:
+        # Another submission placed the order first.
+        payments.payment_void_authorization(authorization)
     return placement
 
 
@@ -327,24 +326,49 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
         )
         if row is not None and row.order_id:
             return _Preview(replay=Order.objects.get(pk=row.order_id))
-    if current.status != (Basket.FROZEN if request.payer_email else Basket.OPEN):
-        existing = Order.objects.filter(basket=current).first()
-        if existing is None:
-            raise EmptyBasket()
+    existing = _order_already_placed(current, request)
+    if existing is not None:
         return _Preview(replay=existing)
-    if current.is_empty:
+    checked = _check(current, request)
+    _addresses(request)
+    if checked.membership is not None and request.refuse_if_approval_needed:
+        _evaluate_approval(request, checked.membership, current)
+    return _Preview(number=OrderNumberGenerator().order_number(current), total=checked.total)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    membership: object
+    method: object
+    charge: object
+    total: object
+
+
+def _order_already_placed(basket, request: CheckoutRequest):
+    """The order this basket already became, or ``None`` while it can still be
+    placed. A shared basket is frozen (its owner shops on with another) and
+    only its payer places it; every other basket is placed while open."""
+    if basket.status == (Basket.FROZEN if request.payer_email else Basket.OPEN):
+        return None
+    existing = Order.objects.filter(basket=basket).first()
+    if existing is None:
+        raise EmptyBasket()
+    return existing
+
+
+def _check(basket, request: CheckoutRequest) -> _Checked:
+    """The checks both the preview and the locked step run, in one order:
+    buyer, payment method, basket, delivery, and the total the buyer saw."""
+    if basket.is_empty:
         raise EmptyBasket()
     membership = check_buyer(request)
     check_payment_method(request, membership)
-    check_basket(current)
-    method = shipping_method(request, current)
-    _charge, total = totals(current, method)
+    check_basket(basket)
+    method = shipping_method(request, basket)
+    charge, total = totals(basket, method)
     if request.expected_total is not None and shown_total(request, total) != request.expected_total:
         raise PriceChanged(request.expected_total, shown_total(request, total))
-    _addresses(request)
-    if membership is not None and request.refuse_if_approval_needed:
-        _evaluate_approval(request, membership, current)
-    return _Preview(number=OrderNumberGenerator().order_number(current), total=total)
+    return _Checked(membership=membership, method=method, charge=charge, total=total)
 
 
 def _evaluate_approval(request: CheckoutRequest, membership, basket):
@@ -380,26 +404,20 @@ def _place(
     )
     if key_row is not None and key_row.order_id:
         return Placement(Order.objects.get(pk=key_row.order_id), replayed=True)
-    # A shared basket is frozen (its owner shops on with another) and only its
-    # payer places it; every other basket is placed while open.
-    if locked.status != (Basket.FROZEN if request.payer_email else Basket.OPEN):
-        existing = Order.objects.filter(basket=locked).first()
-        if existing is None:
-            raise EmptyBasket()
+    existing = _order_already_placed(locked, request)
+    if existing is not None:
         if key_row is not None:
             key_row.order = existing
             key_row.save(update_fields=["order"])
         return Placement(existing, replayed=True)
-    if locked.is_empty:
-        raise EmptyBasket()
 
-    membership = check_buyer(request)
-    check_payment_method(request, membership)
-    check_basket(locked)
-    method = shipping_method(request, locked)
-    charge, total = totals(locked, method)
-    if request.expected_total is not None and shown_total(request, total) != request.expected_total:
-        raise PriceChanged(request.expected_total, shown_total(request, total))
+    checked = _check(locked, request)
+    membership, method, charge, total = (
+        checked.membership,
+        checked.method,
+        checked.charge,
+        checked.total,
+    )
     if authorization is not None and (
         total.incl_tax != authorization.amount or total.currency != authorization.currency
     ):
