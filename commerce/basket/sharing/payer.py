@@ -23,6 +23,7 @@ from commerce.basket.sharing.state import (
 )
 from commerce.checkout.placement import Placement, order_place
 from commerce.checkout.request import payer_request
+from commerce.order.exceptions import CheckoutError
 
 
 @transaction.atomic
@@ -110,15 +111,25 @@ def share_pay(
         _notify(locked, "basket_share_receipt")
         return placement
 
-    placement = order_place(
-        basket=current.basket,
-        request=payer_request(
-            share=current,
-            shipping_address=shipping_address,
-            shipping_method_code=shipping_method_code,
-            card_token=card_token,
-            expected_total=expected_total,
-        ),
-        around=paid,
-    )
+    try:
+        placement = order_place(
+            basket=current.basket,
+            request=payer_request(
+                share=current,
+                shipping_address=shipping_address,
+                shipping_method_code=shipping_method_code,
+                card_token=card_token,
+                expected_total=expected_total,
+            ),
+            around=paid,
+        )
+    except CheckoutError:
+        # The requester may have withdrawn the basket (or another submission
+        # paid it) between our first look and the pipeline's: say so, rather
+        # than what the pipeline saw of the basket ("your basket is empty").
+        now = BasketShare.objects.get(pk=share.pk)
+        if now.status == Status.PAID:
+            return now.order
+        _check_open(now)
+        raise
     return placement.order
