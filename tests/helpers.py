@@ -144,6 +144,32 @@ def place_portal_order(company, user, product, quantity=1, *, payment="account",
     )
 
 
+def place_storefront_order(user, product, quantity=1):
+    """Place a consumer's card order of ``quantity`` x ``product`` on the
+    storefront through the order pipeline (standard delivery to Berlin)."""
+    from oscar.core.loading import get_model
+
+    from commerce.checkout.placement import CheckoutRequest, order_place
+    from pricing.strategy import Selector
+    from tests import factories
+
+    Basket = get_model("basket", "Basket")
+    basket = Basket.objects.create(owner=user, site_id=settings.STOREFRONT_SITE_ID)
+    basket.strategy = Selector().strategy(channel="storefront", user=user)
+    basket.add_product(product, quantity)
+    return order_place(
+        basket=basket,
+        request=CheckoutRequest(
+            channel="storefront",
+            user=user,
+            shipping_address={**ADDRESS, "country": factories.CountryFactory()},
+            shipping_method_code="standard",
+            payment_method="card",
+            card_token="tok_sandbox_approve",
+        ),
+    )
+
+
 def page_queries(client, url) -> tuple[int, object]:
     """The queries of a warm GET of ``url`` (a first GET warms per-process caches:
     site rows, content types) and its response, which must be a 200."""

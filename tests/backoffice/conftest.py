@@ -10,9 +10,7 @@ from oscar.core.loading import get_model
 from accounts.staff_policy import staff_role_assign
 from commerce.approvals.models import ApprovalRule
 from commerce.billing.invoicing import invoice_for_shipped
-from commerce.checkout.placement import CheckoutRequest, order_place
 from commerce.fulfilment.transitions import order_set_status
-from pricing.strategy import Selector
 from tests import factories, helpers
 
 Basket = get_model("basket", "Basket")
@@ -70,27 +68,7 @@ def place_storefront(*, net="50.00", quantity=1, user=None):
     """A consumer's card order on the storefront."""
     user = user or factories.UserFactory()
     product = factories.ProductFactory(stock=1000, stock__price=net)
-    basket = Basket.objects.create(owner=user, site_id=settings.STOREFRONT_SITE_ID)
-    basket.strategy = Selector().strategy(channel="storefront", user=user)
-    basket.add_product(product, quantity)
-    return order_place(
-        basket=basket,
-        request=CheckoutRequest(
-            channel="storefront",
-            user=user,
-            shipping_address={
-                "first_name": "A",
-                "last_name": "B",
-                "line1": "1 Road",
-                "line4": "Berlin",
-                "postcode": "10115",
-                "country": factories.CountryFactory(),
-            },
-            shipping_method_code="standard",
-            payment_method="card",
-            card_token="tok_sandbox_approve",
-        ),
-    ).order
+    return helpers.place_storefront_order(user, product, quantity).order
 
 
 def pending_order(company, *, net="100.00"):

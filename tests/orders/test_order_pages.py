@@ -12,7 +12,7 @@ Order = get_model("order", "Order")
 pytestmark = pytest.mark.django_db
 
 
-def place_portal_order(client, company, product, quantity=1, **data):
+def order_through_portal_pages(client, company, product, quantity=1, **data):
     client.post(f"/basket/add/{product.pk}/", {"quantity": quantity})
     response = client.post("/checkout/", checkout_data(company, **data))
     assert response.status_code == 302, response.content[:3000]
@@ -22,8 +22,8 @@ def place_portal_order(client, company, product, quantity=1, **data):
 def test_company_orders_are_listed_and_filtered(company):
     product = factories.ProductFactory(stock=100)
     alice, bob = portal_buyer(company), portal_buyer(company)
-    first = place_portal_order(alice, company, product, po_number="PO-1")
-    second = place_portal_order(bob, company, product, po_number="PO-2")
+    first = order_through_portal_pages(alice, company, product, po_number="PO-1")
+    second = order_through_portal_pages(bob, company, product, po_number="PO-2")
     viewer = portal_buyer(company, role="viewer")
 
     everything = viewer.get("/orders/")
@@ -49,7 +49,7 @@ def test_order_detail_shows_lines_reasons_and_history(company):
     product = factories.ProductFactory(title="Hex bolt", stock=100)
     factories.price(factories.contract_list(company), product, "4.00")
     client = portal_buyer(company)
-    order = place_portal_order(client, company, product, quantity=5, notes="Gate 3")
+    order = order_through_portal_pages(client, company, product, quantity=5, notes="Gate 3")
 
     page = client.get(f"/orders/{order.number}/").content.decode()
 
@@ -59,7 +59,9 @@ def test_order_detail_shows_lines_reasons_and_history(company):
 
 
 def test_another_companys_order_is_not_found(company):
-    order = place_portal_order(portal_buyer(company), company, factories.ProductFactory(stock=10))
+    order = order_through_portal_pages(
+        portal_buyer(company), company, factories.ProductFactory(stock=10)
+    )
     other = factories.CompanyFactory(name="Other")
     stranger = portal_buyer(other)
 
@@ -70,7 +72,7 @@ def test_another_companys_order_is_not_found(company):
 
 def test_the_confirmation_downloads_as_a_pdf(company):
     client = portal_buyer(company)
-    order = place_portal_order(
+    order = order_through_portal_pages(
         client, company, factories.ProductFactory(stock=10), po_number="PO-9"
     )
 
@@ -84,7 +86,7 @@ def test_the_confirmation_downloads_as_a_pdf(company):
 def test_reorder_fills_the_basket_at_todays_prices(company):
     product = factories.ProductFactory(stock=100, stock__price="10.00")
     client = portal_buyer(company)
-    order = place_portal_order(client, company, product, quantity=4)
+    order = order_through_portal_pages(client, company, product, quantity=4)
     factories.price(factories.contract_list(company), product, "7.00")
 
     response = client.post(f"/orders/{order.number}/reorder/", follow=True)
@@ -97,7 +99,7 @@ def test_reorder_fills_the_basket_at_todays_prices(company):
 def test_reorder_skips_what_is_no_longer_sold(company):
     product = factories.ProductFactory(title="Old bolt", stock=100)
     client = portal_buyer(company)
-    order = place_portal_order(client, company, product)
+    order = order_through_portal_pages(client, company, product)
     product.is_public = False
     product.save()
 
@@ -111,7 +113,7 @@ def test_storefront_history_shows_personal_orders_only(storefront_client, compan
     member = factories.MembershipFactory(company=company)
     portal = portal_buyer(company)
     portal.force_login(member.user)
-    company_order = place_portal_order(portal, company, factories.ProductFactory(stock=10))
+    company_order = order_through_portal_pages(portal, company, factories.ProductFactory(stock=10))
     storefront_client.force_login(member.user)
     checkout(storefront_client, factories.ProductFactory(stock=10))
     personal = Order.objects.get(site_id=settings.STOREFRONT_SITE_ID)
