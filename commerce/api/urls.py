@@ -21,6 +21,13 @@ urlpatterns = [
     path("auth/token/", auth.TokenCreateView.as_view(), name="token"),
     path("products/", catalog.ProductListView.as_view(), name="product-list"),
     path("products/<int:pk>/", catalog.ProductDetailView.as_view(), name="product-detail"),
+    path("basket/", basket.BasketView.as_view(), name="basket"),
+    path("basket/vouchers/", basket.BasketVouchersView.as_view(), name="basket-vouchers"),
+    path(
+        "basket/vouchers/<str:code>/",
+        basket.BasketVoucherView.as_view(),
+        name="basket-voucher",
+    ),
     path("basket/lines/", basket.BasketLinesView.as_view(), name="basket-lines"),
     path("basket/lines/<int:pk>/", basket.BasketLineView.as_view(), name="basket-line"),
     path("checkout/", checkout.CheckoutView.as_view(), name="checkout"),

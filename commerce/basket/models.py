@@ -25,6 +25,9 @@ class Basket(AbstractBasket):
         on_delete=models.CASCADE,
         related_name="baskets",
     )
+    # Voucher codes the buyer applied (``commerce.basket.vouchers``); the
+    # pricing engine prices this basket's lines with them.
+    voucher_codes = models.JSONField(default=list, blank=True)
 
     def all_lines(self):
         """Oscar's cached lines, with what pricing needs loaded for all lines at
