@@ -550,6 +550,22 @@ OSCAR_SHOP_NAME = env_str("SHOP_NAME", "Northwind Supply")
 OSCAR_SHOP_TAGLINE = _("Tools, fasteners and workshop supplies")
 PORTAL_NAME = env_str("PORTAL_NAME", "Northwind Business")
 OSCAR_DEFAULT_CURRENCY = env_str("CURRENCY", "EUR")
+
+# The seller's legal block and payment instructions on invoices, credit notes
+# and statements.
+SELLER = {
+    "name": env_str("SELLER_NAME", "Northwind Supply GmbH"),
+    "address": env_str("SELLER_ADDRESS", "Werkstraße 12, 10115 Berlin, Germany"),
+    "vat_id": env_str("SELLER_VAT_ID", "DE123456789"),
+    "registration": env_str("SELLER_REGISTRATION", "Amtsgericht Berlin-Charlottenburg HRB 123456"),
+    "email": env_str("SELLER_EMAIL", "billing@northwind.example"),
+}
+PAYMENT_INSTRUCTIONS = {
+    "bank": env_str("SELLER_BANK", "Example Bank AG"),
+    "account_holder": env_str("SELLER_ACCOUNT_HOLDER", "Northwind Supply GmbH"),
+    "iban": env_str("SELLER_IBAN", "DE89 3704 0044 0532 0130 00"),
+    "bic": env_str("SELLER_BIC", "COBADEFFXXX"),
+}
 OSCAR_CURRENCY_FORMAT = {"EUR": {"format": "€#,##0.00", "format_type": "standard"}}
 OSCAR_HOMEPAGE = reverse_lazy("home")
 OSCAR_ALLOW_ANON_CHECKOUT = True

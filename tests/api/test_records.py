@@ -176,7 +176,16 @@ def test_invoices_and_their_pdf(company, people):
     assert [(i["number"], i["order"], i["total"], i["paid"], i["status"]) for i in listed] == [
         (invoice.number, invoice.order.number, "148.75", "0.00", "open")
     ]
-    assert (detail["due"], len(detail["lines"])) == (invoice.due_on.isoformat(), 1)
+    assert detail["due"] == invoice.due_on.isoformat()
+    assert [line["kind"] for line in detail["lines"]] == ["item", "delivery"]
+    order = invoice.order
+    lines_net = sum(Decimal(line["net"]) for line in detail["lines"])
+    assert Decimal(detail["net"]) == lines_net == order.total_excl_tax
+    assert Decimal(detail["net"]) + Decimal(detail["tax"]) == Decimal(detail["total"])
+    assert sum(Decimal(r["tax"]) for r in detail["vat_breakdown"]) == Decimal(detail["tax"])
+    assert detail["seller"]["vat_id"] and detail["payment_instructions"]["reference"] == (
+        invoice.number
+    )
     pdf = client.get(f"/api/invoices/{invoice.number}.pdf")
     assert pdf["Content-Type"] == "application/pdf"
 

@@ -82,10 +82,19 @@ class DecideSerializer(serializers.Serializer):
 
 
 class InvoiceLineSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="item, or delivery")
     sku = serializers.CharField()
     description = serializers.CharField()
     quantity = serializers.IntegerField()
     unit_net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax_rate = serializers.DecimalField(max_digits=6, decimal_places=4, source="rate")
+
+
+class VatRateSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=6, decimal_places=4)
+    percent = serializers.CharField()
     net = serializers.DecimalField(max_digits=12, decimal_places=2)
     tax = serializers.DecimalField(max_digits=12, decimal_places=2)
 
@@ -124,7 +133,13 @@ class InvoiceSerializer(serializers.Serializer):
 
 
 class InvoiceDetailSerializer(InvoiceSerializer):
+    """An invoice: its lines (items and delivery) add up to ``net``, its VAT
+    breakdown to ``tax``, and ``net + tax = total``."""
+
     lines = InvoiceLineSerializer(many=True, source="lines.all")
+    vat_breakdown = VatRateSerializer(many=True)
+    seller = serializers.DictField(child=serializers.CharField())
+    payment_instructions = serializers.DictField(child=serializers.CharField())
 
 
 class PaymentCreateSerializer(serializers.Serializer):
