@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
@@ -366,6 +367,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "credit-control": {
         "task": "commerce.billing.tasks.credit_control",
         "schedule": 60 * 60 * 24,
+    },
+    "monthly-statements": {
+        "task": "commerce.billing.tasks.monthly_statements",
+        "schedule": crontab(day_of_month="1", hour="6", minute="0"),
     },
     "approval-reminders-and-expiry": {
         "task": "commerce.approvals.tasks.approvals_housekeeping",

@@ -49,6 +49,8 @@ urlpatterns = [
         r"^invoices/(?P<number>[^/]+)\.pdf$", billing.InvoicePDFView.as_view(), name="invoice-pdf"
     ),
     path("invoices/<str:number>/", billing.InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("statement/", billing.StatementView.as_view(), name="statement"),
+    re_path(r"^statement\.pdf$", billing.StatementPDFView.as_view(), name="statement-pdf"),
     path("payments/", billing.PaymentCreateView.as_view(), name="payment-create"),
     path("company/", company.CompanyView.as_view(), name="company"),
     path("company/members/", company.MembersView.as_view(), name="company-members"),

@@ -364,3 +364,22 @@ def seller() -> dict:
 def payment_instructions(reference: str) -> dict:
     """How to pay: the bank account from settings and the reference to quote."""
     return {**settings.PAYMENT_INSTRUCTIONS, "reference": reference}
+
+
+class StatementDispatch(models.Model):
+    """A monthly statement queued for an account (one per account and month)."""
+
+    account = models.ForeignKey(
+        CreditAccount, on_delete=models.CASCADE, related_name="statement_dispatches"
+    )
+    period = models.CharField(max_length=7, help_text=_("YYYY-MM"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-period", "account_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "period"], name="one_statement_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"Statement {self.period} for account {self.account_id}"
