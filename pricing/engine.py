@@ -155,6 +155,23 @@ class Quote:
         """The unit price as this site shows it (gross on the storefront, net on the portal)."""
         return self.unit_gross if self.prices_include_tax else self.unit_net
 
+    def _as_shown(self, net: Decimal | None) -> Decimal | None:
+        """A net unit amount as this site shows it (tax added per unit, as for the price)."""
+        if net is None or not self.prices_include_tax:
+            return net
+        _tax, gross = add_tax(net, self.tax_rate, self.currency)
+        return gross
+
+    @property
+    def list_display(self) -> Decimal | None:
+        """The list price as this site shows it: a strike-through compares like with like."""
+        return self._as_shown(self.list_price)
+
+    @property
+    def undiscounted_display(self) -> Decimal | None:
+        """The unit price before the promotion, as this site shows it."""
+        return self._as_shown(self.undiscounted_net)
+
     @property
     def line_net(self) -> Decimal | None:
         return None if self.unit_net is None else self.unit_net * self.quantity
