@@ -44,6 +44,8 @@ def test_company_orders_with_lines_and_history(company, people):
             "quantity": 2,
             "unit_price": "40.00",
             "unit_price_incl_tax": "47.60",
+            "line_price_excl_tax": "80.00",
+            "line_price_incl_tax": "95.20",
             "reason": "List price",
             "rule": "list",
             "status": order_status.PROCESSING,
