@@ -233,7 +233,7 @@ def test_django_admin_has_price_lists(staff_client):
 def test_the_trace_names_the_promotion_and_a_voucher(staff_client):
     Promotion = get_model("partner", "Promotion")
     company = factories.CompanyFactory(name="Acme")
-    product = factories.ProductFactory(upc="T-3", stock__price="10.00")
+    factories.ProductFactory(upc="T-3", stock__price="10.00")
     Promotion.objects.create(name="Acme spring promotion", company=company, percent_off=7)
     Promotion.objects.create(name="Welcome", code="WELCOME10", site="storefront", percent_off=10)
 
