@@ -249,3 +249,23 @@ def _any_order(user):
     return OrderModel.objects.create(
         number=f"X{user.pk}", user=user, total_incl_tax=1, total_excl_tax=1, currency="EUR"
     )
+
+
+def test_oscars_unscoped_offers_never_touch_a_basket(portal_buyer_client, product):
+    Range = get_model("offer", "Range")
+    Condition = get_model("offer", "Condition")
+    Benefit = get_model("offer", "Benefit")
+    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    everything = Range.objects.create(name="Everything", includes_all_products=True)
+    ConditionalOffer.objects.create(
+        name="Half price for all",
+        offer_type=ConditionalOffer.SITE,
+        condition=Condition.objects.create(range=everything, type="Count", value=1),
+        benefit=Benefit.objects.create(range=everything, type="Percentage", value=50),
+    )
+    portal_buyer_client.post(f"/basket/add/{product.pk}/", {"quantity": 2})
+
+    basket = portal_buyer_client.get("/basket/").context["basket"]
+
+    assert basket.offer_applications.offer_discounts == []
+    assert basket.total_excl_tax == Decimal("20.00")
