@@ -26,15 +26,18 @@ def _discounted_lines(basket, codes, promotion_id: int) -> int:
 
 def basket_voucher_apply(basket, code: str, *, channel: str, user=None, company=None):
     """Apply ``code`` to ``basket`` (``VoucherNotFound``/``VoucherInvalid`` with
-    the reason otherwise; nothing changes then). Returns the promotion."""
+    the reason otherwise; nothing changes then). Returns the promotion.
+
+    On an empty basket the code is kept for the items added later; a basket
+    with items must have at least one the voucher makes cheaper."""
     code = normalize(code)
     promotion = voucher_check(code, channel=channel, user=user, company=company)
-    if basket.pk is None or basket.is_empty:
-        raise VoucherInvalid(code, "your basket is empty")
     if code in (basket.voucher_codes or []):
         raise VoucherInvalid(code, "it is already applied to your basket")
     codes = [*(basket.voucher_codes or []), code]
-    if not _discounted_lines(basket, frozenset(codes), promotion.pk):
+    if basket.pk is None:
+        basket.save()
+    elif not basket.is_empty and not _discounted_lines(basket, frozenset(codes), promotion.pk):
         raise VoucherInvalid(code, "none of the items in your basket qualify")
     with transaction.atomic():
         locked = Basket._default_manager.select_for_update().get(pk=basket.pk)

@@ -59,6 +59,7 @@ class StatementView(_AccountMixin, TemplateView):
         return super().get_context_data(
             account=account,
             rows=selectors.statement(account) if account else [],
+            statement=statements.statement_for(account) if account else None,
             standing=credit.standing(account) if account else None,
             **kwargs,
         )

@@ -59,7 +59,7 @@ def test_portal_statement_pdf_download(portal_client, company, people):
     portal_client.force_login(people["viewer"])
 
     page = portal_client.get("/invoices/statement/")
-    assert b"statement_pdf" in page.content
+    assert b"statement_pdf" in page.content and b"statement_aging" in page.content
     pdf = portal_client.get("/invoices/statement/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 

@@ -269,3 +269,42 @@ def test_oscars_unscoped_offers_never_touch_a_basket(portal_buyer_client, produc
 
     assert basket.offer_applications.offer_discounts == []
     assert basket.total_excl_tax == Decimal("20.00")
+
+
+def test_a_voucher_on_an_empty_basket_applies_to_items_added_later(storefront_client, product):
+    Promotion.objects.create(name="Welcome", code="WELCOME10", site="storefront", percent_off=10)
+    storefront_client.force_login(factories.UserFactory())
+
+    applied = storefront_client.post(
+        "/api/basket/vouchers/", {"code": "WELCOME10"}, content_type="application/json"
+    )
+    storefront_client.post(
+        "/api/basket/lines/",
+        {"product": product.pk, "quantity": 1},
+        content_type="application/json",
+    )
+
+    assert applied.status_code == 200, applied.content
+    body = storefront_client.get("/api/basket/").json()
+    assert body["lines_excl_tax"] == "9.00"
+    assert [v["code"] for v in body["vouchers"]] == ["WELCOME10"]
+    assert body["lines"][0]["reason"] == "Welcome (voucher WELCOME10) \u221210%"
+
+
+def test_a_voucher_nothing_qualifies_for_is_refused(storefront_client, product):
+    other = factories.ProductFactory(stock=5)
+    promo = Promotion.objects.create(name="Drills", code="DRILLS", percent_off=10)
+    promo.products.add(other)
+    storefront_client.force_login(factories.UserFactory())
+    storefront_client.post(
+        "/api/basket/lines/",
+        {"product": product.pk, "quantity": 1},
+        content_type="application/json",
+    )
+
+    response = storefront_client.post(
+        "/api/basket/vouchers/", {"code": "DRILLS"}, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["details"]["reason"] == "none of the items in your basket qualify"
