@@ -92,10 +92,13 @@ def _item_row(line, quantity: int, currency: str) -> InvoiceLine:
     unit, as on the order, so invoice and order agree to the cent)."""
     unit_net = line.unit_price_excl_tax
     unit_tax = (line.unit_price_incl_tax or unit_net) - unit_net
+    description = line.title
+    if (line.price_quote or {}).get("promotion_id"):  # the promotion, as frozen on the line
+        description = f"{line.title} ({line.price_reason})"
     return InvoiceLine(
         kind=InvoiceLine.Kind.ITEM,
         order_line=line,
-        description=line.title,
+        description=description[:255],
         sku=line.upc or "",
         quantity=quantity,
         unit_net=unit_net,

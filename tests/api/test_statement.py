@@ -112,3 +112,30 @@ def test_monthly_statement_goes_to_billing_contacts_once(company, people, commit
     assert viewers <= set(sent[0].to)
     assert people["buyer"].email not in sent[0].to
     assert sent[0].attachments[0][2] == "application/pdf"
+
+
+def test_a_promotion_is_named_on_the_invoice_line(company, people, settings):
+    from oscar.core.loading import get_model
+
+    from commerce.fulfilment.transitions import order_set_status, order_ship
+    from commerce.order import status as order_status
+    from tests import factories
+    from tests.helpers import place_portal_order
+
+    settings.DEFAULT_TAX_RATE = "0.19"
+    Promotion = get_model("partner", "Promotion")
+    product = factories.ProductFactory(title="Hex bolt", stock=50, stock__price="10.00")
+    promo = Promotion.objects.create(name="Acme spring promotion", company=company, percent_off=7)
+    promo.products.add(product)
+    order = place_portal_order(company, people["buyer"], product, 4).order
+    order_set_status(order=order, status=order_status.PROCESSING)
+    order_ship(order=order)
+    from commerce.billing.invoicing import invoice_for_shipped
+
+    invoice = invoice_for_shipped(order_id=order.pk) or order.invoices.get()
+    detail = portal_api(people["viewer"]).get(f"/api/invoices/{invoice.number}/").json()
+
+    item = detail["lines"][0]
+    assert item["description"] == "Hex bolt (Acme spring promotion \u22127%)"
+    assert item["unit_net"] == "9.30"
+    assert Decimal(detail["net"]) == order.total_excl_tax
