@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
@@ -367,6 +368,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.billing.tasks.credit_control",
         "schedule": 60 * 60 * 24,
     },
+    "monthly-statements": {
+        "task": "commerce.billing.tasks.monthly_statements",
+        "schedule": crontab(day_of_month="1", hour="6", minute="0"),
+    },
     "approval-reminders-and-expiry": {
         "task": "commerce.approvals.tasks.approvals_housekeeping",
         "schedule": 60 * 60,
@@ -425,7 +430,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Commerce <no-reply@commerce.example>")
+# The sender's name is the shop's name.
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", f"{env_str('SHOP_NAME', 'Northwind Supply')} <no-reply@commerce.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -550,6 +558,22 @@ OSCAR_SHOP_NAME = env_str("SHOP_NAME", "Northwind Supply")
 OSCAR_SHOP_TAGLINE = _("Tools, fasteners and workshop supplies")
 PORTAL_NAME = env_str("PORTAL_NAME", "Northwind Business")
 OSCAR_DEFAULT_CURRENCY = env_str("CURRENCY", "EUR")
+
+# The seller's legal block and payment instructions on invoices, credit notes
+# and statements.
+SELLER = {
+    "name": env_str("SELLER_NAME", "Northwind Supply GmbH"),
+    "address": env_str("SELLER_ADDRESS", "Werkstraße 12, 10115 Berlin, Germany"),
+    "vat_id": env_str("SELLER_VAT_ID", "DE123456789"),
+    "registration": env_str("SELLER_REGISTRATION", "Amtsgericht Berlin-Charlottenburg HRB 123456"),
+    "email": env_str("SELLER_EMAIL", "billing@northwind.example"),
+}
+PAYMENT_INSTRUCTIONS = {
+    "bank": env_str("SELLER_BANK", "Example Bank AG"),
+    "account_holder": env_str("SELLER_ACCOUNT_HOLDER", "Northwind Supply GmbH"),
+    "iban": env_str("SELLER_IBAN", "DE89 3704 0044 0532 0130 00"),
+    "bic": env_str("SELLER_BIC", "COBADEFFXXX"),
+}
 OSCAR_CURRENCY_FORMAT = {"EUR": {"format": "€#,##0.00", "format_type": "standard"}}
 OSCAR_HOMEPAGE = reverse_lazy("home")
 OSCAR_ALLOW_ANON_CHECKOUT = True

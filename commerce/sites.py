@@ -52,6 +52,12 @@ class SiteInfo:
         """The amount of ``price`` (an Oscar price or total) this site shows."""
         return price.incl_tax if self.prices_include_tax else price.excl_tax
 
+    @property
+    def tax_label(self) -> str:
+        """What every amount this site shows is: "incl. VAT" (storefront) or
+        "excl. VAT" (portal, which then shows VAT on a line of its own)."""
+        return str(_("incl. VAT")) if self.prices_include_tax else str(_("excl. VAT"))
+
 
 @functools.cache
 def all_sites() -> dict[str, SiteInfo]:
@@ -115,6 +121,11 @@ def site_labels() -> dict[int, str]:
     return {settings.STOREFRONT_SITE_ID: _("Storefront"), settings.PORTAL_SITE_ID: _("Portal")}
 
 
+def channel_of_site_id(site_id: int | None) -> str:
+    """The channel of a ``django.contrib.sites`` id (a basket's or an order's)."""
+    return PORTAL if site_id == settings.PORTAL_SITE_ID else STOREFRONT
+
+
 def prices_include_tax(channel: str) -> bool:
     """Whether ``channel``'s prices include tax (``SiteInfo.prices_include_tax``)."""
     site = all_sites().get(channel)
@@ -166,6 +177,7 @@ def site_context(request: HttpRequest) -> dict:
     return {
         "site_info": info,
         "channel": info.channel,
+        "tax_label": info.tax_label,
         "site_layout": info.layout_template,
         "storefront_url": get_site(STOREFRONT).base_url,
         "portal_url": get_site(PORTAL).base_url,

@@ -10,6 +10,7 @@ a price list does not matter (entries are fetched by (list, product) index).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db.models import Q
 from oscar.core.loading import get_model
@@ -106,5 +107,9 @@ class PriceBook:
             entries=self._entries[product.pk],
         )
 
-    def quote(self, product, quantity: int = 1) -> Quote:
-        return quote(self.facts(product), quantity, self.context)
+    def quote(self, product, quantity: int = 1, voucher_codes=None) -> Quote:
+        """The quote; ``voucher_codes`` (a basket's) replace the context's own."""
+        context = self.context
+        if voucher_codes is not None and frozenset(voucher_codes) != context.voucher_codes:
+            context = replace(context, voucher_codes=frozenset(voucher_codes))
+        return quote(self.facts(product), quantity, context)

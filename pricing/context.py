@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 from commerce import sites
 from commerce.core.money import rate
 from pricing.engine import ListRef, Loyalty, PriceContext
+from pricing.vouchers import promotions_in_scope
 
 PriceList = get_model("partner", "PriceList")
 
@@ -45,14 +46,14 @@ def consumer_loyalty(user) -> Loyalty | None:
 
     row = (
         CustomerLoyalty.objects.filter(user=user, tier__is_active=True)
-        .values_list("tier__name", "tier__discount_percent")
+        .values_list("tier__name", "tier__discount_percent", "tier_id")
         .first()
     )
-    return Loyalty(tier_name=row[0], discount_percent=row[1]) if row else None
+    return Loyalty(tier_name=row[0], discount_percent=row[1], tier_id=row[2]) if row else None
 
 
 def pricing_context(
-    *, channel: str, user=None, company=None, at: datetime | None = None
+    *, channel: str, user=None, company=None, at: datetime | None = None, voucher_codes=()
 ) -> PriceContext:
     """The pricing context: site, buyer, company, and the lists/tier that apply now."""
     at = at or timezone.now()
@@ -64,6 +65,13 @@ def pricing_context(
         contracts, tier = company_lists(company, at, currency)
     elif not portal and authenticated:
         loyalty = consumer_loyalty(user)
+    promotions = promotions_in_scope(
+        channel=channel,
+        at=at,
+        company_id=company.pk if portal and company is not None else None,
+        tier_id=company.price_tier_id if portal and company is not None else None,
+        loyalty_tier_id=loyalty.tier_id if loyalty is not None else None,
+    )
     return PriceContext(
         channel=channel,
         currency=currency,
@@ -75,4 +83,6 @@ def pricing_context(
         contract_lists=contracts,
         tier_list=tier,
         loyalty=loyalty,
+        promotions=promotions,
+        voucher_codes=frozenset(voucher_codes),
     )

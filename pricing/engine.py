@@ -12,6 +12,10 @@ Rules, in order:
   <= the quantity wins (volume breaks); entries and lists apply only inside
   their validity windows.
 * Storefront: list price less the consumer's loyalty-tier discount.
+* Promotions (automatic offers, applied voucher codes) on top, with the
+  precedence written in ``pricing.promotions``: never under a contract price
+  unless the promotion names the company; loyalty skips promoted lines unless
+  the promotion stacks; the lowest price wins.
 * Money is quantized once per unit (``commerce.core.money``), tax on top.
 """
 
@@ -22,6 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from commerce.core.money import add_tax, quantize
+from pricing.promotions import PromotionFact, best_promotion
 
 HUNDRED = Decimal(100)
 MINUS = "\u2212"  # typographic minus, as in "Gold tier −5%"  # noqa: RUF003
@@ -34,6 +39,7 @@ class Rule:
     TIER = "tier"
     LOYALTY = "loyalty"
     LIST = "list"
+    PROMOTION = "promotion"
     UNAVAILABLE = "unavailable"
 
 
@@ -50,6 +56,7 @@ class ListRef:
 class Loyalty:
     tier_name: str
     discount_percent: Decimal
+    tier_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,10 @@ class PriceContext:
     contract_lists: tuple[ListRef, ...] = ()
     tier_list: ListRef | None = None
     loyalty: Loyalty | None = None
+    # Promotions in scope here (site, company, tiers, window); vouchers among
+    # them apply only to baskets that carry their code.
+    promotions: tuple[PromotionFact, ...] = ()
+    voucher_codes: frozenset[str] = frozenset()
 
     @property
     def lists(self) -> tuple[ListRef, ...]:
@@ -122,6 +133,10 @@ class Quote:
     price_list_id: int | None = None
     entry_id: int | None = None
     min_quantity: int | None = None
+    promotion_id: int | None = None
+    promotion_code: str = ""
+    promotion_name: str = ""
+    undiscounted_net: Decimal | None = None  # before the promotion
     breaks: tuple[Break, ...] = ()
     trace: tuple[str, ...] = field(default=(), compare=False)
 
@@ -139,6 +154,23 @@ class Quote:
     def unit_display(self) -> Decimal | None:
         """The unit price as this site shows it (gross on the storefront, net on the portal)."""
         return self.unit_gross if self.prices_include_tax else self.unit_net
+
+    def _as_shown(self, net: Decimal | None) -> Decimal | None:
+        """A net unit amount as this site shows it (tax added per unit, as for the price)."""
+        if net is None or not self.prices_include_tax:
+            return net
+        _tax, gross = add_tax(net, self.tax_rate, self.currency)
+        return gross
+
+    @property
+    def list_display(self) -> Decimal | None:
+        """The list price as this site shows it: a strike-through compares like with like."""
+        return self._as_shown(self.list_price)
+
+    @property
+    def undiscounted_display(self) -> Decimal | None:
+        """The unit price before the promotion, as this site shows it."""
+        return self._as_shown(self.undiscounted_net)
 
     @property
     def line_net(self) -> Decimal | None:
@@ -172,6 +204,10 @@ class Quote:
             "price_list_id": self.price_list_id,
             "entry_id": self.entry_id,
             "min_quantity": self.min_quantity,
+            "promotion_id": self.promotion_id,
+            "promotion_code": self.promotion_code,
+            "promotion": self.promotion_name,
+            "undiscounted_net": _str(self.undiscounted_net),
             "trace": list(self.trace),
         }
 
@@ -252,17 +288,37 @@ def _resolve(facts: ProductFacts, quantity: int, context: PriceContext) -> Quote
         )
         break
     else:
-        loyalty = context.loyalty
-        if loyalty is not None and loyalty.discount_percent > 0:
-            net = quantize(list_price * (HUNDRED - loyalty.discount_percent) / HUNDRED, currency)
-            rule = Rule.LOYALTY
-            reason = f"{loyalty.tier_name} tier {MINUS}{_percent(loyalty.discount_percent)}%"
-            trace.append(
-                f"loyalty tier {loyalty.tier_name}: {MINUS}{loyalty.discount_percent}% of "
-                f"{list_price} = {net}"
-            )
-        else:
-            trace.append("no list or tier applies: list price")
+        trace.append("no list or tier applies: list price")
+    base_net, base_rule = net, rule
+    loyalty = context.loyalty if rule == Rule.LIST else None
+    if loyalty is not None and loyalty.discount_percent > 0:
+        net = quantize(list_price * (HUNDRED - loyalty.discount_percent) / HUNDRED, currency)
+        rule = Rule.LOYALTY
+        reason = f"{loyalty.tier_name} tier {MINUS}{_percent(loyalty.discount_percent)}%"
+        trace.append(
+            f"loyalty tier {loyalty.tier_name}: {MINUS}{loyalty.discount_percent}% of "
+            f"{list_price} = {net}"
+        )
+    promotion = None
+    if context.promotions:
+        applied, steps = best_promotion(
+            product_id=facts.product_id,
+            base_net=base_net,
+            base_is_contract=base_rule == Rule.CONTRACT,
+            base_allows_loyalty=base_rule == Rule.LIST,
+            loyalty=context.loyalty,
+            company_id=context.company_id,
+            promotions=context.promotions,
+            codes=context.voucher_codes,
+            currency=currency,
+        )
+        trace.extend(steps)
+        if applied is not None and applied.net < net:
+            promotion = applied.promotion
+            net, rule, reason = applied.net, Rule.PROMOTION, applied.reason
+            trace.append(f"promotion '{promotion.name}' wins: {net} {currency}")
+        elif applied is not None:
+            trace.append(f"promotion '{applied.promotion.name}' not lower than {net}: not used")
 
     tax, _gross = add_tax(net, context.tax_rate, currency)
     trace.append(f"tax {context.tax_rate} on {net} = {tax}")
@@ -280,6 +336,10 @@ def _resolve(facts: ProductFacts, quantity: int, context: PriceContext) -> Quote
         price_list_id=source[0],
         entry_id=source[1],
         min_quantity=source[2],
+        promotion_id=promotion.id if promotion else None,
+        promotion_code=promotion.code if promotion else "",
+        promotion_name=promotion.name if promotion else "",
+        undiscounted_net=base_net if promotion else None,
         trace=tuple(trace),
     )
 

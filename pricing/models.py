@@ -115,3 +115,5 @@ class PriceListEntry(models.Model):
 
 
 from oscar.apps.partner.models import *  # noqa: E402, F403
+
+from pricing.promotion_models import Promotion, PromotionRedemption  # noqa: E402, F401

@@ -137,9 +137,9 @@ class EngineStrategy(Base):
     def quote(self, product, quantity: int = 1) -> Quote:
         return self.book.quote(product, quantity)
 
-    def fetch_for_product(self, product, stockrecord=None, quantity: int = 1):
+    def fetch_for_product(self, product, stockrecord=None, quantity: int = 1, voucher_codes=None):
         record = stockrecord or self.book.stockrecord(product)
-        quote = self.book.quote(product, quantity)
+        quote = self.book.quote(product, quantity, voucher_codes)
         if not self.is_visible(product):
             policy = NotVisible()
         else:
@@ -152,7 +152,12 @@ class EngineStrategy(Base):
 
     def fetch_for_line(self, line, stockrecord=None):
         # Volume breaks depend on quantity: a line is priced at its own quantity.
-        return self.fetch_for_product(line.product, stockrecord, quantity=max(line.quantity, 1))
+        # The basket's voucher codes apply to its lines (and only to them).
+        basket = line.basket if line.basket_id else None
+        codes = getattr(basket, "voucher_codes", None) or ()
+        return self.fetch_for_product(
+            line.product, stockrecord, quantity=max(line.quantity, 1), voucher_codes=codes
+        )
 
     def fetch_for_parent(self, product):
         children = list(product.get_public_children())

@@ -21,6 +21,13 @@ urlpatterns = [
     path("auth/token/", auth.TokenCreateView.as_view(), name="token"),
     path("products/", catalog.ProductListView.as_view(), name="product-list"),
     path("products/<int:pk>/", catalog.ProductDetailView.as_view(), name="product-detail"),
+    path("basket/", basket.BasketView.as_view(), name="basket"),
+    path("basket/vouchers/", basket.BasketVouchersView.as_view(), name="basket-vouchers"),
+    path(
+        "basket/vouchers/<str:code>/",
+        basket.BasketVoucherView.as_view(),
+        name="basket-voucher",
+    ),
     path("basket/lines/", basket.BasketLinesView.as_view(), name="basket-lines"),
     path("basket/lines/<int:pk>/", basket.BasketLineView.as_view(), name="basket-line"),
     path("checkout/", checkout.CheckoutView.as_view(), name="checkout"),
@@ -42,6 +49,8 @@ urlpatterns = [
         r"^invoices/(?P<number>[^/]+)\.pdf$", billing.InvoicePDFView.as_view(), name="invoice-pdf"
     ),
     path("invoices/<str:number>/", billing.InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("statement/", billing.StatementView.as_view(), name="statement"),
+    re_path(r"^statement\.pdf$", billing.StatementPDFView.as_view(), name="statement-pdf"),
     path("payments/", billing.PaymentCreateView.as_view(), name="payment-create"),
     path("company/", company.CompanyView.as_view(), name="company"),
     path("company/members/", company.MembersView.as_view(), name="company-members"),

@@ -13,6 +13,11 @@ class BasketMiddleware(OscarBasketMiddleware):
     the portal, one per company, and anonymous cookie baskets are per site.
     """
 
+    def apply_offers_to_basket(self, request, basket):
+        """Nothing: promotions and vouchers are priced by the pricing engine
+        (``pricing.promotions``), scoped per site, company and tier; Oscar's
+        unscoped offers never touch a basket."""
+
     def get_cookie_key(self, request) -> str:
         return f"{super().get_cookie_key(request)}_{request.channel}"
 

@@ -3,8 +3,11 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.basket.abstract_models import AbstractBasket
+from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
+from oscar.apps.partner import availability
 from oscar.core.loading import get_model
+from oscar.core.utils import get_default_currency
+from oscar.templatetags.currency_filters import currency
 
 
 class Basket(AbstractBasket):
@@ -25,6 +28,9 @@ class Basket(AbstractBasket):
         on_delete=models.CASCADE,
         related_name="baskets",
     )
+    # Voucher codes the buyer applied (``commerce.basket.vouchers``); the
+    # pricing engine prices this basket's lines with them.
+    voucher_codes = models.JSONField(default=list, blank=True)
 
     def all_lines(self):
         """Oscar's cached lines, with what pricing needs loaded for all lines at
@@ -49,6 +55,35 @@ class Basket(AbstractBasket):
                 strategy.prefetch([line.product for line in self._lines])
         return self._lines
 
+    @property
+    def channel(self) -> str:
+        from commerce import sites
+
+        return sites.channel_of_site_id(self.site_id)
+
+    def applied_vouchers(self) -> list[dict]:
+        """The voucher codes on the basket with what each saves, as this site shows amounts."""
+        codes = list(self.voucher_codes or [])
+        if not codes:
+            return []
+        Promotion = get_model("partner", "Promotion")
+        promotions = {p.code: p for p in Promotion.objects.filter(code__in=codes)}
+        saved: dict[str, object] = {}
+        for line in self.all_lines() if self.id else []:
+            quote = getattr(line.purchase_info.price, "quote", None)
+            if quote is None or not quote.promotion_code or quote.undiscounted_net is None:
+                continue
+            saving = (quote.undiscounted_display - quote.unit_display) * line.quantity
+            saved[quote.promotion_code] = saved.get(quote.promotion_code, 0) + saving
+        return [
+            {
+                "code": code,
+                "promotion": promotions.get(code),
+                "saving": saved.get(code, 0),
+            }
+            for code in codes
+        ]
+
     def is_quantity_allowed(self, qty, line=None):
         """Can ``line`` change by ``qty``?
 
@@ -63,6 +98,50 @@ class Basket(AbstractBasket):
         if not permitted:
             return False, reason
         return super().is_quantity_allowed(qty)
+
+
+class Line(AbstractLine):
+    def get_warning(self):
+        """Oscar's warning, with prices as this basket's site shows them (net on
+        the portal) and no warning for a voucher's discount the buyer asked for."""
+        from commerce import sites
+
+        info = self.purchase_info
+        price = info.price
+        if not getattr(price, "exists", False) or self.price_excl_tax is None:
+            return super().get_warning()
+        if isinstance(info.availability, availability.Unavailable):
+            return super().get_warning()
+        site = sites.get_site(sites.channel_of_site_id(self.basket.site_id))
+        then = self.price_incl_tax if site.prices_include_tax else self.price_excl_tax
+        quote = getattr(price, "quote", None)
+        now = site.shown(price)
+        if quote is not None and quote.promotion_code and quote.undiscounted_net is not None:
+            if then == quote.undiscounted_display:
+                return None
+        if then is None or now == then:
+            return None
+        values = {
+            "product": self.product.get_title(),
+            "old_price": currency(then, self.price_currency or get_default_currency()),
+            "new_price": currency(now, self.price_currency or get_default_currency()),
+            "tax": site.tax_label,
+        }
+        if now > then:
+            return (
+                _(
+                    "The price of '%(product)s' has increased from %(old_price)s to "
+                    "%(new_price)s (%(tax)s) since you added it to your basket"
+                )
+                % values
+            )
+        return (
+            _(
+                "The price of '%(product)s' has decreased from %(old_price)s to "
+                "%(new_price)s (%(tax)s) since you added it to your basket"
+            )
+            % values
+        )
 
 
 class BasketShare(models.Model):

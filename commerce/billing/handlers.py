@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
-from commerce.billing import topics
+from commerce import sites
+from commerce.billing import statements, topics
 from commerce.billing.invoicing import invoice_for_shipped
-from commerce.billing.models import Invoice, InvoiceReminder
+from commerce.billing.models import CreditAccount, Invoice, InvoiceReminder
 from commerce.billing.tasks import _invoice_url, _recipients
-from commerce.core.emails import send_templated_email
+from commerce.core.emails import _render, send_templated_email
 from commerce.outbox.registry import register
 
 TOPIC_ISSUE_INVOICE = topics.ISSUE_INVOICE
@@ -41,3 +46,35 @@ def send_invoice_email(invoice_id: int) -> int:
 @register(topics.INVOICE_EMAIL)
 def _invoice_email(message) -> None:
     send_invoice_email(message.payload["invoice"])
+
+
+def send_statement_email(account_id: int, on: date) -> int:
+    """Email the account's statement PDF to its billing contacts."""
+    account = CreditAccount.objects.select_related("company", "user").get(pk=account_id)
+    statement = statements.statement_for(account, on)
+    recipients = sorted({address for address in _recipients(account) if address})
+    if not recipients:
+        return 0
+    context = {
+        "statement": statement,
+        "url": sites.site_url(sites.PORTAL, "portal:statement")
+        if account.company_id
+        else sites.get_site(sites.STOREFRONT).base_url,
+    }
+    message = EmailMessage(
+        subject=" ".join(_render("emails/statement_subject.txt", context).split()),
+        body=_render("emails/statement_body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    )
+    message.attach(
+        statements.statement_filename(statement),
+        statements.statement_pdf(statement),
+        "application/pdf",
+    )
+    return message.send()
+
+
+@register(topics.STATEMENT_EMAIL)
+def _statement_email(message) -> None:
+    send_statement_email(message.payload["account"], date.fromisoformat(message.payload["date"]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -25,7 +26,7 @@ from commerce.billing.models import (
 )
 from commerce.billing.terms import due_date
 from commerce.core.locks import lock_invoices, lock_order, retry_on_conflict
-from commerce.core.money import ZERO, quantize
+from commerce.core.money import ZERO, quantize, rate
 from commerce.outbox.services import outbox_emit
 from commerce.webhooks import events
 from commerce.webhooks.events import webhook_event
@@ -50,7 +51,7 @@ def next_number(code: str) -> str:
 
 def invoiced_quantities(order) -> dict[int, int]:
     rows = (
-        InvoiceLine.objects.filter(invoice__order=order)
+        InvoiceLine.objects.filter(invoice__order=order, kind=InvoiceLine.Kind.ITEM)
         .values("order_line_id")
         .annotate(quantity=Sum("quantity"))
     )
@@ -77,6 +78,53 @@ def invoice_account(order) -> CreditAccount | None:
 
 
 @retry_on_conflict
+def _line_rate(line) -> Decimal:
+    quoted = (line.price_quote or {}).get("tax_rate")
+    if quoted:
+        return Decimal(quoted)
+    net = line.unit_price_excl_tax or ZERO
+    gross = line.unit_price_incl_tax or net
+    return ((gross - net) / net).quantize(Decimal("0.0001")) if net else Decimal("0")
+
+
+def _item_row(line, quantity: int, currency: str) -> InvoiceLine:
+    """An order line's shipped quantity at its frozen unit prices (tax per
+    unit, as on the order, so invoice and order agree to the cent)."""
+    unit_net = line.unit_price_excl_tax
+    unit_tax = (line.unit_price_incl_tax or unit_net) - unit_net
+    description = line.title
+    if (line.price_quote or {}).get("promotion_id"):  # the promotion, as frozen on the line
+        description = f"{line.title} ({line.price_reason})"
+    return InvoiceLine(
+        kind=InvoiceLine.Kind.ITEM,
+        order_line=line,
+        description=description[:255],
+        sku=line.upc or "",
+        quantity=quantity,
+        unit_net=unit_net,
+        net=quantize(unit_net * quantity, currency),
+        tax=quantize(unit_tax * quantity, currency),
+        tax_rate=_line_rate(line),
+    )
+
+
+def _delivery_row(order) -> InvoiceLine | None:
+    net = order.shipping_excl_tax or ZERO
+    tax = (order.shipping_incl_tax or net) - net
+    if not net and not tax:
+        return None
+    return InvoiceLine(
+        kind=InvoiceLine.Kind.DELIVERY,
+        description=f"Delivery: {order.shipping_method}" if order.shipping_method else "Delivery",
+        sku="",
+        quantity=1,
+        unit_net=net,
+        net=net,
+        tax=tax,
+        tax_rate=rate(settings.DEFAULT_TAX_RATE) if tax else Decimal("0"),
+    )
+
+
 def invoice_for_shipped(*, order_id: int) -> Invoice | None:
     """Invoice whatever of an on-account order has shipped and is not invoiced yet.
 
@@ -98,19 +146,13 @@ def invoice_for_shipped(*, order_id: int) -> Invoice | None:
         if not to_bill:
             return None
         currency = order.currency
-        rate_lines = []
-        for line, quantity in to_bill:
-            unit_net = line.unit_price_excl_tax
-            net = quantize(unit_net * quantity, currency)
-            unit_tax = (line.unit_price_incl_tax or unit_net) - unit_net
-            tax = quantize(unit_tax * quantity, currency)
-            rate_lines.append((line, quantity, unit_net, net, tax))
-        net_total = sum((r[3] for r in rate_lines), ZERO)
-        tax_total = sum((r[4] for r in rate_lines), ZERO)
-        if not invoiced:  # delivery is billed with the first shipment
-            shipping_tax = order.shipping_incl_tax - order.shipping_excl_tax
-            net_total += order.shipping_excl_tax
-            tax_total += shipping_tax
+        rows = [_item_row(line, quantity, currency) for line, quantity in to_bill]
+        if not invoiced:  # delivery is billed with the first shipment, as a line of its own
+            delivery = _delivery_row(order)
+            if delivery is not None:
+                rows.append(delivery)
+        net_total = sum((r.net for r in rows), ZERO)
+        tax_total = sum((r.tax for r in rows), ZERO)
         total = net_total + tax_total
         today = timezone.localdate()
         invoice = Invoice.objects.create(
@@ -125,19 +167,9 @@ def invoice_for_shipped(*, order_id: int) -> Invoice | None:
             tax=tax_total,
             total=total,
         )
-        InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=invoice,
-                order_line=line,
-                description=line.title,
-                sku=line.upc or "",
-                quantity=quantity,
-                unit_net=unit_net,
-                net=net,
-                tax=tax,
-            )
-            for line, quantity, unit_net, net, tax in rate_lines
-        )
+        for row in rows:
+            row.invoice = invoice
+        InvoiceLine.objects.bulk_create(rows)
         # The order's hold becomes an invoice balance: exposure stays the same.
         moved = min(total, max(reserved_for(order), ZERO))
         _entry(

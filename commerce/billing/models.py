@@ -134,6 +134,27 @@ class Invoice(models.Model):
     def balance(self) -> Decimal:
         return self.total - self.amount_paid - self.amount_credited
 
+    @property
+    def seller(self) -> dict:
+        return seller()
+
+    @property
+    def payment_instructions(self) -> dict:
+        return payment_instructions(self.number)
+
+    def vat_breakdown(self) -> list[dict]:
+        """Net and VAT per rate (items and delivery), highest rate first; the
+        rows add up to the invoice's net and tax."""
+        rates: dict[Decimal, list[Decimal]] = {}
+        for line in self.lines.all():
+            row = rates.setdefault(line.rate.normalize(), [Decimal("0.00"), Decimal("0.00")])
+            row[0] += line.net
+            row[1] += line.tax
+        return [
+            {"rate": rate, "percent": f"{(rate * 100).normalize():f}", "net": net, "tax": tax}
+            for rate, (net, tax) in sorted(rates.items(), reverse=True)
+        ]
+
     def is_overdue(self, today=None) -> bool:
         return self.balance > 0 and self.due_on < (today or timezone.localdate())
 
@@ -160,9 +181,19 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
+    class Kind(models.TextChoices):
+        ITEM = "item", _("Item")
+        DELIVERY = "delivery", _("Delivery")
+
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ITEM)
     order_line = models.ForeignKey(
-        "order.Line", on_delete=models.PROTECT, related_name="invoice_lines"
+        "order.Line",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoice_lines",
+        help_text=_("The order line billed (none for the delivery line)."),
     )
     description = models.CharField(max_length=255)
     sku = models.CharField(max_length=128, blank=True)
@@ -170,12 +201,30 @@ class InvoiceLine(models.Model):
     unit_net = models.DecimalField(**MONEY)
     net = models.DecimalField(**MONEY)
     tax = models.DecimalField(**MONEY)
+    tax_rate = models.DecimalField(
+        max_digits=6, decimal_places=4, null=True, blank=True, help_text=_("0.19 for 19 %")
+    )
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="delivery") | Q(order_line__isnull=False),
+                name="invoiceline_item_has_order_line",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.invoice}: {self.quantity} x {self.description}"
+
+    @property
+    def rate(self) -> Decimal:
+        """The VAT rate of the line (derived from its amounts on older invoices)."""
+        if self.tax_rate is not None:
+            return self.tax_rate
+        if not self.net:
+            return Decimal("0")
+        return (self.tax / self.net).quantize(Decimal("0.01"))
 
 
 class Payment(models.Model):
@@ -305,3 +354,32 @@ class InvoiceReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.kind}"
+
+
+def seller() -> dict:
+    """The seller's legal block (name, address, VAT id, registration), from settings."""
+    return dict(settings.SELLER)
+
+
+def payment_instructions(reference: str) -> dict:
+    """How to pay: the bank account from settings and the reference to quote."""
+    return {**settings.PAYMENT_INSTRUCTIONS, "reference": reference}
+
+
+class StatementDispatch(models.Model):
+    """A monthly statement queued for an account (one per account and month)."""
+
+    account = models.ForeignKey(
+        CreditAccount, on_delete=models.CASCADE, related_name="statement_dispatches"
+    )
+    period = models.CharField(max_length=7, help_text=_("YYYY-MM"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-period", "account_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "period"], name="one_statement_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"Statement {self.period} for account {self.account_id}"

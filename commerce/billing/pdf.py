@@ -17,6 +17,23 @@ def invoice_pdf_response(invoice) -> HttpResponse:
     return response
 
 
+def statement_pdf_response(statement) -> HttpResponse:
+    from commerce.billing.statements import statement_filename, statement_pdf
+
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{statement_filename(statement)}"'
+    return response
+
+
+def credit_note_pdf_response(note) -> HttpResponse:
+    response = HttpResponse(
+        render_pdf("pdf/credit_note.html", {"note": note, "invoice": note.invoice}),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{note.number}.pdf"'
+    return response
+
+
 class InvoicePDFView(View):
     """Download an invoice as PDF; a door says which invoice its caller may see."""
 

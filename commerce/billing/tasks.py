@@ -87,3 +87,12 @@ def credit_control(today_iso: str | None = None) -> dict:
         "Credit control %s: %s reminders, %s held, %s released", today, sent, held, released
     )
     return {"reminders": sent, "held": held, "released": released}
+
+
+@shared_task
+def monthly_statements(today_iso: str | None = None) -> int:
+    """Monthly (beat): queue each company's statement email through the outbox."""
+    from commerce.billing.statements import statements_schedule
+
+    today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    return statements_schedule(today)

@@ -45,6 +45,7 @@ from commerce.order.exceptions import (
     PaymentMethodNotAllowed,
     PONumberRequired,
     PriceChanged,
+    VoucherNotUsable,
 )
 from commerce.order.models import PaymentMethod
 from commerce.outbox.services import outbox_emit
@@ -52,6 +53,7 @@ from commerce.payments import services as payments
 from commerce.shipping.repository import methods_for
 from commerce.webhooks import events
 from commerce.webhooks.events import webhook_event
+from pricing import vouchers as promotion_vouchers
 from pricing.strategy import Selector
 
 logger = logging.getLogger(__name__)
@@ -160,6 +162,43 @@ def _basket_check(basket) -> tuple[list[str], list[tuple[str, int, int]]]:
         else:
             problems.append(f"{line.product.get_title()}: {reason}.")
     return problems, short
+
+
+def check_vouchers(basket, request: CheckoutRequest) -> None:
+    """Every voucher code on the basket must still be usable by this buyer here
+    (a clear refusal, never a silent price change)."""
+    for code in basket.voucher_codes or []:
+        try:
+            promotion_vouchers.voucher_check(
+                code, channel=request.channel, user=request.user, company=request.company
+            )
+        except promotion_vouchers.VoucherNotFound as error:
+            raise VoucherNotUsable(
+                f"The voucher {code} no longer exists; remove it from your basket."
+            ) from error
+        except promotion_vouchers.VoucherInvalid as error:
+            raise VoucherNotUsable(f"{error.message} Remove it from your basket.") from error
+
+
+def promotion_ids(basket) -> set[int]:
+    """The promotions the basket's lines are priced with."""
+    ids = set()
+    for line in basket.all_lines():
+        quote = getattr(line.purchase_info.price, "quote", None)
+        if quote is not None and quote.promotion_id:
+            ids.add(quote.promotion_id)
+    return ids
+
+
+def claim_promotions(basket, request: CheckoutRequest) -> list:
+    """Step 3a of the lock order: lock the promotions used and enforce their limits."""
+    ids = promotion_ids(basket)
+    if not ids:
+        return []
+    try:
+        return promotion_vouchers.promotions_claim(ids, user=request.user, company=request.company)
+    except promotion_vouchers.VoucherInvalid as error:
+        raise VoucherNotUsable(error.message) from error
 
 
 def shipping_method(request: CheckoutRequest, basket):
@@ -363,6 +402,7 @@ def _check(basket, request: CheckoutRequest) -> _Checked:
         raise EmptyBasket()
     membership = check_buyer(request)
     check_payment_method(request, membership)
+    check_vouchers(basket, request)
     check_basket(basket)
     method = shipping_method(request, basket)
     charge, total = totals(basket, method)
@@ -424,6 +464,7 @@ def _place(
         raise PriceChanged(authorization.amount, total.incl_tax)
     shipping_address, billing_address = _addresses(request)
     number = OrderNumberGenerator().order_number(locked)
+    promotions = claim_promotions(locked, request)  # step 3a, before the credit account
 
     # Purchase approval: matching a company rule places the order as pending.
     evaluation = _evaluate_approval(request, membership, locked) if membership is not None else None
@@ -441,6 +482,10 @@ def _place(
     order = _create(
         locked, request, number, method, charge, total, shipping_address, billing_address, status
     )
+    if promotions:
+        promotion_vouchers.promotions_record(
+            order=order, promotions=promotions, user=request.user, company=order.company
+        )
     if needs_approval:
         approval_services.approval_request_create(
             order=order, requester=request.user, evaluation=evaluation

@@ -7,6 +7,7 @@ other but never in a circle:
     1. basket share                      (basket sharing)
     2. basket                            (checkout, sharing)
     3. idempotency key                   (checkout)
+   3a. promotions, by primary key        (checkout: promotion and voucher usage limits)
     4. order                             (status changes, shipping, invoicing, emails)
     5. approval request                  (approval decisions, cancellation, expiry)
     6. card payment source               (capture, void, refund)

@@ -119,3 +119,9 @@ class StockShortForShipment(IllegalStatusChange):
             f"{title}: {warehouse} has {in_stock} in stock, {wanted} needed for this shipment. "
             "Correct the stock level first; nothing was shipped."
         )
+
+
+class VoucherNotUsable(CheckoutError):
+    """A voucher on the basket cannot be used (expired, limit reached, not for this buyer)."""
+
+    code = "voucher_invalid"

@@ -68,6 +68,7 @@ def send_order_placed_email(order_id: int) -> bool:
             "order": order,
             "lines": order.lines.all(),
             "status_url": _status_url(order),
+            "order_site": sites.get_site(sites.channel_of_site_id(order.site_id)),
         }
         OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
         return True

@@ -1,10 +1,12 @@
 """Invoices and the account statement in the portal (for roles that may see them)."""
 
 from django.http import Http404
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts import policy
-from commerce.billing import credit, pdf, selectors
+from commerce.billing import credit, pdf, selectors, statements
+from commerce.billing.models import CreditNote
 from portals.portal.mixins import ActionRequiredMixin
 
 Action = policy.Action
@@ -57,6 +59,30 @@ class StatementView(_AccountMixin, TemplateView):
         return super().get_context_data(
             account=account,
             rows=selectors.statement(account) if account else [],
+            statement=statements.statement_for(account) if account else None,
             standing=credit.standing(account) if account else None,
             **kwargs,
         )
+
+
+class StatementPDFView(_AccountMixin, View):
+    def get(self, request):
+        account = self.account()
+        if account is None:
+            raise Http404("No account with payment terms")
+        return pdf.statement_pdf_response(statements.statement_for(account))
+
+
+class CreditNotePDFView(_AccountMixin, View):
+    def get(self, request, number: str):
+        account = self.account()
+        note = (
+            CreditNote.objects.filter(invoice__account=account, number=number)
+            .select_related("invoice__order", "invoice__account__company")
+            .first()
+            if account is not None
+            else None
+        )
+        if note is None:
+            raise Http404("No such credit note")
+        return pdf.credit_note_pdf_response(note)

@@ -100,6 +100,16 @@ urlpatterns = [
     path("invoices/", invoice_views.InvoiceListView.as_view(), name="invoice-list"),
     path("invoices/statement/", invoice_views.StatementView.as_view(), name="statement"),
     path(
+        "invoices/statement/pdf/",
+        invoice_views.StatementPDFView.as_view(),
+        name="statement-pdf",
+    ),
+    path(
+        "invoices/credit-notes/<str:number>/pdf/",
+        invoice_views.CreditNotePDFView.as_view(),
+        name="credit-note-pdf",
+    ),
+    path(
         "invoices/<str:number>/", invoice_views.InvoiceDetailView.as_view(), name="invoice-detail"
     ),
     path("invoices/<str:number>/pdf/", invoice_views.InvoicePDFView.as_view(), name="invoice-pdf"),

@@ -100,6 +100,12 @@ class PriceTraceForm(forms.Form):
         queryset=Company.objects.order_by("name"), required=False, label=_("Company (portal)")
     )
     consumer = forms.EmailField(required=False, label=_("Consumer email (storefront)"))
+    voucher = forms.CharField(
+        required=False, max_length=40, label=_("Voucher code"), help_text=_("As if applied")
+    )
+
+    def clean_voucher(self):
+        return self.cleaned_data["voucher"].strip().upper()
 
     def clean_sku(self):
         product = Product.objects.filter(upc__iexact=self.cleaned_data["sku"].strip()).first()

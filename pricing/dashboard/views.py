@@ -220,7 +220,10 @@ class PriceTraceView(FormView):
         consumer = form.cleaned_data.get("consumer")
         channel = sites.PORTAL if company else sites.STOREFRONT
         strategy = Selector().strategy(channel=channel, user=consumer, company=company)
-        quote = strategy.quote(product, form.cleaned_data["quantity"])
+        voucher = form.cleaned_data.get("voucher")
+        quote = strategy.book.quote(
+            product, form.cleaned_data["quantity"], (voucher,) if voucher else None
+        )
         return self.render_to_response(
             self.get_context_data(
                 form=form,

@@ -44,6 +44,8 @@ def test_company_orders_with_lines_and_history(company, people):
             "quantity": 2,
             "unit_price": "40.00",
             "unit_price_incl_tax": "47.60",
+            "line_price_excl_tax": "80.00",
+            "line_price_incl_tax": "95.20",
             "reason": "List price",
             "rule": "list",
             "status": order_status.PROCESSING,
@@ -176,7 +178,16 @@ def test_invoices_and_their_pdf(company, people):
     assert [(i["number"], i["order"], i["total"], i["paid"], i["status"]) for i in listed] == [
         (invoice.number, invoice.order.number, "148.75", "0.00", "open")
     ]
-    assert (detail["due"], len(detail["lines"])) == (invoice.due_on.isoformat(), 1)
+    assert detail["due"] == invoice.due_on.isoformat()
+    assert [line["kind"] for line in detail["lines"]] == ["item", "delivery"]
+    order = invoice.order
+    lines_net = sum(Decimal(line["net"]) for line in detail["lines"])
+    assert Decimal(detail["net"]) == lines_net == order.total_excl_tax
+    assert Decimal(detail["net"]) + Decimal(detail["tax"]) == Decimal(detail["total"])
+    assert sum(Decimal(r["tax"]) for r in detail["vat_breakdown"]) == Decimal(detail["tax"])
+    assert detail["seller"]["vat_id"] and detail["payment_instructions"]["reference"] == (
+        invoice.number
+    )
     pdf = client.get(f"/api/invoices/{invoice.number}.pdf")
     assert pdf["Content-Type"] == "application/pdf"
 

@@ -84,3 +84,26 @@ def test_a_bigger_size_tops_up_the_catalog():
     call_command("seed_demo", products=45, no_progress=True, no_images=True)
 
     assert Product.objects.count() == 45
+
+
+def test_demo_promotions_show_in_why_this_price():
+    from commerce import sites
+    from commerce.demo.promotions import ACME_PROMOTION, WELCOME
+    from pricing.strategy import Selector
+
+    Promotion = get_model("partner", "Promotion")
+    seed()
+    welcome = Promotion.objects.get(code=WELCOME)
+    acme_promotion = Promotion.objects.get(name=ACME_PROMOTION)
+    acme = Company.objects.get(name="Acme Industrial")
+    product = acme_promotion.products.order_by("upc").first()
+
+    assert (welcome.site, welcome.percent_off) == ("storefront", 10)
+    assert acme_promotion.company == acme and acme_promotion.site == "portal"
+    portal = Selector().strategy(channel=sites.PORTAL, company=acme).quote(product)
+    voucher = Selector().strategy(channel=sites.STOREFRONT).book.quote(product, 1, (WELCOME,))
+    globex = Company.objects.get(name="Globex Supply")
+    other = Selector().strategy(channel=sites.PORTAL, company=globex).quote(product)
+    assert portal.promotion_name == ACME_PROMOTION and ACME_PROMOTION in portal.reason
+    assert "WELCOME10" in voucher.reason
+    assert other.promotion_id is None

@@ -228,3 +228,23 @@ def test_django_admin_has_price_lists(staff_client):
 
     assert staff_client.get("/admin/partner/pricelist/").status_code == 200
     assert staff_client.get("/admin/accounts/loyaltytier/").status_code == 200
+
+
+def test_the_trace_names_the_promotion_and_a_voucher(staff_client):
+    Promotion = get_model("partner", "Promotion")
+    company = factories.CompanyFactory(name="Acme")
+    factories.ProductFactory(upc="T-3", stock__price="10.00")
+    Promotion.objects.create(name="Acme spring promotion", company=company, percent_off=7)
+    Promotion.objects.create(name="Welcome", code="WELCOME10", site="storefront", percent_off=10)
+
+    portal = staff_client.get(
+        "/dashboard/pricing/why/", {"sku": "T-3", "quantity": 1, "company": company.pk}
+    )
+    storefront = staff_client.get(
+        "/dashboard/pricing/why/", {"sku": "T-3", "quantity": 1, "voucher": "welcome10"}
+    )
+
+    assert portal.context["quote"].rule == "promotion"
+    assert "Acme spring promotion" in portal.content.decode()
+    assert storefront.context["quote"].reason == "Welcome (voucher WELCOME10) \u221210%"
+    assert 'id="trace_promotion"' in storefront.content.decode()

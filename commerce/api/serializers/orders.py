@@ -20,6 +20,8 @@ class OrderLineSerializer(serializers.Serializer):
         source="unit_price_excl_tax", max_digits=12, decimal_places=2, allow_null=True
     )
     unit_price_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    line_price_excl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    line_price_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
     reason = serializers.CharField(source="price_reason")
     rule = serializers.CharField(source="price_rule")
     status = serializers.CharField()
@@ -42,7 +44,10 @@ class OrderSerializer(serializers.Serializer):
     currency = serializers.CharField()
     total = serializers.DecimalField(source="total_incl_tax", max_digits=12, decimal_places=2)
     total_excl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(source="total_tax", max_digits=12, decimal_places=2)
     shipping_excl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    shipping_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
     shipping_method = serializers.CharField()
     notes = serializers.CharField(source="buyer_notes")
     date_placed = serializers.DateTimeField()
@@ -82,10 +87,19 @@ class DecideSerializer(serializers.Serializer):
 
 
 class InvoiceLineSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="item, or delivery")
     sku = serializers.CharField()
     description = serializers.CharField()
     quantity = serializers.IntegerField()
     unit_net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax_rate = serializers.DecimalField(max_digits=6, decimal_places=4, source="rate")
+
+
+class VatRateSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=6, decimal_places=4)
+    percent = serializers.CharField()
     net = serializers.DecimalField(max_digits=12, decimal_places=2)
     tax = serializers.DecimalField(max_digits=12, decimal_places=2)
 
@@ -124,7 +138,13 @@ class InvoiceSerializer(serializers.Serializer):
 
 
 class InvoiceDetailSerializer(InvoiceSerializer):
+    """An invoice: its lines (items and delivery) add up to ``net``, its VAT
+    breakdown to ``tax``, and ``net + tax = total``."""
+
     lines = InvoiceLineSerializer(many=True, source="lines.all")
+    vat_breakdown = VatRateSerializer(many=True)
+    seller = serializers.DictField(child=serializers.CharField())
+    payment_instructions = serializers.DictField(child=serializers.CharField())
 
 
 class PaymentCreateSerializer(serializers.Serializer):

@@ -21,9 +21,9 @@ from commerce.api.serializers.orders import (
     PaymentSerializer,
 )
 from commerce.api.views.base import ApiGenericView, ApiListView
-from commerce.billing import credit, payments, selectors
+from commerce.billing import credit, payments, selectors, statements
 from commerce.billing.models import CreditAccount
-from commerce.billing.pdf import invoice_pdf_response
+from commerce.billing.pdf import invoice_pdf_response, statement_pdf_response
 
 
 def account_for(request):
@@ -104,3 +104,29 @@ class PaymentCreateView(ApiGenericView):
             actor=request.user,
         )
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+def _statement(request):
+    account = account_for(request)
+    if account is None:
+        raise Http404("No account with payment terms.")
+    return statements.statement_for(account)
+
+
+class StatementView(ApiGenericView):
+    """``GET /api/statement/``: open items, payments, aging buckets and the balance."""
+
+    required_action = policy.Action.VIEW_INVOICES
+    storefront_allowed = False
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(statements.statement_data(_statement(request)))
+
+
+class StatementPDFView(StatementView):
+    """``GET /api/statement.pdf``: the same statement as a PDF."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request):
+        return statement_pdf_response(_statement(request))

@@ -10,6 +10,7 @@ from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.history import seed_history
 from commerce.demo.people import seed_people
 from commerce.demo.pricing import seed_pricing
+from commerce.demo.promotions import seed_promotions
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         companies = seed_people()
         self.stdout.write("Price lists, tiers and loyalty...")
         seed_pricing(companies)
+        seed_promotions(companies)
         history = seed_history()
         self.stdout.write("Credit accounts and invoices...")
         seed_billing(companies)
