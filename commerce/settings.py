@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "commerce.imports.apps.ImportsConfig",
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
+    "commerce.dealers.apps.DealersConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",
@@ -386,6 +387,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-outbox": {
         "task": "commerce.outbox.tasks.purge_outbox",
         "schedule": 60 * 60 * 24,
+    },
+    "lapse-dealer-offers": {
+        "task": "commerce.dealers.tasks.lapse_dealer_offers",
+        "schedule": 60 * 5,
     },
 }
 
