@@ -129,3 +129,22 @@ def _has_routing(order) -> bool:
     except DealerRouting.DoesNotExist:
         return False
     return True
+
+
+def dealer_preview(*, lines, country: str, postcode: str):
+    """Who would deliver these basket lines to this address (no locks: shown at
+    checkout before paying; placement decides again under lock). The dealer's
+    name, or None when the order would be fulfilled directly."""
+    from commerce.dealers.facts import chain_for
+    from commerce.dealers.routing import route
+
+    wanted: dict[int, int] = {}
+    for line in lines:
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    if not wanted or dealer_products(set(wanted)) != set(wanted):
+        return None
+    facts = load_facts(country=country, postcode=postcode, lines=sorted(wanted.items()))
+    decision = route(facts, chain_for(set(wanted)))
+    if decision.dealer is None:
+        return None
+    return next(d.name for d in facts.dealers if d.id == decision.dealer)
