@@ -46,6 +46,7 @@ urlpatterns = [
         name="api-token-rotate",
     ),
     path("dealer/orders/", dealer_views.DealerQueueView.as_view(), name="dealer-queue"),
+    path("dealer/stock/", dealer_views.DealerStockUploadView.as_view(), name="dealer-stock"),
     path(
         "dealer/orders/<str:number>/",
         dealer_views.DealerOrderView.as_view(),
