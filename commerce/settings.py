@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "pricing.dashboard.apps.PricingDashboardConfig",
     "commerce.imports.dashboard.apps.ImportsDashboardConfig",
     "commerce.billing.dashboard.apps.BillingDashboardConfig",
+    "commerce.dealers.dashboard.apps.DealersDashboardConfig",
     "commerce.approvals.dashboard.apps.ApprovalsDashboardConfig",
     "commerce.reports.apps.SalesReportsDashboardConfig",
     "widget_tweaks",
@@ -182,6 +183,7 @@ INSTALLED_APPS = [
     "commerce.imports.apps.ImportsConfig",
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
+    "commerce.dealers.apps.DealersConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",
@@ -391,6 +393,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-outbox": {
         "task": "commerce.outbox.tasks.purge_outbox",
         "schedule": 60 * 60 * 24,
+    },
+    "lapse-dealer-offers": {
+        "task": "commerce.dealers.tasks.lapse_dealer_offers",
+        "schedule": 60 * 5,
     },
 }
 
@@ -629,6 +635,15 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "children": [
             {"label": _("Webhooks"), "url_name": "dashboard:webhook-list"},
             {"label": _("Outbox"), "url_name": "dashboard:outbox-list"},
+        ],
+    },
+    {
+        "label": _("Dealers"),
+        "icon": "fas fa-store",
+        "children": [
+            {"label": _("Dealers"), "url_name": "dashboard:dealer-list"},
+            {"label": _("Lapsed and rejected offers"), "url_name": "dashboard:dealer-offers"},
+            {"label": _("Route this order"), "url_name": "dashboard:dealer-dry-run"},
         ],
     },
     {

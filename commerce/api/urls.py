@@ -11,6 +11,7 @@ from commerce.api.views import (
     catalog,
     checkout,
     company,
+    dealers,
     orders,
     webhooks,
 )
@@ -33,6 +34,22 @@ urlpatterns = [
     path("checkout/", checkout.CheckoutView.as_view(), name="checkout"),
     path("orders/", orders.OrderListView.as_view(), name="order-list"),
     path("orders/<str:number>/", orders.OrderDetailView.as_view(), name="order-detail"),
+    path("dealers/", dealers.DealerLocatorView.as_view(), name="dealer-locator"),
+    path("dealer/orders/", dealers.DealerOrderListView.as_view(), name="dealer-order-list"),
+    path(
+        "dealer/orders/<str:number>/",
+        dealers.DealerOrderDetailView.as_view(),
+        name="dealer-order-detail",
+    ),
+    *[
+        path(
+            f"dealer/orders/<str:number>/{action}/",
+            dealers.DealerOrderActionView.as_view(action=action),
+            name=f"dealer-order-{action}",
+        )
+        for action in ("accept", "reject", "ship", "delivered")
+    ],
+    path("dealer/stock/", dealers.DealerStockView.as_view(), name="dealer-stock"),
     path("approvals/", approvals.ApprovalListView.as_view(), name="approval-list"),
     path(
         "approvals/<int:pk>/approve/",

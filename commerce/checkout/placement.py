@@ -3,8 +3,10 @@
 ``order_place`` validates the basket and the buyer's choices without locks,
 authorizes a card outside any transaction, then in one transaction takes its
 locks in the project's lock order (``commerce.core.locks``: basket,
-idempotency key, credit account, stock records), re-checks prices and
-availability, creates the order with Oscar's ``OrderCreator`` (which freezes
+idempotency key, credit account, stock records, dealer stock), re-checks
+prices and availability, routes storefront orders of dealer products to a
+dealer (``commerce.dealers``: the decision and the offer are written with the
+order), creates the order with Oscar's ``OrderCreator`` (which freezes
 each line's price quote and allocates each line over the warehouses that have
 it), records the payment and submits the basket. Every path that does not
 end in an order voids the authorization. The basket row is locked for the
@@ -33,6 +35,7 @@ from commerce.approvals import rules as approval_rules
 from commerce.approvals import services as approval_services
 from commerce.billing import credit
 from commerce.core.locks import in_transaction, retry_on_conflict
+from commerce.dealers import services as dealer_services
 from commerce.order import idempotency, stock
 from commerce.order import status as order_status
 from commerce.order.exceptions import (
@@ -507,12 +510,22 @@ def _place(
 def _create(
     basket, request, number, method, charge, total, shipping_address, billing_address, status
 ):
-    plan = stock.route_lines(basket.all_lines())
+    lines = basket.all_lines()
+    plan = stock.route_lines(lines)
+    # Storefront orders of products sold through dealers: route them (dealer
+    # stock is step 9b of the lock order, after the warehouses' records).
+    handoff = None
+    if request.channel == sites.STOREFRONT:
+        handoff = dealer_services.dealer_handoff_plan(
+            lines=lines, shipping_address=shipping_address
+        )
+        if handoff is not None and handoff.to_dealer:
+            plan = {}  # the dealer serves it: the warehouses hold nothing
     shipping_address.save()
     if billing_address is not None:
         billing_address.save()
     site = Site.objects.get(pk=sites.get_site(request.channel).site_id)
-    return OrderCreator(allocations=plan).place_order(
+    order = OrderCreator(allocations=plan).place_order(
         basket=basket,
         total=total,
         shipping_method=method,
@@ -532,6 +545,9 @@ def _create(
         payer_email=request.payer_email,
         paid_by=request.paid_by,
     )
+    if handoff is not None:
+        dealer_services.dealer_handoff_record(order=order, handoff=handoff)
+    return order
 
 
 def _side_effects(order) -> None:

@@ -9,11 +9,15 @@ other but never in a circle:
     3. idempotency key                   (checkout)
    3a. promotions, by primary key        (checkout: promotion and voucher usage limits)
     4. order                             (status changes, shipping, invoicing, emails)
+   4b. the order's dealer routing        (dealer offers: accept, reject, lapse, re-route,
+                                          dealer shipment and delivery)
     5. approval request                  (approval decisions, cancellation, expiry)
     6. card payment source               (capture, void, refund)
     7. credit account                    (on-account orders, releases, invoices, payments)
     8. invoices, by primary key          (payments, credit notes)
     9. stock records, by primary key     (allocation, release, shipping, stock imports)
+   9b. dealer stock, by primary key      (routing at placement, re-routes, dealer shipment,
+                                          dealer stock updates)
    10. document sequences                (invoice and credit-note numbers)
 
 Two kinds of rows stand outside the list. An import job row is locked first in

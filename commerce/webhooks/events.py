@@ -24,6 +24,7 @@ CREDIT_HOLD_CHANGED = "credit.hold_changed"
 COMPANY_UPDATED = "company.updated"
 PRODUCT_UPDATED = "product.updated"
 STOCK_CHANGED = "stock.changed"
+DEALER_ORDER_OFFERED = "dealer.order_offered"
 
 EVENT_TYPES = (
     ORDER_PLACED,
@@ -35,6 +36,7 @@ EVENT_TYPES = (
     COMPANY_UPDATED,
     PRODUCT_UPDATED,
     STOCK_CHANGED,
+    DEALER_ORDER_OFFERED,
 )
 
 

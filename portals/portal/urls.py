@@ -4,6 +4,7 @@ from commerce.api import pages as api_pages
 from portals.portal import (
     approval_views,
     company_views,
+    dealer_views,
     invoice_views,
     order_views,
     quick_order,
@@ -44,6 +45,21 @@ urlpatterns = [
         ),
         name="api-token-rotate",
     ),
+    path("dealer/orders/", dealer_views.DealerQueueView.as_view(), name="dealer-queue"),
+    path("dealer/stock/", dealer_views.DealerStockUploadView.as_view(), name="dealer-stock"),
+    path(
+        "dealer/orders/<str:number>/",
+        dealer_views.DealerOrderView.as_view(),
+        name="dealer-order",
+    ),
+    *[
+        path(
+            f"dealer/orders/<str:number>/{action}/",
+            dealer_views.DealerOrderActionView.as_view(action=action),
+            name=f"dealer-order-{action}",
+        )
+        for action in ("accept", "reject", "ship", "delivered")
+    ],
     path("company/", company_views.CompanyView.as_view(), name="company"),
     path("company/members/", company_views.MembersView.as_view(), name="members"),
     path(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from commerce.dealers.selectors import fulfilment_of_products
+
 MONEY = serializers.DecimalField(max_digits=12, decimal_places=2)
 MONEY_OR_NULL = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
 
@@ -71,6 +73,15 @@ class ProductSerializer(serializers.Serializer):
     min_quantity = serializers.SerializerMethodField()
     multiple = serializers.SerializerMethodField()
     max_quantity = serializers.IntegerField(source="max_order_quantity", allow_null=True)
+    fulfilment = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=["dealer", "direct"]))
+    def get_fulfilment(self, product) -> str:
+        known = self.context.setdefault("fulfilment", {})
+        if product.pk not in known:
+            page = getattr(self.parent, "instance", None) or [product]
+            known.update(fulfilment_of_products([p.pk for p in page] + [product.pk]))
+        return known[product.pk]
 
     def _info(self, product):
         cache = self.context.setdefault("purchase", {})

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from commerce import sites
 from commerce.billing.models import Invoice, Payment
+from commerce.dealers.selectors import fulfilment_of_order
 from commerce.order.models import PaymentMethod
 
 
@@ -53,6 +54,11 @@ class OrderSerializer(serializers.Serializer):
     date_placed = serializers.DateTimeField()
     lines = OrderLineSerializer(many=True, source="lines.all")
     history = StatusChangeSerializer(many=True, source="status_changes.all")
+    fulfilment = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField())
+    def get_fulfilment(self, order) -> dict:
+        return fulfilment_of_order(order)
 
     @extend_schema_field(serializers.ChoiceField(choices=[sites.STOREFRONT, sites.PORTAL]))
     def get_site(self, order) -> str:
