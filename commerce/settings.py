@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
     "commerce.dealers.apps.DealersConfig",
+    "commerce.leads.apps.LeadsConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",
@@ -218,6 +219,7 @@ MIDDLEWARE = [
     "commerce.sites.SiteRoutingMiddleware",
     "commerce.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "commerce.leads.attribution.AttributionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which would read the body of an oversize upload.
@@ -392,7 +394,25 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.dealers.tasks.lapse_dealer_offers",
         "schedule": 60 * 5,
     },
+    "lapse-lead-offers": {
+        "task": "commerce.leads.tasks.lapse_lead_offers",
+        "schedule": 60 * 5,
+    },
+    "flag-stale-leads": {
+        "task": "commerce.leads.tasks.flag_stale_leads",
+        "schedule": 60 * 60,
+    },
+    "recompute-dealer-ratings": {
+        "task": "commerce.leads.tasks.recompute_dealer_ratings",
+        "schedule": 60 * 60 * 24,
+    },
 }
+
+# Dealer leads: hours a dealer has to accept one, days after acceptance
+# without an outcome before it is flagged stale, days a survey link is valid.
+LEAD_HOURS_TO_ACCEPT = env_int("LEAD_HOURS_TO_ACCEPT", 24)
+LEAD_STALE_DAYS = env_int("LEAD_STALE_DAYS", 14)
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
 
 # --- Outbox and webhooks ---------------------------------------------------------------
 
@@ -730,6 +750,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "120/minute"),
         "auth": env_str("API_AUTH_RATE", "10/minute"),
+        "leads": env_str("API_LEADS_RATE", "10/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Throttles identify clients by the same rule as the sign-in lockout.
