@@ -200,8 +200,8 @@ def test_every_dealer_lead_path_is_404_for_another_dealer(network, ask, dealer_c
         response = other.post(f"/api/dealer/leads/{lead.pk}/{action}/", body, format="json")
         assert response.status_code == 404, action
     # And the portal pages.
-    from django.test import Client
     from django.conf import settings
+    from django.test import Client
 
     browser = Client(HTTP_HOST=settings.PORTAL_HOST)
     browser.force_login(network["admins"][network["munich"].pk])
