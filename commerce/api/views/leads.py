@@ -163,10 +163,13 @@ class DealerAnalyticsView(DealerMixin, ApiView):
 
 
 class ReportsSection(permissions.BasePermission):
+    """Read-only figures: staff whose role has the reports, by session, their
+    own token or an integration token they issued."""
+
     message = "Your staff role does not include the reports."
 
     def has_permission(self, request, view) -> bool:
-        actor = staff_actor(request)
+        actor = staff_actor(request) or request.user
         return staff_policy.may_use_section(
             actor, "sales_reports_dashboard"
         ) or staff_policy.may_use_section(actor, "reports_dashboard")
