@@ -64,6 +64,7 @@ SECTIONS: dict[str, Section] = {
         Section("pricing_dashboard", ("partner.pricelist", "partner.pricelistentry")),
         Section("imports_dashboard", ("imports.*",)),
         Section("billing_dashboard", ("billing.*",)),
+        Section("dealers_dashboard", ("dealers.*",)),
         Section("approvals_dashboard", ("approvals.*",)),
         Section("api_dashboard"),
         Section("outbox_dashboard", ("outbox.*",)),

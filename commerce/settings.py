@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "pricing.dashboard.apps.PricingDashboardConfig",
     "commerce.imports.dashboard.apps.ImportsDashboardConfig",
     "commerce.billing.dashboard.apps.BillingDashboardConfig",
+    "commerce.dealers.dashboard.apps.DealersDashboardConfig",
     "commerce.approvals.dashboard.apps.ApprovalsDashboardConfig",
     "commerce.reports.apps.SalesReportsDashboardConfig",
     "widget_tweaks",
@@ -630,6 +631,15 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "children": [
             {"label": _("Webhooks"), "url_name": "dashboard:webhook-list"},
             {"label": _("Outbox"), "url_name": "dashboard:outbox-list"},
+        ],
+    },
+    {
+        "label": _("Dealers"),
+        "icon": "fas fa-store",
+        "children": [
+            {"label": _("Dealers"), "url_name": "dashboard:dealer-list"},
+            {"label": _("Lapsed and rejected offers"), "url_name": "dashboard:dealer-offers"},
+            {"label": _("Route this order"), "url_name": "dashboard:dealer-dry-run"},
         ],
     },
     {

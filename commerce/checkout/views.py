@@ -16,6 +16,7 @@ from commerce.billing import credit
 from commerce.checkout.forms import CardForm
 from commerce.checkout.placement import order_place
 from commerce.checkout.request import storefront_request, tokenize_card
+from commerce.dealers import selectors as dealer_selectors
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
 from commerce.payments.gateway import PaymentError
@@ -54,6 +55,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             context["idempotency_key"] = uuid.uuid4().hex
             total = context.get("order_total")
             context["expected_total"] = getattr(total, "incl_tax", None)
+            address = context.get("shipping_address")
+            if address is not None:
+                context["delivered_by"] = dealer_selectors.dealer_preview(
+                    lines=self.request.basket.all_lines(),
+                    country=getattr(address, "country_id", "") or "",
+                    postcode=address.postcode or "",
+                )
         return context
 
     def post(self, request, *args, **kwargs):

@@ -14,6 +14,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("pricing/", "pricing_dashboard"),
         ("imports/", "imports_dashboard"),
         ("billing/", "billing_dashboard"),
+        ("dealers/", "dealers_dashboard"),
         ("approvals/", "approvals_dashboard"),
         ("sales-reports/", "sales_reports_dashboard"),
         ("api-tokens/", "api_dashboard"),

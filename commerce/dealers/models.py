@@ -161,6 +161,7 @@ class DealerRouting(models.Model):
         SHIPPED = "shipped", "Shipped"
         DELIVERED = "delivered", "Delivered"
         DIRECT = "direct", "Direct"
+        CANCELLED = "cancelled", "Cancelled"
 
     order = models.OneToOneField(
         "order.Order", on_delete=models.CASCADE, related_name="dealer_routing"

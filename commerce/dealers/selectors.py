@@ -129,3 +129,70 @@ def _has_routing(order) -> bool:
     except DealerRouting.DoesNotExist:
         return False
     return True
+
+
+def dealer_preview(*, lines, country: str, postcode: str):
+    """Who would deliver these basket lines to this address (no locks: shown at
+    checkout before paying; placement decides again under lock). The dealer's
+    name, or None when the order would be fulfilled directly."""
+    from commerce.dealers.facts import chain_for
+    from commerce.dealers.routing import route
+
+    wanted: dict[int, int] = {}
+    for line in lines:
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    if not wanted or dealer_products(set(wanted)) != set(wanted):
+        return None
+    facts = load_facts(country=country, postcode=postcode, lines=sorted(wanted.items()))
+    decision = route(facts, chain_for(set(wanted)))
+    if decision.dealer is None:
+        return None
+    return next(d.name for d in facts.dealers if d.id == decision.dealer)
+
+
+def settlement(dealer: DealerProfile, year: int, month: int) -> dict:
+    """A month's statement: the opening balance, the ledger entries of the month
+    and the closing balance (what the manufacturer owes the dealer)."""
+    from datetime import datetime
+
+    from django.db.models import Sum
+
+    from commerce.dealers.models import DealerLedgerEntry
+
+    start = datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.get_current_timezone())
+    ledger = DealerLedgerEntry.objects.filter(dealer=dealer)
+    opening = ledger.filter(created_at__lt=start).aggregate(s=Sum("amount"))["s"] or 0
+    entries = list(
+        ledger.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("order")
+        .order_by("created_at", "pk")
+    )
+    closing = opening + sum((e.amount for e in entries), 0)
+    return {"opening": opening, "entries": entries, "closing": closing, "start": start}
+
+
+def routing_dry_run(*, order=None, country: str = "DE", postcode: str = "", product_ids=()):
+    """ "Route this order" without changing anything: the decision the chain would
+    take now for an order (its dealers that declined left out) or for a postcode
+    and some products."""
+    from commerce.dealers.facts import chain_for
+    from commerce.dealers.routing import route
+
+    excluded = ()
+    if order is not None:
+        lines: dict[int, int] = {}
+        for product_id, quantity in order.lines.values_list("product_id", "quantity"):
+            lines[product_id] = lines.get(product_id, 0) + quantity
+        routing = DealerRouting.objects.filter(order=order).first()
+        address = order.shipping_address
+        country = routing.country if routing else getattr(address, "country_id", "") or ""
+        postcode = routing.postcode if routing else getattr(address, "postcode", "") or ""
+        excluded = routing.declined if routing else ()
+        wanted = sorted(lines.items())
+    else:
+        wanted = [(pk, 1) for pk in product_ids]
+    ids = {pk for pk, _ in wanted}
+    chain = chain_for(ids)
+    facts = load_facts(country=country, postcode=postcode, lines=wanted, excluded=excluded)
+    return {"chain": chain, "decision": route(facts, chain), "postcode": postcode}

@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 from commerce.core.locks import lock_order, retry_on_conflict
 from commerce.core.money import quantize
 from commerce.dealers import topics
-from commerce.dealers.exceptions import DealerStepRefused, OfferClosed, UnknownSkus
+from commerce.dealers.exceptions import DealerError, DealerStepRefused, OfferClosed, UnknownSkus
 from commerce.dealers.facts import chain_for, dealer_products, load_facts
 from commerce.dealers.locks import lock_dealer_stock, lock_routing
 from commerce.dealers.models import (
@@ -227,7 +227,33 @@ def _locked(order):
     routing = lock_routing(order)  # step 4b
     if routing is None:
         raise DealerStepRefused(f"Order {order.number} is not a dealer order.")
+    if order.status in (order_status.CANCELLED, order_status.REJECTED):
+        raise OfferClosed(f"Order {order.number} was {order.status.lower()}.")
     return order, routing
+
+
+@retry_on_conflict
+def dealer_order_cancelled(*, order_id: int) -> bool:
+    """A dealer order cancelled by staff or the buyer: withdraw its open offer and
+    give the dealer's held units back (once). False when there was nothing to do."""
+    with transaction.atomic():
+        order = lock_order(Order(pk=order_id))  # step 4
+        routing = lock_routing(order)  # step 4b
+        if (
+            routing is None
+            or order.status not in (order_status.CANCELLED, order_status.REJECTED)
+            or routing.status not in (Routing.Status.OFFERED, Routing.Status.ACCEPTED)
+        ):
+            return False
+        DealerOffer.objects.filter(order=order, status=DealerOffer.Status.OFFERED).update(
+            status=DealerOffer.Status.WITHDRAWN, decided_at=timezone.now(), reason="order cancelled"
+        )
+        lines = _order_lines(order)
+        rows = lock_dealer_stock([p for p, _ in lines], [routing.dealer_id])  # step 9b
+        _reserve(rows, routing.dealer_id, lines, sign=-1)
+        routing.status = Routing.Status.CANCELLED
+        routing.save(update_fields=["status"])
+    return True
 
 
 @retry_on_conflict
@@ -299,14 +325,23 @@ def dealer_offer_lapse(*, offer_id: int, now=None) -> bool:
 
 
 def dealer_offers_lapse_due(*, now=None) -> int:
-    """The scheduled sweep: lapse every offer past its deadline (each on its own)."""
+    """The scheduled sweep: lapse every offer past its deadline (each on its own),
+    and give back the stock dealers hold for orders cancelled meanwhile."""
     now = now or timezone.now()
+    cancelled = DealerRouting.objects.filter(
+        status__in=[Routing.Status.OFFERED, Routing.Status.ACCEPTED],
+        order__status__in=[order_status.CANCELLED, order_status.REJECTED],
+    ).values_list("order_id", flat=True)
+    for order_id in list(cancelled[:500]):
+        dealer_order_cancelled(order_id=order_id)
     due = DealerOffer.objects.filter(status=DealerOffer.Status.OFFERED, deadline__lte=now)
-    return sum(
-        1
-        for pk in due.order_by("deadline", "pk").values_list("pk", flat=True)[:500]
-        if dealer_offer_lapse(offer_id=pk, now=now)
-    )
+    lapsed = 0
+    for pk in list(due.order_by("deadline", "pk").values_list("pk", flat=True)[:500]):
+        try:
+            lapsed += dealer_offer_lapse(offer_id=pk, now=now)
+        except DealerError:  # its order was cancelled meanwhile: the next sweep tidies it
+            continue
+    return lapsed
 
 
 @retry_on_conflict

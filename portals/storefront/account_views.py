@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from oscar.apps.customer import views as oscar_views
 from oscar.core.loading import get_model
 
+from commerce.dealers.selectors import fulfilment_of_order
+
 Order = get_model("order", "Order")
 
 
@@ -22,6 +24,13 @@ class OrderDetailView(oscar_views.OrderDetailView):
             number=self.kwargs["order_number"],
             site_id=settings.STOREFRONT_SITE_ID,
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fulfilment"] = fulfilment_of_order(self.object)
+        if context["fulfilment"]["by"] == "dealer":
+            context["dealer_company"] = self.object.dealer_routing.dealer.company
+        return context
 
 
 class OrderLineView(oscar_views.OrderLineView):

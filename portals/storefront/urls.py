@@ -32,6 +32,7 @@ urlpatterns = [
         ),
         name="api-token-rotate",
     ),
+    path("dealers/", views.DealerLocatorView.as_view(), name="dealer-locator"),
     path("accounts/loyalty/", login_required(views.LoyaltyView.as_view()), name="loyalty"),
     path(
         "accounts/invoices/", login_required(views.InvoiceListView.as_view()), name="invoice-list"

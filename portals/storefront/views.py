@@ -75,3 +75,27 @@ class InvoiceDetailView(TemplateView):
 class InvoicePDFView(pdf.InvoicePDFView):
     def invoice_for(self, request, number):
         return billing_selectors.invoice_of(credit.account_for_user(request.user), number)
+
+
+class DealerLocatorView(TemplateView):
+    """Where to buy: a postcode (and a product) -> dealers nearby, with distance,
+    rating and whether they stock the product."""
+
+    template_name = "storefront/dealers.html"
+
+    def get_context_data(self, **kwargs):
+        from commerce.dealers.selectors import dealers_near
+
+        postcode = (self.request.GET.get("postcode") or "").strip()[:12]
+        product = self.request.GET.get("product") or ""
+        product_id = int(product) if product.isdigit() and len(product) < 10 else None
+        found = (
+            dealers_near(country="DE", postcode=postcode, product_id=product_id) if postcode else []
+        )
+        return super().get_context_data(
+            postcode=postcode,
+            product_id=product_id,
+            dealers=found,
+            searched=bool(postcode),
+            **kwargs,
+        )

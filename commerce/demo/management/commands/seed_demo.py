@@ -7,6 +7,7 @@ from catalog.pagination import bump_catalog_version
 from commerce.demo.approvals import seed_approvals
 from commerce.demo.billing import seed_billing
 from commerce.demo.catalog import seed_catalog, seed_visibility
+from commerce.demo.dealers import seed_dealer_network, seed_dealer_orders
 from commerce.demo.history import seed_history
 from commerce.demo.people import seed_people
 from commerce.demo.pricing import seed_pricing
@@ -45,6 +46,10 @@ class Command(BaseCommand):
         self.stdout.write("Channels and assortments...")
         seed_visibility(companies, products)
         bump_catalog_version()
+        self.stdout.write("Dealer network...")
+        dealers = seed_dealer_network()
+        dealer_orders = seed_dealer_orders()
+        self.stdout.write(f"{len(dealers)} dealers, {dealer_orders} new dealer orders.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new products ({products} in the demo range), "
