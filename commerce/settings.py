@@ -403,6 +403,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.leads.tasks.flag_stale_leads",
         "schedule": 60 * 60,
     },
+    "post-partner-bonuses": {
+        "task": "commerce.leads.tasks.post_partner_bonuses",
+        "schedule": 60 * 60 * 24,
+    },
+    "send-dealer-order-surveys": {
+        "task": "commerce.leads.tasks.send_order_surveys",
+        "schedule": 60 * 60,
+    },
     "recompute-dealer-ratings": {
         "task": "commerce.leads.tasks.recompute_dealer_ratings",
         "schedule": 60 * 60 * 24,

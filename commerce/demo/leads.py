@@ -13,8 +13,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from commerce.dealers.models import DealerAssortment, DealerProfile
-from commerce.leads import services
-from commerce.leads.models import Lead, LeadOffer, SalesPlan, Survey
+from commerce.leads import bonuses, services
+from commerce.leads.models import DealerPartner, Lead, LeadOffer, PartnerTier, SalesPlan, Survey
 
 Product = get_model("catalogue", "Product")
 
@@ -101,6 +101,7 @@ def seed_leads() -> int:
             survey_id=survey.pk, stars=5 - n % 2, comment="Fast reply and a fair price."
         )
     _seed_plans()
+    _seed_partner_programme()
     return created
 
 
@@ -120,3 +121,31 @@ def _seed_plans() -> None:
             SalesPlan.objects.get_or_create(
                 month=month, dealer=None, region=region, defaults={"target": Decimal(target)}
             )
+
+
+def _seed_partner_programme() -> None:
+    gold, _ = PartnerTier.objects.get_or_create(
+        code="gold",
+        defaults={
+            "name": "Gold partner",
+            "over_plan_percent": Decimal("5.00"),
+            "per_satisfied_order": Decimal("25.00"),
+            "promotion_budget": Decimal("300.00"),
+        },
+    )
+    silver, _ = PartnerTier.objects.get_or_create(
+        code="silver",
+        defaults={
+            "name": "Silver partner",
+            "over_plan_percent": Decimal("3.00"),
+            "per_satisfied_order": Decimal("10.00"),
+            "promotion_budget": Decimal("150.00"),
+            "promotion_min_attainment": Decimal("0.80"),
+        },
+    )
+    for n, dealer in enumerate(DealerProfile.objects.order_by("pk")):
+        DealerPartner.objects.get_or_create(
+            dealer=dealer, defaults={"tier": gold if n < 2 else silver}
+        )
+    # The month so far, so the bonuses show on the latest settlement statement.
+    bonuses.bonuses_post_month(timezone.localdate().replace(day=1))

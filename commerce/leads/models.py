@@ -231,3 +231,87 @@ class Attribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.source}"
+
+
+class PartnerTier(models.Model):
+    """The partner programme's bonus rules for the dealers of one tier, per month:
+
+    - ``over_plan_percent``: a percentage of the month's actual sales above its
+      plan (only when the plan is met);
+    - ``per_satisfied_order``: a fixed amount per satisfied order or won lead
+      (a survey answered with 4 or 5 stars in the month);
+    - ``promotion_budget``: a fixed co-funded promotion budget, paid when the
+      dealer reached ``promotion_min_attainment`` of its plan.
+    """
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    over_plan_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    per_satisfied_order = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    promotion_budget = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    promotion_min_attainment = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="Share of plan (1.00 = 100 %) needed for the promotion budget",
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DealerPartner(models.Model):
+    dealer = models.OneToOneField(
+        "dealers.DealerProfile", on_delete=models.CASCADE, related_name="partner"
+    )
+    tier = models.ForeignKey(PartnerTier, on_delete=models.PROTECT, related_name="dealers")
+
+    def __str__(self) -> str:
+        return f"{self.dealer_id}: {self.tier_id}"
+
+
+class BonusLine(models.Model):
+    """One computed bonus of one dealer for one month, with how it was computed;
+    its ledger entry carries the same explanation onto the settlement statement."""
+
+    class Kind(models.TextChoices):
+        OVER_PLAN = "over_plan", "Sales over plan"
+        SATISFIED = "satisfied", "Satisfied orders"
+        PROMOTION = "promotion", "Co-funded promotion"
+
+    dealer = models.ForeignKey(
+        "dealers.DealerProfile", on_delete=models.PROTECT, related_name="bonus_lines"
+    )
+    month = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    explanation = models.CharField(max_length=255)
+    entry = models.OneToOneField(
+        "dealers.DealerLedgerEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["month", "dealer_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dealer", "month", "kind"], name="bonus_once_per_dealer_month_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dealer_id} {self.month:%Y-%m} {self.kind}: {self.amount}"

@@ -3,7 +3,7 @@ dealer-delivered orders, recompute the dealer ratings."""
 
 from celery import shared_task
 
-from commerce.leads import ratings, services
+from commerce.leads import bonuses, ratings, services
 
 
 @shared_task
@@ -24,3 +24,9 @@ def send_order_surveys() -> int:
 @shared_task
 def recompute_dealer_ratings() -> int:
     return ratings.ratings_recompute()
+
+
+@shared_task
+def post_partner_bonuses() -> int:
+    """Daily; posts last month's bonuses once (later runs find them done)."""
+    return bonuses.bonuses_post_month()

@@ -4,6 +4,7 @@ region missing its plan."""
 import pytest
 from django.core.management import call_command
 
+from commerce.dealers.models import DealerLedgerEntry
 from commerce.leads.models import Lead, LeadOffer, SalesPlan, Survey
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ def test_seed_demo_shows_the_dealer_loop():
     assert len(set(months)) == 6
     regions = set(SalesPlan.objects.filter(dealer=None).values_list("region", flat=True))
     assert "50" not in regions and "10" in regions
+    assert DealerLedgerEntry.objects.filter(kind="bonus").exists()
     count = Lead.objects.count()
     call_command("seed_demo", products=30, no_progress=True, no_images=True)
     assert Lead.objects.count() == count
