@@ -220,7 +220,7 @@ MIDDLEWARE = [
     "commerce.sites.SiteRoutingMiddleware",
     "commerce.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "commerce.leads.attribution.AttributionMiddleware",
+    "commerce.core.attribution.AttributionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which would read the body of an oversize upload.

@@ -4,9 +4,11 @@ signed link), the offer email to the dealer's members, the survey email."""
 from __future__ import annotations
 
 from commerce import sites
+from commerce.checkout.placement import TOPIC_ORDER_SOURCE
 from commerce.core.emails import send_templated_email
+from commerce.dealers.models import DealerProfile
 from commerce.leads import links, topics
-from commerce.leads.models import Lead, LeadOffer, Survey
+from commerce.leads.models import SOURCES, Attribution, Lead, LeadOffer, Survey
 from commerce.outbox.registry import register
 from commerce.outbox.services import effect_once
 
@@ -72,4 +74,21 @@ def _survey_email(message) -> None:
             template="dealer_survey",
             context={"survey": survey, "url": links.survey_url(survey)},
         ),
+    )
+
+
+@register(TOPIC_ORDER_SOURCE)
+def _order_source(message) -> None:
+    """Record how a storefront order came (the payload was frozen at placement)."""
+    payload = message.payload
+    source = payload.get("source")
+    if source not in dict(SOURCES):
+        source = "direct"
+    detail = payload.get("detail") or {}
+    dealer_id = detail.get("dealer") if source == "referral" else None
+    if dealer_id is not None and not DealerProfile.objects.filter(pk=dealer_id).exists():
+        dealer_id = None
+    Attribution.objects.get_or_create(
+        order_id=payload["order"],
+        defaults={"source": source, "detail": detail, "dealer_id": dealer_id},
     )

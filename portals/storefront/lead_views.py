@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views import View
 from oscar.core.loading import get_model
 
+from commerce.core import attribution
 from commerce.core.errors import DomainError
-from commerce.leads import attribution, links, services
+from commerce.leads import links, services
 from commerce.leads.models import Lead, Survey
 from commerce.leads.selectors import lead_is_for_dealers
 

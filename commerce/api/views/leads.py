@@ -27,7 +27,8 @@ from commerce.api.serializers.leads import (
 from commerce.api.views.auth import ClientIpScopedRateThrottle
 from commerce.api.views.base import ApiGenericView, ApiListView, ApiView
 from commerce.api.views.dealers import DealerMixin
-from commerce.leads import analytics, attribution, services
+from commerce.core import attribution
+from commerce.leads import analytics, services
 from commerce.leads.exceptions import LeadError
 from commerce.leads.models import Lead, LeadOffer
 from commerce.leads.selectors import lead_is_for_dealers

@@ -1,6 +1,7 @@
 """Where a visit came from: captured into the session by
 ``AttributionMiddleware`` (the latest source wins) and frozen on the lead or
-order it ends in.
+storefront order it ends in (the checkout doors pass ``current`` in the
+``CheckoutRequest``; placement records it with the order).
 
 Sources: ``campaign`` (``utm_*`` parameters), ``referral`` (a dealer's own
 link, ``?dealer_ref=<dealer id>``), ``locator`` (the dealer locator, which
@@ -45,8 +46,15 @@ def lead_source(request) -> tuple[str, dict]:
     return current(request)
 
 
+def snapshot(request) -> dict:
+    """What a checkout door passes on: ``{"source", "detail"}``."""
+    source, detail = current(request)
+    return {"source": source, "detail": detail}
+
+
 class AttributionMiddleware:
-    """Remember campaign parameters and dealer referral links in the session."""
+    """Remember campaign parameters, dealer referral links and visits to the
+    dealer locator in the session."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,3 +63,9 @@ class AttributionMiddleware:
         if request.method == "GET" and request.GET:
             capture(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "dealer-locator" and request.method == "GET":
+            mark_locator(request)
+        return None
