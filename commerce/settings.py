@@ -787,7 +787,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"InvoiceStatusEnum": "commerce.billing.models.Invoice.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "InvoiceStatusEnum": "commerce.billing.models.Invoice.State",
+        "LeadLostReasonEnum": "commerce.leads.models.LOST_REASONS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "commerce.api.schema.add_error_responses",
