@@ -196,3 +196,22 @@ def routing_dry_run(*, order=None, country: str = "DE", postcode: str = "", prod
     chain = chain_for(ids)
     facts = load_facts(country=country, postcode=postcode, lines=wanted, excluded=excluded)
     return {"chain": chain, "decision": route(facts, chain), "postcode": postcode}
+
+
+DEALER_COMPANIES_CACHE_KEY = "dealers:company-ids"
+
+
+def is_dealer_company(company_id) -> bool:
+    """Whether a company is a dealer (for the portal's navigation: cached for a
+    minute so ordinary portal pages spend no query on it)."""
+    from django.core.cache import cache
+
+    ids = cache.get(DEALER_COMPANIES_CACHE_KEY)
+    if ids is None:
+        ids = set(
+            DealerProfile.objects.exclude(status=DealerProfile.Status.CLOSED).values_list(
+                "company_id", flat=True
+            )
+        )
+        cache.set(DEALER_COMPANIES_CACHE_KEY, ids, 60)
+    return company_id in ids

@@ -2,6 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts import policy, selectors
 from commerce import sites
+from commerce.dealers.selectors import is_dealer_company
 
 
 def portal(request) -> dict:
@@ -18,6 +19,7 @@ def portal(request) -> dict:
             lambda: list(selectors.portal_memberships(request.user))
         ),
         "pending_approvals": SimpleLazyObject(lambda: _pending_approvals(membership)),
+        "is_dealer": SimpleLazyObject(lambda: is_dealer_company(membership.company_id)),
     }
 
 

@@ -3,6 +3,9 @@ left), accepted, shipped and delivered; accept, reject, ship, delivered."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +14,7 @@ from django.views.generic import TemplateView
 
 from commerce.core.errors import DomainError
 from commerce.dealers import selectors, services
+from commerce.dealers.exceptions import DealerStepRefused
 
 
 class DealerMixin:
@@ -94,3 +98,44 @@ class DealerOrderActionView(DealerMixin, View):
         else:
             messages.success(request, message)
         return redirect("portal:dealer-order", number=number)
+
+
+class DealerStockUploadView(DealerMixin, View):
+    """A CSV of ``sku,quantity`` rows (a header row is optional) sets the dealer's
+    stock; all or nothing."""
+
+    http_method_names = ["post"]
+    max_bytes = 2 * 1024 * 1024
+
+    def post(self, request):
+        upload = request.FILES.get("file")
+        try:
+            if upload is None or upload.size > self.max_bytes:
+                raise DealerStepRefused("Choose a CSV file of at most 2 MB.")
+            items = _stock_rows(upload.read())
+            count = services.dealer_stock_set(dealer=self.dealer, items=items)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Stock set for {count} products.")
+        return redirect("portal:dealer-queue")
+
+
+def _stock_rows(data: bytes) -> list[dict]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DealerStepRefused("The file is not UTF-8 text.") from error
+    items = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].lower() == "sku":
+            continue
+        if len(cells) < 2 or not cells[0] or not cells[1].isdigit() or len(cells[1]) > 7:
+            raise DealerStepRefused(f"Row {number}: expected a SKU and a whole number of units.")
+        items.append({"sku": cells[0][:128], "quantity": int(cells[1])})
+    if not items:
+        raise DealerStepRefused("The file has no rows.")
+    return items

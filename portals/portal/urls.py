@@ -57,6 +57,7 @@ urlpatterns = [
         for action in ("accept", "reject", "outcome")
     ],
     path("dealer/analytics/", lead_views.DealerAnalyticsView.as_view(), name="dealer-analytics"),
+    path("dealer/stock/", dealer_views.DealerStockUploadView.as_view(), name="dealer-stock"),
     path(
         "dealer/orders/<str:number>/",
         dealer_views.DealerOrderView.as_view(),

@@ -116,3 +116,25 @@ def test_a_cancelled_order_gives_the_dealer_stock_back(network):
     )
     response = services.dealer_order_cancelled(order_id=order.pk)
     assert response is False
+
+
+def test_staff_onboard_a_dealer_and_record_a_payout(network, staff_client):
+    company = factories.CompanyFactory(name="Elbe Rad", status="active")
+    assert staff_client.get("/dashboard/dealers/new/").status_code == 200
+    bad = staff_client.post(
+        "/dashboard/dealers/new/", {"company": company.pk, "postcode_prefixes": "<x>"}
+    )
+    assert bad.status_code == 200
+    response = staff_client.post(
+        "/dashboard/dealers/new/", {"company": company.pk, "postcode_prefixes": "01, 02"}
+    )
+    assert response.status_code == 302
+    dealer = company.dealer_profile
+    assert (dealer.status, dealer.postcode_prefixes) == ("paused", ["01", "02"])
+
+    staff_client.post(f"/dashboard/dealers/{dealer.pk}/payouts/", {"amount": "-5"})
+    assert not DealerLedgerEntry.objects.exists()
+    staff_client.post(
+        f"/dashboard/dealers/{dealer.pk}/payouts/", {"amount": "25.00", "memo": "May"}
+    )
+    assert DealerLedgerEntry.objects.get().amount == -25

@@ -163,6 +163,7 @@ def test_accept_ship_and_deliver_in_the_dealer_api(network, committed):
     assert shipped.status_code == 200, shipped.content
     assert shipped.json()["status"] == "shipped"
     assert Order.objects.get(number=number).status == "Shipped"
+    assert "Delivered by Berlin Bikes: DHL, tracking number JD0001" in mail.outbox[-1].body
     stock = DealerStock.objects.get(dealer=network["best"], product=network["bike"])
     assert (stock.num_in_stock, stock.num_allocated) == (4, 0)
 

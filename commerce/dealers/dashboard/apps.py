@@ -14,7 +14,9 @@ class DealersDashboardConfig(OscarDashboardConfig):
 
         urls = [
             path("", views.DealerListView.as_view(), name="dealer-list"),
+            path("new/", views.DealerOnboardView.as_view(), name="dealer-create"),
             path("<int:pk>/", views.DealerDetailView.as_view(), name="dealer-detail"),
+            path("<int:pk>/payouts/", views.PayoutView.as_view(), name="dealer-payout"),
             path(
                 "<int:pk>/settlement/<int:year>-<int:month>.csv",
                 views.SettlementCsvView.as_view(),

@@ -4,6 +4,8 @@ hand, monthly settlement statements as CSV."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
@@ -13,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 from oscar.core.loading import get_model
 
+from accounts.models import Company
 from commerce.core.errors import DomainError
 from commerce.core.exports import CsvWriter
 from commerce.dealers import selectors, services
@@ -58,6 +61,59 @@ class DealerForm(forms.ModelForm):
         if bad:
             raise forms.ValidationError("Prefixes are letters and digits: " + ", ".join(bad))
         return prefixes
+
+
+class OnboardForm(forms.Form):
+    company = forms.ModelChoiceField(
+        queryset=Company.objects.filter(dealer_profile__isnull=True).order_by("name"),
+        help_text="The company (its members become the dealer's staff in the portal)",
+    )
+    postcode_prefixes = forms.CharField(help_text="Comma-separated, e.g. 10, 12")
+
+    def clean_postcode_prefixes(self):
+        return DealerForm.clean_postcode_prefixes(self)
+
+
+class PayoutForm(forms.Form):
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    memo = forms.CharField(max_length=255, required=False)
+
+
+class DealerOnboardView(FormView):
+    """Staff make a company a dealer (then set it up on its profile page)."""
+
+    template_name = "oscar/dashboard/dealers/onboard.html"
+    form_class = OnboardForm
+
+    def form_valid(self, form):
+        dealer = DealerProfile.objects.create(
+            company=form.cleaned_data["company"],
+            postcode_prefixes=form.cleaned_data["postcode_prefixes"],
+            status=DealerProfile.Status.PAUSED,
+        )
+        messages.success(
+            self.request, "Dealer created, paused: finish its profile, then activate it."
+        )
+        return redirect("dashboard:dealer-detail", pk=dealer.pk)
+
+
+class PayoutView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        dealer = get_object_or_404(DealerProfile, pk=pk)
+        form = PayoutForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Enter a positive amount.")
+        else:
+            services.dealer_payout_record(
+                dealer=dealer,
+                amount=form.cleaned_data["amount"],
+                actor=request.user,
+                memo=form.cleaned_data["memo"],
+            )
+            messages.success(request, "Payout recorded.")
+        return redirect("dashboard:dealer-detail", pk=pk)
 
 
 class DealerListView(ListView):
