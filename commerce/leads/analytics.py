@@ -31,6 +31,8 @@ from django.utils import timezone
 from commerce.core.money import ZERO, quantize
 from commerce.dealers.models import DealerOffer, DealerProfile, DealerRouting
 from commerce.leads.models import Attribution, Lead, LeadOffer, SalesPlan, Survey
+from commerce.leads.rating import RatingInputs, dealer_rating
+from commerce.leads.ratings import rating_inputs
 
 TAKEN = ("accepted", "shipped", "delivered")
 
@@ -95,6 +97,7 @@ class Figures:
     answers: int = 0
     plan: Decimal | None = None
     by_month: dict = field(default_factory=dict)  # "YYYY-MM" -> {"plan", "actual"}
+    rating: dict = field(default_factory=dict)
 
     @property
     def actual(self) -> Decimal:
@@ -141,6 +144,7 @@ class Figures:
             "months": [
                 {"month": month, **values} for month, values in sorted(self.by_month.items())
             ],
+            "rating": self.rating,
         }
 
 
@@ -152,13 +156,25 @@ FUNNEL = ("offered", "accepted", "contacted", "quoted", "won", "lost", "stale")
 
 
 def dealer_figures(date_from: date, date_to: date, dealer_ids=None) -> list[Figures]:
-    """Figures of every dealer (or of ``dealer_ids``), best ``actual`` first. Nine queries."""
+    """Figures of every dealer (or of ``dealer_ids``), best ``actual`` first; a
+    fixed number of queries."""
     start, end = _start(date_from), _end(date_to)
     dealers = DealerProfile.objects.select_related("company").order_by("company__name", "pk")
     if dealer_ids is not None:
         dealers = dealers.filter(pk__in=list(dealer_ids))
+    inputs = rating_inputs()
     figures = {
-        d.pk: Figures(d.pk, d.company.name, dealer_region(d), leads=dict.fromkeys(FUNNEL, 0))
+        d.pk: Figures(
+            d.pk,
+            d.company.name,
+            dealer_region(d),
+            leads=dict.fromkeys(FUNNEL, 0),
+            # The stored rating (routing uses it) and today's parts of the formula.
+            rating={
+                **dealer_rating(inputs.get(d.pk, RatingInputs())).as_dict(),
+                "rating": str(d.rating),
+            },
+        )
         for d in dealers
     }
     ids = list(figures)

@@ -318,7 +318,7 @@ def surveys_for_delivered_orders(*, now=None) -> int:
             status=DealerRouting.Status.DELIVERED, delivered_at__gte=since, dealer__isnull=False
         )
         .exclude(order_id__in=Survey.objects.filter(order__isnull=False).values("order_id"))
-        .values_list("order_id", "dealer_id", "order__email", "order__user__email")[:500]
+        .values_list("order_id", "dealer_id", "order__guest_email", "order__user__email")[:500]
     )
     sent = 0
     for order_id, dealer_id, guest_email, user_email in rows:

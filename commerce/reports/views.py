@@ -150,6 +150,10 @@ def _dealer_cells(f):
         d["satisfaction"]["average"] or "",
         d["plan"] or "",
         d["actual"],
+        d["rating"]["rating"],
+        d["rating"]["satisfaction"],
+        d["rating"]["acceptance"],
+        d["rating"]["on_time"],
     ]
 
 
@@ -184,6 +188,10 @@ REPORTS.update(
                 "Satisfaction",
                 "Plan",
                 "Actual",
+                "Rating",
+                "Rating: satisfaction",
+                "Rating: acceptance",
+                "Rating: on time",
             ),
             _dealer_rows,
             _dealer_cells,

@@ -182,6 +182,9 @@ def test_one_dealer_sees_its_own_figures_and_an_anonymised_rank(data):
     for key, value in BEST.items():
         assert body[key] == value, key
     assert body["region"] == "10"
+    # The stored rating (routing uses it) and the formula's parts today.
+    assert body["rating"]["rating"] == "4.80"
+    assert set(body["rating"]) == {"rating", "satisfaction", "acceptance", "on_time"}
     assert body["rank"]["position"] == 1
     assert [row["label"] for row in body["rank"]["board"]] == ["You", "Dealer 2", "Dealer 3"]
     assert body["revenue_by_source"] == {

@@ -219,3 +219,27 @@ def test_a_non_dealer_member_is_refused(network):
     buyer = factories.MembershipFactory(company=factories.business("Plain Buyer"), role="admin")
     assert portal_api(buyer.user).get("/api/dealer/leads/").status_code == 403
     assert portal_api(buyer.user).get("/api/dealer/analytics/").status_code == 403
+
+
+def test_a_dealer_delivered_order_gets_one_survey(network, committed):
+    from oscar.core.loading import get_model
+
+    from commerce.dealers import services as dealer_services
+    from tests.dealers.test_flow import buy
+
+    Order = get_model("order", "Order")
+    _, body = buy(network["bike"])
+    order = Order.objects.get(number=body["number"])
+    best = network["best"]
+    dealer_services.dealer_offer_accept(order=order, dealer=best)
+    dealer_services.dealer_order_ship(
+        order=order, dealer=best, carrier="DHL", tracking_number="JJD1"
+    )
+    dealer_services.dealer_order_delivered(order=order, dealer=best)
+    mail.outbox.clear()
+    with committed():
+        assert tasks.send_order_surveys() == 1
+    assert tasks.send_order_surveys() == 0
+    survey = Survey.objects.get(order=order)
+    assert (survey.dealer, survey.email) == (best, "consumer@example.com")
+    assert "How did Berlin Bikes do?" in [m.subject for m in mail.outbox]
