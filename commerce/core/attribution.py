@@ -33,10 +33,16 @@ def mark_locator(request) -> None:
         request.session[SESSION_KEY] = {"source": "locator", "detail": {}}
 
 
+def mark_lead(request, lead_id: int) -> None:
+    """The consumer orders what a dealer won with them (their lead)."""
+    if hasattr(request, "session"):
+        request.session[SESSION_KEY] = {"source": "lead", "detail": {"lead": lead_id}}
+
+
 def current(request) -> tuple[str, dict]:
     data = getattr(request, "session", {}).get(SESSION_KEY) or {}
     source = data.get("source") if isinstance(data, dict) else None
-    if source not in ("campaign", "referral", "locator"):
+    if source not in ("campaign", "referral", "locator", "lead"):
         return "direct", {}
     return source, dict(data.get("detail") or {})
 

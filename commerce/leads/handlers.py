@@ -7,7 +7,7 @@ from commerce import sites
 from commerce.checkout.placement import TOPIC_ORDER_SOURCE
 from commerce.core.emails import send_templated_email
 from commerce.dealers.models import DealerProfile
-from commerce.leads import links, topics
+from commerce.leads import links, services, topics
 from commerce.leads.models import SOURCES, Attribution, Lead, LeadOffer, Survey
 from commerce.outbox.registry import register
 from commerce.outbox.services import effect_once
@@ -92,3 +92,5 @@ def _order_source(message) -> None:
         order_id=payload["order"],
         defaults={"source": source, "detail": detail, "dealer_id": dealer_id},
     )
+    if source == "lead" and str(detail.get("lead", "")).isdigit():
+        services.lead_link_order(lead_id=int(detail["lead"]), order_id=payload["order"])

@@ -328,3 +328,26 @@ def surveys_for_delivered_orders(*, now=None) -> int:
             ):
                 sent += 1
     return sent
+
+
+def lead_may_convert(lead: Lead) -> bool:
+    """A won lead whose consumer agreed may become an order in this shop (once)."""
+    return (
+        lead.status == Lead.Status.WON
+        and lead.consent
+        and lead.order_id is None
+        and lead.product_id is not None
+    )
+
+
+def lead_link_order(*, lead_id: int, order_id: int) -> bool:
+    """The consumer placed the won lead as an order (through the storefront
+    checkout): link it once. Its value then counts as the order's revenue,
+    not again as a lead won."""
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
+        if lead is None or not lead_may_convert(lead):
+            return False
+        lead.order_id = order_id
+        lead.save(update_fields=["order"])
+    return True

@@ -82,7 +82,29 @@ class LeadStatusView(View):
         lead = lead.first() if lead_id else None
         if lead is None:
             raise Http404("This link is not valid.")
-        return render(request, "storefront/leads/view.html", {"lead": lead})
+        return render(
+            request,
+            "storefront/leads/view.html",
+            {"lead": lead, "token": token, "may_order": services.lead_may_convert(lead)},
+        )
+
+
+class LeadOrderView(View):
+    """A won lead with the consumer's consent: put its product in the basket and
+    go to the checkout (the one placement path); the order is linked to the lead."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, token):
+        lead_id = links.lead_from_token(token)
+        lead = (
+            Lead.objects.select_related("product").filter(pk=lead_id).first() if lead_id else None
+        )
+        if lead is None or not services.lead_may_convert(lead):
+            raise Http404("This request cannot be ordered here.")
+        request.basket.add_product(lead.product, 1)
+        attribution.mark_lead(request, lead.pk)
+        return redirect("basket:summary")
 
 
 class SurveyView(View):

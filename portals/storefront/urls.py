@@ -9,6 +9,11 @@ app_name = "storefront"
 urlpatterns = [
     path("dealer-request/", lead_views.LeadCreateView.as_view(), name="lead-create"),
     path("dealer-request/<str:token>/", lead_views.LeadStatusView.as_view(), name="lead-view"),
+    path(
+        "dealer-request/<str:token>/order/",
+        lead_views.LeadOrderView.as_view(),
+        name="lead-order",
+    ),
     path("dealer-survey/<str:token>/", lead_views.SurveyView.as_view(), name="survey"),
     path(
         "accounts/api-tokens/",

@@ -243,3 +243,45 @@ def test_a_dealer_delivered_order_gets_one_survey(network, committed):
     survey = Survey.objects.get(order=order)
     assert (survey.dealer, survey.email) == (best, "consumer@example.com")
     assert "How did Berlin Bikes do?" in [m.subject for m in mail.outbox]
+
+
+def test_a_won_lead_with_consent_becomes_an_order_through_the_checkout(
+    network, ask, dealer_client, committed
+):
+    from commerce.leads import links
+    from commerce.leads.models import Attribution
+    from tests import factories
+    from tests.dealers.test_flow import ADDRESS
+
+    lead = ask(consent=True)
+    best = dealer_client(network["best"])
+    best.post(f"/api/dealer/leads/{lead.pk}/accept/")
+    best.post(
+        f"/api/dealer/leads/{lead.pk}/outcome/", {"status": "won", "amount": "480"}, format="json"
+    )
+    user = factories.UserFactory(email="connie@example.com")
+    client = storefront_api(user)
+    client.force_login(user)
+    token = links.lead_token(lead)
+    assert b'id="lead_order"' in client.get(f"/dealer-request/{token}/").content
+    assert client.post(f"/dealer-request/{token}/order/").status_code == 302
+    with committed():
+        placed = client.post(
+            "/api/checkout/",
+            {
+                "payment_method": "card",
+                "card_token": "tok_sandbox_approve",
+                "shipping_address": ADDRESS,
+            },
+            format="json",
+        )
+    assert placed.status_code == 201, placed.content
+    number = placed.json()["number"]
+    lead.refresh_from_db()
+    assert lead.order.number == number
+    assert Attribution.objects.get(order__number=number).source == "lead"
+    # Once only; and a lead without consent cannot be ordered.
+    assert client.post(f"/dealer-request/{token}/order/").status_code == 404
+    other = ask(consent=False)
+    other_token = links.lead_token(other)
+    assert client.post(f"/dealer-request/{other_token}/order/").status_code == 404
