@@ -26,7 +26,7 @@ from commerce.dealers.models import DealerProfile, DealerRouting
 from commerce.dealers.routing import route
 from commerce.leads import topics
 from commerce.leads.exceptions import LeadClosed, LeadError, LeadStepRefused, SurveyClosed
-from commerce.leads.models import LOST_REASONS, Lead, LeadOffer, Survey
+from commerce.leads.models import LOST_REASONS, Lead, LeadOffer, SalesPlan, Survey
 from commerce.outbox.services import outbox_emit
 
 Order = get_model("order", "Order")
@@ -351,3 +351,25 @@ def lead_link_order(*, lead_id: int, order_id: int) -> bool:
         lead.order_id = order_id
         lead.save(update_fields=["order"])
     return True
+
+
+def plan_set(*, month, target, dealer=None, region: str = "") -> SalesPlan:
+    """Staff set one month's target for a dealer or (no dealer) a postcode region."""
+    region = (region or "").strip()
+    if (dealer is None) == (not region):
+        raise LeadError("Choose a dealer or a postcode region, not both.")
+    if region and not (region.isdigit() and len(region) == 2):
+        raise LeadError("A region is the first two digits of a postcode.")
+    try:
+        target = quantize(Decimal(str(target)))
+    except (InvalidOperation, ValueError):
+        raise LeadError("Enter the target as an amount.") from None
+    if not target.is_finite() or target < 0:
+        raise LeadError("The target is zero or more.")
+    plan, _ = SalesPlan.objects.update_or_create(
+        month=month.replace(day=1),
+        dealer=dealer,
+        region="" if dealer is not None else region,
+        defaults={"target": target},
+    )
+    return plan

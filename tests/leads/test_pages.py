@@ -3,6 +3,7 @@ dealer's lead and analytics pages in the portal, the staff dealer report."""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -114,3 +115,31 @@ def test_staff_dealer_report_page_and_csv(network, ask):
     assert {r[0] for r in rows[1:]} == {"Berlin Bikes", "Spree Cycles", "Isar Rad"}
     regions = client.get("/dashboard/sales-reports/dealer-regions/")
     assert regions.status_code == 200
+
+
+def test_staff_set_plans_per_dealer_and_region(network):
+    from datetime import date
+
+    from commerce.leads.models import SalesPlan
+
+    client = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    client.force_login(factories.StaffFactory())
+    url = "/dashboard/sales-reports/dealer-plans/"
+    assert client.get(url).status_code == 200
+    best = network["best"]
+    ok = client.post(url, {"month": "2026-11", "dealer": best.pk, "target": "1500.00"})
+    assert ok.status_code == 302
+    client.post(url, {"month": "2026-11", "dealer": best.pk, "target": "1800"})
+    client.post(url, {"month": "2026-11", "region": "10", "target": "2500"})
+    assert client.post(url, {"month": "2026-11", "target": "5"}).status_code == 400
+    assert client.post(url, {"month": "nov", "region": "10", "target": "5"}).status_code == 400
+    assert client.post(url, {"month": "2026-11", "region": "1x", "target": "5"}).status_code == 400
+    assert client.post(url, {"month": "2026-11", "region": "10", "target": "-1"}).status_code == 400
+    both = {"month": "2026-11", "dealer": best.pk, "region": "10", "target": "5"}
+    assert client.post(url, both).status_code == 400
+    plans = {(p.dealer_id, p.region): p.target for p in SalesPlan.objects.all()}
+    assert plans == {(best.pk, ""): Decimal("1800.00"), (None, "10"): Decimal("2500.00")}
+    assert all(p.month == date(2026, 11, 1) for p in SalesPlan.objects.all())
+    clerk = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    clerk.force_login(factories.UserFactory())
+    assert clerk.get(url).status_code in (302, 403)
