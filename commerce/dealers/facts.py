@@ -71,12 +71,6 @@ def chain_for(product_ids) -> list[str]:
     return list(default or DEFAULT_CHAIN)
 
 
-def _point(profile) -> tuple[float, float] | None:
-    if profile.latitude is None or profile.longitude is None:
-        return None
-    return float(profile.latitude), float(profile.longitude)
-
-
 def load_facts(
     *,
     country: str,
@@ -90,9 +84,7 @@ def load_facts(
     unless the caller locked and passes them). Only active dealers take part."""
     now = now or timezone.now()
     dealers = list(
-        DealerProfile.objects.filter(status=DealerProfile.Status.ACTIVE)
-        .select_related("company")
-        .only(
+        DealerProfile.objects.filter(status=DealerProfile.Status.ACTIVE).values_list(
             "id",
             "company__name",
             "country",
@@ -119,17 +111,17 @@ def load_facts(
     stock = {(row.dealer_id, row.product_id): row.free for row in stock_rows}
     facts = tuple(
         DealerFacts(
-            id=d.pk,
-            name=d.company.name,
-            country=d.country,
-            postcode_prefixes=tuple(str(p) for p in (d.postcode_prefixes or [])),
-            point=_point(d),
-            radius_km=None if d.radius_km is None else float(d.radius_km),
-            rating=float(d.rating),
-            capacity_left=d.daily_capacity - usage.get(d.pk, {}).get("today", 0),
-            last_offered_at=usage.get(d.pk, {}).get("last"),
+            id=pk,
+            name=name,
+            country=country_code,
+            postcode_prefixes=tuple(str(p) for p in (prefixes or [])),
+            point=None if lat is None or lon is None else (float(lat), float(lon)),
+            radius_km=None if radius is None else float(radius),
+            rating=float(rating),
+            capacity_left=capacity - usage.get(pk, {}).get("today", 0),
+            last_offered_at=usage.get(pk, {}).get("last"),
         )
-        for d in dealers
+        for pk, name, country_code, prefixes, lat, lon, radius, rating, capacity in dealers
     )
     return RoutingFacts(
         country=(country or "").upper(),

@@ -96,6 +96,10 @@ def test_settlement_csv_lists_the_commission(network, staff_client):
     assert response.status_code == 200
     text = response.content.decode()
     assert order.number in text and f"{entry.amount:.2f}" in text
+    pdf = staff_client.get(
+        f"/dashboard/dealers/{best.pk}/settlement/{month.year}-{month.month}.pdf"
+    )
+    assert (pdf.status_code, pdf.content[:4]) == (200, b"%PDF")
     reversal = services.dealer_commission_reverse(order=order, reason="refund")
     assert reversal.amount == -entry.amount
     assert services.dealer_commission_reverse(order=order) is None

@@ -22,6 +22,12 @@ class DealersDashboardConfig(OscarDashboardConfig):
                 views.SettlementCsvView.as_view(),
                 name="dealer-settlement",
             ),
+            path(
+                "<int:pk>/settlement/<int:year>-<int:month>.pdf",
+                views.SettlementCsvView.as_view(),
+                {"fmt": "pdf"},
+                name="dealer-settlement-pdf",
+            ),
             path("offers/", views.OfferListView.as_view(), name="dealer-offers"),
             path("dry-run/", views.DryRunView.as_view(), name="dealer-dry-run"),
             path(

@@ -21,6 +21,7 @@ from oscar.core.loading import get_model
 from accounts.models import Company
 from commerce.core.errors import DomainError
 from commerce.core.exports import CsvWriter
+from commerce.core.pdf import render_pdf
 from commerce.dealers import selectors, services
 from commerce.dealers.models import DealerOffer, DealerProfile, DealerRouting
 
@@ -170,11 +171,20 @@ class DealerDetailView(TemplateView):
 
 
 class SettlementCsvView(View):
-    def get(self, request, pk, year, month):
+    def get(self, request, pk, year, month, fmt="csv"):
         if not 1 <= month <= 12 or not 2000 <= year <= 2100:
             raise Http404("No such month.")
         dealer = get_object_or_404(DealerProfile.objects.select_related("company"), pk=pk)
         statement = selectors.settlement(dealer, year, month)
+        if fmt == "pdf":
+            response = HttpResponse(
+                render_pdf("pdf/dealer_settlement.html", {"dealer": dealer, **statement}),
+                content_type="application/pdf",
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="settlement-{dealer.pk}-{year}-{month:02d}.pdf"'
+            )
+            return response
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = (
             f'attachment; filename="settlement-{dealer.pk}-{year}-{month:02d}.csv"'
