@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
     "commerce.dealers.apps.DealersConfig",
+    "commerce.leads.apps.LeadsConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",
@@ -220,6 +221,7 @@ MIDDLEWARE = [
     "commerce.sites.SiteRoutingMiddleware",
     "commerce.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "commerce.core.attribution.AttributionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which would read the body of an oversize upload.
@@ -398,7 +400,33 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.dealers.tasks.lapse_dealer_offers",
         "schedule": 60 * 5,
     },
+    "lapse-lead-offers": {
+        "task": "commerce.leads.tasks.lapse_lead_offers",
+        "schedule": 60 * 5,
+    },
+    "flag-stale-leads": {
+        "task": "commerce.leads.tasks.flag_stale_leads",
+        "schedule": 60 * 60,
+    },
+    "post-partner-bonuses": {
+        "task": "commerce.leads.tasks.post_partner_bonuses",
+        "schedule": 60 * 60 * 24,
+    },
+    "send-dealer-order-surveys": {
+        "task": "commerce.leads.tasks.send_order_surveys",
+        "schedule": 60 * 60,
+    },
+    "recompute-dealer-ratings": {
+        "task": "commerce.leads.tasks.recompute_dealer_ratings",
+        "schedule": 60 * 60 * 24,
+    },
 }
+
+# Dealer leads: hours a dealer has to accept one, days after acceptance
+# without an outcome before it is flagged stale, days a survey link is valid.
+LEAD_HOURS_TO_ACCEPT = env_int("LEAD_HOURS_TO_ACCEPT", 24)
+LEAD_STALE_DAYS = env_int("LEAD_STALE_DAYS", 14)
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
 
 # --- Outbox and webhooks ---------------------------------------------------------------
 
@@ -764,6 +792,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "120/minute"),
         "auth": env_str("API_AUTH_RATE", "10/minute"),
+        "leads": env_str("API_LEADS_RATE", "10/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Throttles identify clients by the same rule as the sign-in lockout.
@@ -782,7 +811,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"InvoiceStatusEnum": "commerce.billing.models.Invoice.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "InvoiceStatusEnum": "commerce.billing.models.Invoice.State",
+        "LeadLostReasonEnum": "commerce.leads.models.LOST_REASONS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "commerce.api.schema.add_error_responses",

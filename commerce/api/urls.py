@@ -12,6 +12,7 @@ from commerce.api.views import (
     checkout,
     company,
     dealers,
+    leads,
     orders,
     webhooks,
 )
@@ -50,6 +51,19 @@ urlpatterns = [
         for action in ("accept", "reject", "ship", "delivered")
     ],
     path("dealer/stock/", dealers.DealerStockView.as_view(), name="dealer-stock"),
+    path("leads/", leads.LeadCreateView.as_view(), name="lead-create"),
+    path("dealer/leads/", leads.DealerLeadListView.as_view(), name="dealer-lead-list"),
+    path("dealer/leads/<int:pk>/", leads.DealerLeadDetailView.as_view(), name="dealer-lead-detail"),
+    *[
+        path(
+            f"dealer/leads/<int:pk>/{action}/",
+            leads.DealerLeadActionView.as_view(action=action),
+            name=f"dealer-lead-{action}",
+        )
+        for action in ("accept", "reject", "outcome")
+    ],
+    path("dealer/analytics/", leads.DealerAnalyticsView.as_view(), name="dealer-analytics"),
+    path("reports/dealers/", leads.DealerReportView.as_view(), name="report-dealers"),
     path("approvals/", approvals.ApprovalListView.as_view(), name="approval-list"),
     path(
         "approvals/<int:pk>/approve/",

@@ -63,6 +63,8 @@ logger = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
 Site = get_model("sites", "Site")
+
+TOPIC_ORDER_SOURCE = "checkout.order_source"
 Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 BillingAddress = get_model("order", "BillingAddress")
@@ -95,6 +97,8 @@ class CheckoutRequest:
     paid_by: object | None = None
     # Refuse (ApprovalRequired) rather than place an order that needs approval.
     refuse_if_approval_needed: bool = False
+    # How a storefront order came ({"source", "detail"}, ``commerce.core.attribution``).
+    source: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def fingerprint(self, basket) -> str:
@@ -504,6 +508,16 @@ def _place(
         key_row.order = order
         key_row.save(update_fields=["order"])
     _side_effects(order)  # outbox rows, in the order's transaction
+    if request.channel == sites.STOREFRONT:
+        # Frozen now; recorded by its handler (``commerce.leads``) for the analytics.
+        outbox_emit(
+            topic=TOPIC_ORDER_SOURCE,
+            payload={
+                "order": order.pk,
+                "source": request.source.get("source") or "direct",
+                "detail": request.source.get("detail") or {},
+            },
+        )
     return Placement(order)
 
 

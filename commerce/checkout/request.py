@@ -57,6 +57,7 @@ def storefront_request(
     payment_method: str,
     card_token: str,
     expected_total,
+    source: dict | None = None,
 ) -> CheckoutRequest:
     """Oscar's storefront checkout: the address and method from its session steps."""
     return CheckoutRequest(
@@ -68,6 +69,7 @@ def storefront_request(
         payment_method=payment_method,
         card_token=card_token or "",
         expected_total=parse_expected_total(expected_total),
+        source=source or {},
     )
 
 
@@ -127,7 +129,9 @@ def payer_request(
     )
 
 
-def api_request(*, site, user, data: dict, ship_to: ShipTo | None) -> CheckoutRequest:
+def api_request(
+    *, site, user, data: dict, ship_to: ShipTo | None, source: dict | None = None
+) -> CheckoutRequest:
     """``POST /api/checkout/``'s validated body: a company's order when ``ship_to``
     (the one ship-to rule decided it), else a consumer's to ``shipping_address``."""
     choices = {
@@ -145,5 +149,9 @@ def api_request(*, site, user, data: dict, ship_to: ShipTo | None) -> CheckoutRe
             channel=site.channel, user=user, company=site.company, ship_to=ship_to, **choices
         )
     return CheckoutRequest(
-        channel=site.channel, user=user, shipping_address=dict(data["shipping_address"]), **choices
+        channel=site.channel,
+        user=user,
+        shipping_address=dict(data["shipping_address"]),
+        source=source or {},
+        **choices,
     )

@@ -16,6 +16,7 @@ from commerce.billing import credit
 from commerce.checkout.forms import CardForm
 from commerce.checkout.placement import order_place
 from commerce.checkout.request import storefront_request, tokenize_card
+from commerce.core import attribution
 from commerce.dealers import selectors as dealer_selectors
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
@@ -104,6 +105,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             payment_method=self.chosen_method(),
             card_token=self.checkout_session._get("payment", "card_token"),
             expected_total=request.POST.get("expected_total"),
+            source=attribution.snapshot(request),
         )
         key = request.POST.get("idempotency_key", "")[:64] or None
         try:

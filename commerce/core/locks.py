@@ -27,6 +27,12 @@ only inserted by business transactions; the relay claims due rows with
 SKIP LOCKED in a short transaction of its own, holding nothing else, and runs
 their handlers after that commit, each handler starting again from step 1.
 
+A dealer lead (``commerce.leads``) is locked on its own, one row, never while
+holding any of the above: accept, reject, lapse, re-route and outcomes are
+serialised on it, and the lead is linked to the order it became only after
+that order's own transaction committed (its outbox handler). A survey row is
+locked on its own when it is answered.
+
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an
 order on account locks the credit account, then the stock; cancelling one

@@ -229,12 +229,14 @@ class DealerOffer(models.Model):
 
 
 class DealerLedgerEntry(models.Model):
-    """Append-only: commissions earned, their reversals and payouts. Balance = sum."""
+    """Append-only: commissions earned, their reversals, partner bonuses
+    (``commerce.leads.bonuses``) and payouts. Balance = sum."""
 
     class Kind(models.TextChoices):
         COMMISSION = "commission", "Commission"
         REVERSAL = "reversal", "Reversal"
         PAYOUT = "payout", "Payout"
+        BONUS = "bonus", "Partner bonus"
 
     dealer = models.ForeignKey(DealerProfile, on_delete=models.PROTECT, related_name="ledger")
     order = models.ForeignKey(

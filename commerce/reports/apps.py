@@ -13,10 +13,11 @@ class SalesReportsDashboardConfig(OscarDashboardConfig):
     default_permissions = ["is_staff"]
 
     def get_urls(self):
-        from commerce.reports import views
+        from commerce.reports import plans, views
 
         urls = [
             path("", views.ReportIndexView.as_view(), name="sales-report-index"),
+            path("dealer-plans/", plans.PlanView.as_view(), name="sales-report-plans"),
             path("<slug:report>/", views.ReportView.as_view(), name="sales-report"),
         ]
         return self.post_process_urls(urls)

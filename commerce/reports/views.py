@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from commerce.core.exports import CsvWriter
+from commerce.leads import analytics as dealer_analytics
 from commerce.reports import charts, selectors
 from commerce.reports.selectors import Period
 
@@ -114,6 +115,104 @@ REPORTS = {
         ),
     )
 }
+
+
+def _dealer_period(period: Period):
+    today = timezone.localdate()
+    date_to = period.date_to or today
+    return (period.date_from or (date_to - timedelta(days=365)).replace(day=1)), date_to
+
+
+def _dealer_rows(user, period):
+    return dealer_analytics.dealer_figures(*_dealer_period(period))
+
+
+def _region_rows(user, period):
+    return dealer_analytics.region_table(*_dealer_period(period))
+
+
+def _dealer_cells(f):
+    d = f.as_dict()
+    return [
+        f.name,
+        f.region,
+        f.orders,
+        d["revenue"],
+        "" if f.acceptance_rate is None else f.acceptance_rate,
+        "" if f.accept_hours is None else f.accept_hours,
+        "" if f.ship_hours is None else f.ship_hours,
+        f.lapsed,
+        d["leads"]["offered"],
+        d["leads"]["accepted"],
+        d["leads"]["quoted"],
+        d["leads"]["won"],
+        d["leads"]["won_value"],
+        d["satisfaction"]["average"] or "",
+        d["plan"] or "",
+        d["actual"],
+        d["rating"]["rating"],
+        d["rating"]["satisfaction"],
+        d["rating"]["acceptance"],
+        d["rating"]["on_time"],
+    ]
+
+
+def _region_chart(rows):
+    months = sorted({r["month"] for r in rows})
+    series: dict[str, list] = {}
+    for region in sorted({r["region"] for r in rows}):
+        by_month = {r["month"]: r["actual"] for r in rows if r["region"] == region}
+        series[region or "?"] = [by_month.get(m, 0) for m in months]
+    return charts.line_chart(months, series)
+
+
+REPORTS.update(
+    {
+        "dealers": Report(
+            "dealers",
+            _("Dealer performance"),
+            (
+                "Dealer",
+                "Region",
+                "Orders",
+                "Revenue (net)",
+                "Acceptance rate",
+                "Hours to accept",
+                "Hours to ship",
+                "Lapsed offers",
+                "Leads offered",
+                "Leads accepted",
+                "Leads quoted",
+                "Leads won",
+                "Won value",
+                "Satisfaction",
+                "Plan",
+                "Actual",
+                "Rating",
+                "Rating: satisfaction",
+                "Rating: acceptance",
+                "Rating: on time",
+            ),
+            _dealer_rows,
+            _dealer_cells,
+            lambda rows: charts.bar_chart([(f.name, f.actual) for f in rows]),
+        ),
+        "dealer-regions": Report(
+            "dealer-regions",
+            _("Dealer plan vs actual by region"),
+            ("Region", "Month", "Plan", "Actual", "Plan missed"),
+            _region_rows,
+            lambda r: [
+                r["region"],
+                r["month"],
+                r["plan"] or "no plan",
+                r["actual"],
+                "yes" if r["missed"] else "",
+            ],
+            _region_chart,
+        ),
+    }
+)
 
 
 class ReportIndexView(TemplateView):

@@ -6,6 +6,7 @@ from portals.portal import (
     company_views,
     dealer_views,
     invoice_views,
+    lead_views,
     order_views,
     quick_order,
     views,
@@ -46,6 +47,16 @@ urlpatterns = [
         name="api-token-rotate",
     ),
     path("dealer/orders/", dealer_views.DealerQueueView.as_view(), name="dealer-queue"),
+    path("dealer/leads/", lead_views.DealerLeadsView.as_view(), name="dealer-leads"),
+    *[
+        path(
+            f"dealer/leads/<int:pk>/{action}/",
+            lead_views.DealerLeadActionView.as_view(action=action),
+            name=f"dealer-lead-{action}",
+        )
+        for action in ("accept", "reject", "outcome")
+    ],
+    path("dealer/analytics/", lead_views.DealerAnalyticsView.as_view(), name="dealer-analytics"),
     path("dealer/stock/", dealer_views.DealerStockUploadView.as_view(), name="dealer-stock"),
     path(
         "dealer/orders/<str:number>/",

@@ -2,11 +2,19 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from commerce.api import pages as api_pages
-from portals.storefront import share_views, views
+from portals.storefront import lead_views, share_views, views
 
 app_name = "storefront"
 
 urlpatterns = [
+    path("dealer-request/", lead_views.LeadCreateView.as_view(), name="lead-create"),
+    path("dealer-request/<str:token>/", lead_views.LeadStatusView.as_view(), name="lead-view"),
+    path(
+        "dealer-request/<str:token>/order/",
+        lead_views.LeadOrderView.as_view(),
+        name="lead-order",
+    ),
+    path("dealer-survey/<str:token>/", lead_views.SurveyView.as_view(), name="survey"),
     path(
         "accounts/api-tokens/",
         api_pages.PersonalTokensView.as_view(

@@ -23,6 +23,7 @@ from commerce.api.views.orders import order_with_details
 from commerce.checkout.placement import order_place
 from commerce.checkout.request import api_request
 from commerce.checkout.ship_to import one_off_address_record
+from commerce.core import attribution
 from commerce.shipping.repository import methods_for
 
 Country = get_model("address", "Country")
@@ -77,7 +78,13 @@ class CheckoutView(ApiView):
             data = {**data, "shipping_address": with_country(dict(data["shipping_address"]))}
         if not data["shipping_method"]:
             data = {**data, "shipping_method": methods_for(site.channel)[0].code}
-        return api_request(site=site, user=self.request.user, data=data, ship_to=ship_to)
+        return api_request(
+            site=site,
+            user=self.request.user,
+            data=data,
+            ship_to=ship_to,
+            source=attribution.snapshot(self.request._request),
+        )
 
     @extend_schema(
         request=CheckoutSerializer,

@@ -9,6 +9,7 @@ from commerce.demo.billing import seed_billing
 from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.dealers import seed_dealer_network, seed_dealer_orders
 from commerce.demo.history import seed_history
+from commerce.demo.leads import seed_leads
 from commerce.demo.people import seed_people
 from commerce.demo.pricing import seed_pricing
 from commerce.demo.promotions import seed_promotions
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         dealers = seed_dealer_network()
         dealer_orders = seed_dealer_orders()
         self.stdout.write(f"{len(dealers)} dealers, {dealer_orders} new dealer orders.")
+        self.stdout.write(f"{seed_leads()} new dealer leads.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new products ({products} in the demo range), "
