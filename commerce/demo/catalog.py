@@ -20,6 +20,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 from PIL import Image, ImageDraw
 
+from catalog import search
 from commerce.core.money import quantize
 
 Category = get_model("catalogue", "Category")
@@ -274,6 +275,7 @@ def seed_catalog(
                     )
                     rows.append(ProductImage(product=p, original=name, display_order=0))
                 ProductImage.objects.bulk_create(rows)
+            search.reindex(p.pk for p in products)
         created += len(specs)
         progress(len(specs))
     return created
