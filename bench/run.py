@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCENARIOS = ["price_page.py", "place_orders.py", "catalog_visibility.py"]
+SCENARIOS = ["pages.py", "search.py", "price_page.py", "place_orders.py", "catalog_visibility.py"]
 
 if __name__ == "__main__":
     for script in SCENARIOS:

@@ -63,3 +63,85 @@ def put(cache_key: str, html: str) -> None:
 def fill(html: str, request) -> str:
     """The cached fragment for this response (its own CSRF token)."""
     return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our render
+
+
+# --- whole pages for anonymous storefront visitors -----------------------------------------
+
+NONCE_PLACEHOLDER = "__page_csp_nonce__"
+# A visitor who has any of these sees something of their own on the page.
+PERSONAL_COOKIES = (
+    "OSCAR_BASKET_COOKIE_OPEN",
+    "OSCAR_RECENTLY_VIEWED_COOKIE_NAME",
+    "SESSION_COOKIE_NAME",
+)
+
+
+def page_cacheable(request) -> bool:
+    """An anonymous storefront visitor with nothing of their own to show: the page
+    is the same for every such visitor and may be served whole from the cache."""
+    from django.conf import settings
+
+    from commerce import sites
+
+    if request.method != "GET" or getattr(request, "channel", None) != sites.STOREFRONT:
+        return False
+    if request.user.is_authenticated or "messages" in request.COOKIES:
+        return False
+    return not any(getattr(settings, name) in request.COOKIES for name in PERSONAL_COOKIES)
+
+
+def page_key(request, *, view: str) -> str:
+    path = hashlib.sha1(  # noqa: S324 - a cache key
+        f"{request.get_host()}|{request.get_full_path()}".encode()
+    ).hexdigest()
+    return ":".join(
+        [
+            "catalog:page",
+            view,
+            visibility.audience_key(site=request.channel, company=None),
+            get_language() or "",
+            catalog_versions(),
+            path,
+        ]
+    )
+
+
+def placeholders() -> dict:
+    """Context entries that keep per-response values out of a cached page."""
+    return {"csrf_token": CSRF_PLACEHOLDER, "CSP_NONCE": NONCE_PLACEHOLDER}
+
+
+def fill_page(html: str, request) -> str:
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in html:
+        html = html.replace(NONCE_PLACEHOLDER, str(getattr(request, "csp_nonce", "")))
+    return html
+
+
+class AnonymousPageCacheMixin:
+    """Serve a view's page whole from the cache to anonymous storefront visitors
+    (``page_cacheable``); everyone else gets it rendered (listings still use the
+    per-audience fragment cache)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.http import HttpResponse
+
+        self.page_cache_key = None
+        if page_cacheable(request):
+            key = page_key(request, view=type(self).__name__)
+            html = cache.get(key)
+            if html is not None:
+                return HttpResponse(fill_page(html, request))
+            self.page_cache_key = key
+        response = super().dispatch(request, *args, **kwargs)
+        if self.page_cache_key and response.status_code == 200 and hasattr(response, "render"):
+            response.add_post_render_callback(self._store_page)
+        return response
+
+    def _store_page(self, response):
+        html = response.content.decode()
+        put(self.page_cache_key, html)
+        response.content = fill_page(html, self.request)
+
+    def page_placeholders(self) -> dict:
+        return placeholders() if getattr(self, "page_cache_key", None) else {}

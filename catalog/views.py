@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
@@ -52,7 +53,7 @@ def card_context() -> dict:
     }
 
 
-class ProductListView(ListView):
+class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
     """A paginated, priced, filterable list of products; subclasses choose which.
 
     Filters and facets: ``catalog.facets``. A price sort orders the ids of the
@@ -76,7 +77,10 @@ class ProductListView(ListView):
             return super().get(request, *args, **kwargs)
         self.object_list = None
         context = ContextMixin.get_context_data(self, **self.shell_context())
-        context["listing_html"] = listing_cache.fill(cached, request)
+        context.update(self.page_placeholders())
+        context["listing_html"] = (
+            cached if self.page_cache_key else listing_cache.fill(cached, request)
+        )
         return self.render_to_response(context)
 
     def shell_context(self) -> dict:
@@ -176,7 +180,12 @@ class ProductListView(ListView):
             request=self.request,
         )
         listing_cache.put(self.cache_key, fragment)
-        context["listing_html"] = listing_cache.fill(fragment, self.request)
+        context.update(self.page_placeholders())
+        context["listing_html"] = (
+            mark_safe(fragment)  # noqa: S308 - our own render; filled when the page is stored
+            if self.page_cache_key
+            else listing_cache.fill(fragment, self.request)
+        )
         return context
 
 
@@ -204,8 +213,9 @@ class ProductCategoryView(ProductListView):
         return {"category": self.category, "summary": self.category.name}
 
 
-class ProductDetailView(OscarProductDetailView):
-    """Oscar's product page; a product hidden from the buyer is a 404."""
+class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetailView):
+    """Oscar's product page; a product hidden from the buyer is a 404. Served whole
+    from the cache to anonymous storefront visitors (``catalog.listing_cache``)."""
 
     def get_queryset(self):
         site, company = visibility.request_context(self.request)
@@ -223,6 +233,7 @@ class ProductDetailView(OscarProductDetailView):
             product._visible_recommendations = [p for p in recommended if p.pk in shown]
         if not product.is_parent:
             product.purchase = self.request.strategy.fetch_for_product(product)
+        context.update(self.page_placeholders())
         return context
 
 

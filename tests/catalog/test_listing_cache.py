@@ -51,8 +51,15 @@ def cached(client, url="/catalogue/") -> dict[str, str]:
     """The cards of ``url``, after making sure the second request is a cache hit."""
     cards(client.get(url))
     response = client.get(url)
-    assert "listing_html" in response.context and "products" not in response.context
+    assert from_cache(response)
     return cards(response)
+
+
+def from_cache(response) -> bool:
+    """Served whole from the page cache (no template rendered) or with its listing
+    from the fragment cache (the page around it rendered, no product loaded)."""
+    context = response.context
+    return context is None or ("listing_html" in context and "products" not in context)
 
 
 def test_a_price_list_entry_edit_shows_on_the_next_portal_list(shop):
@@ -119,11 +126,41 @@ def test_a_cached_page_carries_each_visitors_own_csrf_token(shop):
     first.get("/catalogue/")
     second = Client(HTTP_HOST=settings.STOREFRONT_HOST, enforce_csrf_checks=True)
     page = second.get("/catalogue/")
-    assert "listing_html" in page.context and "products" not in page.context
+    assert page.context is None  # the whole page, from the cache
     html = page.content.decode()
     assert listing_cache.CSRF_PLACEHOLDER not in html
+    assert listing_cache.NONCE_PLACEHOLDER not in html
+    nonce = re.search(r'<script nonce="([^"]+)"', html).group(1)
+    assert f"'nonce-{nonce}'" in page["Content-Security-Policy"]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     added = second.post(
         f"/basket/add/{shop['drill'].pk}/", {"quantity": 1, "csrfmiddlewaretoken": token}
     )
     assert added.status_code == 302
+
+
+def test_signed_in_and_basket_holding_visitors_get_their_own_page(shop, storefront_client):
+    cached(storefront_client)
+    storefront_client.post(f"/basket/add/{shop['drill'].pk}/", {"quantity": 1})
+    page = storefront_client.get("/catalogue/")
+    assert page.context is not None  # a basket of its own: not the shared page
+    customer = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    customer.force_login(factories.UserFactory())
+    assert customer.get("/catalogue/").context is not None
+
+
+def test_a_cached_product_page_follows_visibility_at_once(shop, storefront_client):
+    def visitor():  # a first visit each time (a history cookie makes the page personal)
+        return Client(HTTP_HOST=settings.STOREFRONT_HOST)
+
+    url = shop["saw"].get_absolute_url()
+    first = visitor().get(url)
+    assert first.status_code == 200 and first.context is not None
+    assert "oscar_history" in first.cookies
+    again = visitor().get(url)
+    assert again.status_code == 200 and again.context is None
+    history = visitor()
+    history.cookies["oscar_history"] = str(shop["drill"].pk)
+    assert history.get(url).context is not None  # recently viewed: its own page
+    shop["saw"].visible_to_companies.add(shop["company"])
+    assert visitor().get(url).status_code == 404
