@@ -5,7 +5,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCENARIOS = ["price_page.py", "place_orders.py", "catalog_visibility.py", "route_orders.py"]
+SCENARIOS = [
+    "pages.py",
+    "search.py",
+    "price_page.py",
+    "place_orders.py",
+    "catalog_visibility.py",
+    "route_orders.py",
+]
 
 if __name__ == "__main__":
     for script in SCENARIOS:

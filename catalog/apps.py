@@ -13,7 +13,10 @@ class CatalogueConfig(apps.CatalogueConfig):
         from oscar.apps.analytics.receivers import receive_product_view
         from oscar.apps.catalogue.signals import product_viewed
 
-        from catalog import imports, menu, pagination, visibility  # noqa: F401  (connect cache invalidation)
+        from catalog import imports, menu, pagination, search, versions, visibility  # noqa: F401  (connect cache invalidation)
+
+        search.connect()
+        versions.connect()
         from catalog.tasks import record_product_view
 
         # Oscar writes three analytics rows inside every product page request;

@@ -33,7 +33,7 @@ from django.db.models.functions import Lower
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
-from catalog import visibility
+from catalog import search, visibility
 from catalog.models import Channels
 from catalog.pagination import bump_catalog_version
 from commerce.core.money import quantize
@@ -384,6 +384,8 @@ class ProductImporter(Importer):
                 )
             self._write_attributes(batch)
             self._write_stock(batch)
+            # Bulk writes send no signals: rebuild the batch's search documents here.
+            search.reindex(ids)
             progress(len(batch))
         bump_catalog_version()
         visibility.bump_version()

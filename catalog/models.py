@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -76,6 +77,14 @@ class Product(AbstractProduct):
         _("Maximum order quantity"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
 
+    # The stored search document (kept current by ``catalog.search``): every
+    # searchable word in lower case, the SKUs as " sku1 sku2 " for prefix
+    # matching, and on PostgreSQL the weighted tsvector (GIN-indexed; the two
+    # text columns carry trigram indexes, see migration 0037).
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_skus = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
+
     @property
     def sorted_recommended_products(self):
         """Oscar's recommendations; the product page narrows them to what the viewer
@@ -143,6 +152,16 @@ class Assortment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchTerm(models.Model):
+    """A word of some product's search document: the vocabulary typos are
+    corrected against (trigram-indexed on PostgreSQL)."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class ProductAttributeValue(AbstractProductAttributeValue):

@@ -6,10 +6,10 @@ Every query that lists products for a buyer takes the visibility context
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from oscar.core.loading import get_model
 
+from catalog import search
 from catalog.visibility import hidden_category_ids, visible_products
 
 Product = get_model("catalogue", "Product")
@@ -49,32 +49,13 @@ def products_in_category(category, *, site, company, sort: str = DEFAULT_SORT) -
 
 
 def search_products(query: str, *, site, company, sort: str | None = None) -> QuerySet:
-    """Products matching ``query``: full-text on PostgreSQL, substring elsewhere.
-
-    An exact SKU (UPC) match always counts, so a buyer can search by SKU.
-    """
-    query = query.strip()
+    """Visible products matching ``query`` (see ``catalog.search``): by relevance
+    unless a sort is chosen."""
     products = browsable_products(site=site, company=company, sort=sort or DEFAULT_SORT)
-    if not query:
+    if not query.strip():
         return products.none()
-    by_sku = Q(upc__iexact=query) | Q(stockrecords__partner_sku__iexact=query)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("title", weight="A") + SearchVector("description", weight="B")
-        search = SearchQuery(query, search_type="websearch")
-        matching = Product.objects.annotate(document=vector).filter(document=search)
-        products = products.filter(Q(pk__in=matching.values("pk")) | by_sku).distinct()
-        if sort is None:
-            products = products.annotate(rank=SearchRank(vector, search)).order_by(
-                "-rank", "title", "pk"
-            )
-        return products
-    words = [w for w in query.split() if w]
-    text = Q()
-    for word in words:
-        text &= Q(title__icontains=word) | Q(description__icontains=word)
-    return products.filter(text | by_sku).distinct()
+    found = search.matching(products, query)
+    return search.ranked(found) if sort is None else found
 
 
 def top_level_categories(*, site, company) -> QuerySet:

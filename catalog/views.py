@@ -6,22 +6,30 @@ page through the ORM instead and price the page with one call to the
 strategy, so a page costs the same number of queries for 1 or 48 products.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
+from django.views.generic.base import ContextMixin
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
 from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
-from catalog import selectors, visibility
+from catalog import facets, listing_cache, selectors, visibility
 from catalog.pagination import CachedCountPaginator
+from commerce.core.templatetags.money import money
 
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
 
 
 def attach_purchase_info(request, products) -> None:
@@ -45,38 +53,138 @@ def card_context() -> dict:
     }
 
 
-class ProductListView(ListView):
-    """A paginated, priced list of products; subclasses choose which."""
+class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
+    """A paginated, priced, filterable list of products; subclasses choose which.
+
+    Filters and facets: ``catalog.facets``. A price sort orders the ids of the
+    results by the viewer's prices (from the engine, cached) and loads only the
+    page's products.
+    """
 
     template_name = "oscar/catalogue/browse.html"
     context_object_name = "products"
     paginator_class = CachedCountPaginator
     summary = _("All products")
+    default_sort = selectors.DEFAULT_SORT
 
     def get_paginate_by(self, queryset):
         return settings.OSCAR_PRODUCTS_PER_PAGE
 
-    def sort(self) -> str:
-        value = self.request.GET.get("sort_by", selectors.DEFAULT_SORT)
-        return value if value in selectors.SORTS else selectors.DEFAULT_SORT
+    def get(self, request, *args, **kwargs):
+        self.cache_key = listing_cache.key(request, view=type(self).__name__, **self.visibility())
+        cached = listing_cache.get(self.cache_key)
+        if cached is None:
+            return super().get(request, *args, **kwargs)
+        self.object_list = None
+        context = ContextMixin.get_context_data(self, **self.shell_context())
+        context.update(self.page_placeholders())
+        context["listing_html"] = (
+            cached if self.page_cache_key else listing_cache.fill(cached, request)
+        )
+        return self.render_to_response(context)
+
+    def shell_context(self) -> dict:
+        """What the page around the listing needs (title, breadcrumbs)."""
+        return {"summary": self.summary}
+
+    def sort(self) -> str | None:
+        value = self.request.GET.get("sort_by", self.default_sort)
+        if value in selectors.SORTS or value in facets.PRICE_SORTS:
+            return value
+        return self.default_sort
+
+    def sort_options(self) -> list[tuple[str, str]]:
+        return [(k, k.title()) for k in selectors.SORTS] + [
+            ("price_asc", gettext("Price: low to high")),
+            ("price_desc", gettext("Price: high to low")),
+        ]
 
     def visibility(self) -> dict:
         site, company = visibility.request_context(self.request)
         return {"site": site, "company": company}
 
+    def base_queryset(self, sort):
+        return selectors.browsable_products(**self.visibility(), sort=sort)
+
+    def filters(self) -> facets.Filters:
+        if not hasattr(self, "_filters"):
+            self._filters = facets.Filters.from_query(self.request.GET)
+        return self._filters
+
+    def prices(self) -> dict:
+        if not hasattr(self, "_prices"):
+            self._prices = facets.catalog_prices(self.request.strategy, **self.visibility())
+        return self._prices
+
     def get_queryset(self):
-        return selectors.browsable_products(**self.visibility(), sort=self.sort())
+        sort = self.sort()
+        queryset = self.base_queryset(None if sort in facets.PRICE_SORTS else sort)
+        filters = self.filters()
+        return facets.apply(queryset, filters, self.prices() if filters.needs_prices else {})
+
+    def paginate_queryset(self, queryset, page_size):
+        self._ids = facets.result_ids(queryset)
+        sort = self.sort()
+        if sort not in facets.PRICE_SORTS:
+            return super().paginate_queryset(queryset, page_size)
+        ordered = facets.sort_by_price(
+            self._ids, self.prices(), descending=facets.PRICE_SORTS[sort]
+        )
+        paginator, page, _list, is_paginated = super().paginate_queryset(ordered, page_size)
+        by_pk = selectors.for_listing(Product.objects.filter(pk__in=list(page.object_list)))
+        by_pk = {p.pk: p for p in by_pk}
+        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+        return paginator, page, page.object_list, is_paginated
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if isinstance(queryset, list):
+            return Paginator(queryset, per_page, **kwargs)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.__dict__["count"] = len(self._ids)  # known already: no count query
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         products = list(context["products"])
         attach_purchase_info(self.request, products)
+        params = [
+            (key, value)
+            for key in self.request.GET
+            for value in self.request.GET.getlist(key)
+            if key != "page"
+        ]
+        currency = self.request.strategy.context.currency
+        groups = facets.facets(
+            self.object_list,
+            self._ids,
+            self.prices(),
+            self.filters(),
+            params,
+            hidden_categories=visibility.hidden_category_ids(**self.visibility()),
+            money=lambda amount: money(amount, currency),
+        )
+        context.update(card_context())
+        context.update(self.shell_context())
         context.update(
-            card_context(),
             products=products,
-            summary=self.summary,
-            sort_by=self.sort(),
-            sort_options=[(k, k.title()) for k in selectors.SORTS],
+            sort_by=self.sort() or "",
+            sort_options=self.sort_options(),
+            facet_groups=groups,
+            filter_params=self.filters().as_params(),
+            clear_filters_url="?" + urlencode([(k, v) for k, v in params if k in ("q", "sort_by")]),
+            has_filters=bool(self.filters().as_params()),
+        )
+        fragment = render_to_string(
+            "catalog/partials/listing.html",
+            {**context, "csrf_token": listing_cache.CSRF_PLACEHOLDER},
+            request=self.request,
+        )
+        listing_cache.put(self.cache_key, fragment)
+        context.update(self.page_placeholders())
+        context["listing_html"] = (
+            mark_safe(fragment)  # noqa: S308 - our own render; filled when the page is stored
+            if self.page_cache_key
+            else listing_cache.fill(fragment, self.request)
         )
         return context
 
@@ -98,17 +206,16 @@ class ProductCategoryView(ProductListView):
             return HttpResponsePermanentRedirect(f"{expected}?{query}" if query else expected)
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return selectors.products_in_category(self.category, **self.visibility(), sort=self.sort())
+    def base_queryset(self, sort):
+        return selectors.products_in_category(self.category, **self.visibility(), sort=sort)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(category=self.category, summary=self.category.name)
-        return context
+    def shell_context(self) -> dict:
+        return {"category": self.category, "summary": self.category.name}
 
 
-class ProductDetailView(OscarProductDetailView):
-    """Oscar's product page; a product hidden from the buyer is a 404."""
+class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetailView):
+    """Oscar's product page; a product hidden from the buyer is a 404. Served whole
+    from the cache to anonymous storefront visitors (``catalog.listing_cache``)."""
 
     def get_queryset(self):
         site, company = visibility.request_context(self.request)
@@ -126,6 +233,7 @@ class ProductDetailView(OscarProductDetailView):
             product._visible_recommendations = [p for p in recommended if p.pk in shown]
         if not product.is_parent:
             product.purchase = self.request.strategy.fetch_for_product(product)
+        context.update(self.page_placeholders())
         return context
 
 

@@ -20,6 +20,7 @@ from oscar.apps.partner.strategy import Base, PurchaseInfo
 from catalog import visibility
 from catalog.quantity import quantity_problem
 from commerce import sites
+from pricing import index
 from pricing.book import PriceBook
 from pricing.context import pricing_context
 from pricing.engine import PriceContext, Quote
@@ -115,6 +116,14 @@ class EngineStrategy(Base):
         products = list(products)
         self.book.load(products)
         self._load_visibility(products)
+
+    def price_audience(self) -> str:
+        """Who shares this strategy's prices (a cache key part; ``pricing.index``)."""
+        return index.audience(self.context)
+
+    def display_prices(self, product_ids) -> dict:
+        """product id -> (one-unit display price or None, free units), in bulk."""
+        return index.display_prices(self.context, product_ids)
 
     def note_visible(self, products: Iterable) -> None:
         """Products known to be visible here (loaded through the visibility filter)."""

@@ -20,6 +20,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 from PIL import Image, ImageDraw
 
+from catalog import search
 from commerce.core.money import quantize
 
 Category = get_model("catalogue", "Category")
@@ -27,6 +28,10 @@ Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+# A brand on every demo product: an attribute the search finds and facets count.
+BRANDS = ["Northwind", "Fjordline", "Ironbark", "Kestrel", "Tallow & Finch"]
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -210,6 +215,9 @@ def seed_catalog(
         slug="standard",
         defaults={"name": "Standard", "track_stock": True, "requires_shipping": True},
     )
+    brand, _ = ProductAttribute.objects.get_or_create(
+        product_class=product_class, code="brand", defaults={"name": "Brand", "type": "text"}
+    )
     existing = set(Product.objects.filter(upc__startswith=UPC_PREFIX).values_list("upc", flat=True))
     progress(min(len(existing), count))
     created = 0
@@ -274,6 +282,15 @@ def seed_catalog(
                     )
                     rows.append(ProductImage(product=p, original=name, display_order=0))
                 ProductImage.objects.bulk_create(rows)
+            ProductAttributeValue.objects.bulk_create(
+                [
+                    ProductAttributeValue(
+                        product=p, attribute=brand, value_text=BRANDS[int(s["upc"][-6:]) % 5]
+                    )
+                    for p, s in zip(products, specs, strict=True)
+                ]
+            )
+            search.reindex(p.pk for p in products)
         created += len(specs)
         progress(len(specs))
     return created

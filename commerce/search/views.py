@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from catalog import selectors, visibility
+from catalog import selectors
 from catalog.views import ProductListView
 
 
@@ -12,20 +12,17 @@ class FacetedSearchView(ProductListView):
     def query(self) -> str:
         return self.request.GET.get("q", "")[:200]
 
-    def sort(self):
-        value = self.request.GET.get("sort_by")
-        return value if value in selectors.SORTS else None
+    default_sort = None  # by relevance
 
-    def get_queryset(self):
-        site, company = visibility.request_context(self.request)
-        return selectors.search_products(self.query(), site=site, company=company, sort=self.sort())
+    def sort_options(self):
+        return [("", _("Relevance")), *super().sort_options()]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def base_queryset(self, sort):
+        return selectors.search_products(self.query(), **self.visibility(), sort=sort)
+
+    def shell_context(self) -> dict:
         query = self.query().strip()
-        context.update(
-            query=query,
-            summary=_('Products matching "%(q)s"') % {"q": query} if query else _("Search"),
-            sort_by=self.request.GET.get("sort_by", ""),
-        )
-        return context
+        return {
+            "query": query,
+            "summary": _('Products matching "%(q)s"') % {"q": query} if query else _("Search"),
+        }

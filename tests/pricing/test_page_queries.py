@@ -4,9 +4,12 @@ and whatever the size of the price lists."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from accounts.models import CustomerLoyalty, LoyaltyTier
+from catalog.versions import bump_catalog_version
 from tests import factories
 from tests.helpers import count_queries
 
@@ -48,6 +51,17 @@ def acme_buyer(portal_client):
     return portal_client, company, contract
 
 
+def rendered_queries(client, url) -> int:
+    """Queries of a listing rendered afresh (not served from the listing cache; the
+    catalog's prices stay cached, as they are between most renders)."""
+    client.get(url)
+    bump_catalog_version("category")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
 @pytest.mark.parametrize("url", ["/catalogue/", "category", "/search/?q=product"])
 def test_portal_listing_queries_constant_in_products_and_list_size(acme_buyer, url, settings):
     settings.OSCAR_PRODUCTS_PER_PAGE = 48
@@ -58,7 +72,7 @@ def test_portal_listing_queries_constant_in_products_and_list_size(acme_buyer, u
     [first] = make_products(1, category)
     factories.price(contract, first, "5.00")
     fill_list(contract, 10)
-    small = count_queries(client, target)
+    small = rendered_queries(client, target)
 
     more = make_products(47, category)
     for p in more:
@@ -66,11 +80,11 @@ def test_portal_listing_queries_constant_in_products_and_list_size(acme_buyer, u
         factories.price(contract, p, "3.50", min_quantity=10)
         factories.price(company.price_tier, p, "4.50")
     fill_list(contract, 10_000)
-    big = count_queries(client, target)
+    big = rendered_queries(client, target)
 
-    assert len(client.get(target).context["products"]) == 48
+    assert client.get(target).content.decode().count("data-product-id=") == 48
     assert big == small
-    assert big <= 16
+    assert big <= 19
 
 
 def test_storefront_listing_queries_constant_with_loyalty(storefront_client, settings):
@@ -82,9 +96,9 @@ def test_storefront_listing_queries_constant_with_loyalty(storefront_client, set
     category = factories.make_category("Tools")
 
     make_products(1, category)
-    one = count_queries(storefront_client, "/catalogue/")
+    one = rendered_queries(storefront_client, "/catalogue/")
     make_products(47, category)
-    full = count_queries(storefront_client, "/catalogue/")
+    full = rendered_queries(storefront_client, "/catalogue/")
 
     assert full == one
     assert full <= 14

@@ -1,0 +1,279 @@
+"""Benchmark: catalog pages under gunicorn against a bare Django view, in one run.
+
+    python bench/pages.py [--products 10000] [--seconds 5] [--rounds 3] [--workers 2]
+    python bench/pages.py --search-only      (what bench/search.py runs)
+
+Seeds BENCH_DATABASE_URL (default: a ``commerce_bench`` PostgreSQL database)
+with the demo catalog, a company on a tier price list with an entry for every
+product and a buyer; starts the project under gunicorn (sync workers,
+``DB_CONN_MAX_AGE=60``) with one extra URL, ``/__bare__/``, a view returning
+``HttpResponse("ok")`` behind the full middleware stack; then loads each page
+with the project's own load generator (``bench/loadgen.py``: processes x
+keep-alive connections, like ``wrk -t2 -c8``), pages alternating round by
+round so all meet the same noise, and prints req/s (median of the rounds),
+p50 latency and the ratio to the bare view.
+
+The server's cache is a private redis-server the run starts (``redis-server``
+from PATH), as in production; ``--no-redis`` measures the pages uncached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import benchdb
+import loadgen
+
+benchdb.configure()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def setup(products: int) -> dict:
+    benchdb.setup_django()
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.test import Client
+    from oscar.core.loading import get_model
+
+    from accounts.models import Company, Membership
+    from catalog import search
+    from commerce.demo.catalog import UPC_PREFIX, seed_catalog
+    from commerce.demo.people import Person, ensure_user
+
+    PriceList = get_model("partner", "PriceList")
+    PriceListEntry = get_model("partner", "PriceListEntry")
+    Product = get_model("catalogue", "Product")
+    Category = get_model("catalogue", "Category")
+
+    print(f"catalog: ensuring {products:,} products ...", flush=True)
+    seed_catalog(products, images=False)
+    missing = Product.objects.filter(search_vector__isnull=True).values_list("pk", flat=True)
+    if missing.exists():
+        print("search documents: building ...", flush=True)
+        search.reindex(list(missing))
+    tier, _ = PriceList.objects.get_or_create(
+        code="bench-pages-tier", defaults={"name": "Bench Silver", "kind": "tier"}
+    )
+    company, _ = Company.objects.get_or_create(
+        name="Bench Pages Co",
+        defaults={"status": Company.Status.ACTIVE, "tax_id": "BENCH-P1", "price_tier": tier},
+    )
+    buyer = ensure_user(Person("bench.pages@example.com", "Bench", "Pages"))
+    Membership.objects.get_or_create(user=buyer, company=company, defaults={"role": "buyer"})
+    ids = list(
+        Product.objects.filter(upc__startswith=UPC_PREFIX, parent__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:products]
+    )
+    if tier.entries.count() < len(ids):
+        tier.entries.all().delete()
+        PriceListEntry.objects.bulk_create(
+            (
+                PriceListEntry(price_list=tier, product_id=pk, unit_price=Decimal("9.50"))
+                for pk in ids
+            ),
+            batch_size=5000,
+        )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    client = Client(HTTP_HOST=settings.PORTAL_HOST)
+    client.force_login(buyer)
+    product = Product.objects.get(pk=ids[len(ids) // 2])
+    leaf = Category.objects.filter(numchild=0).order_by("path").first()
+    word = product.title.split()[0].lower()
+    return {
+        "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "product_url": product.get_absolute_url(),
+        "category_url": leaf.get_absolute_url(),
+        "word": word,
+        "storefront": settings.STOREFRONT_HOST,
+        "portal": settings.PORTAL_HOST,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_redis(directory: str) -> tuple[subprocess.Popen, str]:
+    """A private redis-server for the run (nobody else flushes or fills it)."""
+    import shutil
+
+    import redis
+
+    port = free_port()
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    process = subprocess.Popen(  # noqa: S603 - a fixed argv
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", directory],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            return process, url
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("redis-server did not start")
+
+
+def start_gunicorn(port: int, workers: int, redis_url: str | None) -> subprocess.Popen:
+    env = {**os.environ, "DB_CONN_MAX_AGE": "60", "DEBUG": "0"}
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        [
+            str(gunicorn),
+            "--chdir",
+            str(ROOT),
+            "--pythonpath",
+            str(ROOT / "bench"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bare_wsgi:application",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/__bare__/", headers={"Host": "localhost"}
+            )
+            with urllib.request.urlopen(request, timeout=2):  # noqa: S310
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
+    """(label, host, path, cookies)."""
+    portal_cookie = {info["cookie_name"]: info["session"]}
+    store, portal = info["storefront"], info["portal"]
+    word = info["word"]
+    rows = [("bare view (HttpResponse, full middleware)", store, "/__bare__/", {})]
+    if search_only:
+        return [
+            *rows,
+            (f"storefront search ({word})", store, f"/search/?q={word}", {}),
+            (
+                f"storefront search, typo ({word[:-2] + word[-1] + word[-2]})",
+                store,
+                f"/search/?q={word[:-2] + word[-1] + word[-2]}",
+                {},
+            ),
+            (
+                "storefront search, sorted by price",
+                store,
+                f"/search/?q={word}&sort_by=price_asc",
+                {},
+            ),
+            (f"portal search ({word})", portal, f"/search/?q={word}", portal_cookie),
+        ]
+    return [
+        *rows,
+        ("storefront /catalogue/", store, "/catalogue/", {}),
+        ("storefront category page", store, info["category_url"], {}),
+        (f"storefront search ({word})", store, f"/search/?q={word}", {}),
+        ("storefront product page", store, info["product_url"], {}),
+        ("portal /catalogue/ (tier buyer)", portal, "/catalogue/", portal_cookie),
+        ("portal product page", portal, info["product_url"], portal_cookie),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--no-redis", action="store_true")
+    parser.add_argument("--search-only", action="store_true")
+    args = parser.parse_args()
+
+    info = setup(args.products)
+    port = free_port()
+    scratch = tempfile.mkdtemp(prefix="bench-redis-")
+    redis_server, redis_url = (None, None) if args.no_redis else start_redis(scratch)
+    server = start_gunicorn(port, args.workers, redis_url)
+    try:
+        targets = pages(info, args.search_only)
+        for _label, host, path, cookies in targets:  # warm up every page
+            loadgen.run(port, host, path, cookies, seconds=1.0, processes=1, connections=2)
+        results: dict[str, list] = {label: [] for label, *_ in targets}
+        for _round in range(args.rounds):
+            for label, host, path, cookies in targets:
+                results[label].append(
+                    loadgen.run(
+                        port,
+                        host,
+                        path,
+                        cookies,
+                        seconds=args.seconds,
+                        processes=args.processes,
+                        connections=args.connections,
+                    )
+                )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        if redis_server is not None:
+            redis_server.terminate()
+            redis_server.wait(timeout=10)
+
+    print(
+        f"\n{args.products:,} products; gunicorn {args.workers} sync workers; load "
+        f"{args.processes} processes x {args.connections} connections, {args.seconds:g} s x "
+        f"{args.rounds} rounds (median); cache {'off' if args.no_redis else 'Redis'}\n"
+    )
+    bare = None
+    print(f"| {'page':<48} | {'req/s':>8} | {'p50 ms':>7} | {'errors':>6} | x bare |")
+    print(f"|{'-' * 50}|{'-' * 10}|{'-' * 9}|{'-' * 8}|--------|")
+    for label, runs in results.items():
+        rate = statistics.median(r.rate for r in runs)
+        p50 = statistics.median(r.p50_ms for r in runs)
+        errors = sum(r.errors for r in runs)
+        bare = bare or rate
+        print(f"| {label:<48} | {rate:>8.1f} | {p50:>7.1f} | {errors:>6} | {rate / bare:.3f}  |")
+    by_label = {label: statistics.median(r.rate for r in runs) for label, runs in results.items()}
+    if not args.search_only:
+        ratio = by_label["portal /catalogue/ (tier buyer)"] / by_label["storefront /catalogue/"]
+        product = by_label["portal product page"] / by_label["storefront product page"]
+        print(
+            f"\nportal list / storefront list: {ratio:.2f}; portal product / storefront: "
+            f"{product:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""Listing filters and facets: category, price (the viewer's own), availability,
+attribute values; and the price sort.
+
+Filter state lives in the URL (``category``, ``price_min``/``price_max``,
+``availability=in_stock|out_of_stock``, ``attr_<code>=<value>``, repeatable),
+so a filtered page can be shared, cached and paged like any other.
+
+Prices and stock come from ``request.strategy.display_prices`` (the pricing
+engine, in bulk) over every product the audience may see, cached per price
+audience and catalog version. Counts are taken over the current results, so a
+facet value's count is the number of results its link shows. A page costs a
+fixed number of queries: one for the result ids, one per facet group in SQL
+(categories, attributes), nothing per product.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.core.exceptions import BadRequest
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from catalog import visibility
+from catalog.versions import catalog_versions
+
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+
+PRICE_EDGES = [
+    Decimal(n) for n in (0, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+]  # buckets [a, b), the last open-ended
+ATTRIBUTE_TYPES = ("text", "option")
+MAX_ATTRIBUTE_VALUES = 12
+IN_STOCK, OUT_OF_STOCK = "in_stock", "out_of_stock"
+PRICE_SORTS = {"price_asc": False, "price_desc": True}
+TIMEOUT = 10 * 60
+FILTER_PARAMS = ("category", "price_min", "price_max", "availability")
+
+
+def _decimal(value: str | None, name: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise BadRequest(f"{name} must be a number") from None
+    if not number.is_finite() or number < 0 or number > Decimal("1e9"):
+        raise BadRequest(f"{name} must be a positive amount")
+    return number
+
+
+@dataclass
+class Filters:
+    category: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    availability: str | None = None
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, params) -> Filters:
+        """The filters of a query string (``request.GET``); a malformed one is a 400."""
+        category = params.get("category") or None
+        if category is not None:
+            if not category.isdigit() or len(category) > 12:
+                raise BadRequest("category must be a category id")
+            category = int(category)
+        availability = params.get("availability") or None
+        if availability not in (None, IN_STOCK, OUT_OF_STOCK):
+            raise BadRequest("availability must be in_stock or out_of_stock")
+        attributes = {}
+        for key in sorted(params):
+            if key.startswith("attr_") and len(key) <= 133:
+                values = sorted({v[:255] for v in params.getlist(key) if v})[:20]
+                if values:
+                    attributes[key[5:]] = values
+        return cls(
+            category=category,
+            price_min=_decimal(params.get("price_min"), "price_min"),
+            price_max=_decimal(params.get("price_max"), "price_max"),
+            availability=availability,
+            attributes=attributes,
+        )
+
+    @property
+    def needs_prices(self) -> bool:
+        return self.price_min is not None or self.price_max is not None or bool(self.availability)
+
+    def as_params(self) -> list[tuple[str, str]]:
+        params = []
+        if self.category is not None:
+            params.append(("category", str(self.category)))
+        for name in ("price_min", "price_max"):
+            value = getattr(self, name)
+            if value is not None:
+                params.append((name, str(value)))
+        if self.availability:
+            params.append(("availability", self.availability))
+        for code, values in self.attributes.items():
+            params.extend((f"attr_{code}", v) for v in values)
+        return params
+
+
+def catalog_prices(strategy, *, site, company) -> dict[int, tuple[Decimal | None, int]]:
+    """(display price, free units) of every browsable product this audience sees,
+    from the pricing engine, cached per audience and catalog version."""
+    key = ":".join(
+        [
+            "catalog:prices",
+            visibility.audience_key(site=site, company=company),
+            strategy.price_audience(),
+            catalog_versions(("product", "stock", "price", "promotion")),
+        ]
+    )
+    prices = cache.get(key)
+    if prices is None:
+        ids = visibility.visible_products(Product.objects.browsable(), site=site, company=company)
+        prices = strategy.display_prices(ids.values_list("pk", flat=True))
+        cache.set(key, prices, TIMEOUT)
+    return prices
+
+
+def apply(queryset: QuerySet, filters: Filters, prices) -> QuerySet:
+    """``queryset`` narrowed by ``filters`` (``prices`` from ``catalog_prices``)."""
+    if filters.category is not None:
+        queryset = queryset.filter(
+            Exists(
+                ProductCategory.objects.filter(
+                    product_id=OuterRef("pk"), category_id=filters.category
+                )
+            )
+        )
+    for code, values in filters.attributes.items():
+        queryset = queryset.filter(
+            Exists(
+                ProductAttributeValue.objects.filter(
+                    product_id=OuterRef("pk"), attribute__code=code
+                ).filter(Q(value_text__in=values) | Q(value_option__option__in=values))
+            )
+        )
+    if filters.needs_prices:
+        low, high = filters.price_min, filters.price_max
+        keep = []
+        for pk, (price, free) in prices.items():
+            if filters.availability == IN_STOCK and free <= 0:
+                continue
+            if filters.availability == OUT_OF_STOCK and free > 0:
+                continue
+            if low is not None and (price is None or price < low):
+                continue
+            if high is not None and (price is None or price >= high):
+                continue
+            keep.append(pk)
+        queryset = queryset.filter(pk__in=keep)
+    return queryset
+
+
+def result_ids(queryset: QuerySet) -> list[int]:
+    return list(queryset.order_by().values_list("pk", flat=True))
+
+
+def sort_by_price(ids: list[int], prices, *, descending: bool) -> list[int]:
+    """Ids in price order (unpriced last either way), ties by id."""
+    priced = [pk for pk in ids if prices.get(pk, (None, 0))[0] is not None]
+    unpriced = sorted(pk for pk in ids if prices.get(pk, (None, 0))[0] is None)
+    priced.sort(key=lambda pk: (prices[pk][0], pk), reverse=descending)
+    return priced + unpriced
+
+
+def _link(base: list[tuple[str, str]], drop: set[str], add: list[tuple[str, str]]) -> str:
+    kept = [(k, v) for k, v in base if k not in drop and k != "page"]
+    return "?" + urlencode(kept + add)
+
+
+def _bucket_label(low: Decimal, high: Decimal | None, currency_format) -> str:
+    if high is None:
+        return _("%(low)s and above") % {"low": currency_format(low)}
+    return f"{currency_format(low)} – {currency_format(high)}"  # noqa: RUF001
+
+
+def facets(queryset, ids, prices, filters: Filters, params, *, hidden_categories, money):
+    """Facet groups with counts over the results (``ids``) and links that toggle them.
+
+    ``params``: the request's query as (key, value) pairs; ``money``: formats an amount.
+    """
+    groups = []
+    in_results = queryset.order_by().values("pk")
+
+    # Categories (direct filing), by name.
+    rows = (
+        ProductCategory.objects.filter(product_id__in=in_results)
+        .exclude(category_id__in=sorted(hidden_categories))
+        .values("category_id", "category__name")
+        .annotate(n=Count("product_id", distinct=True))
+        .order_by("-n", "category__name")
+    )
+    options = [
+        {
+            "label": row["category__name"],
+            "value": str(row["category_id"]),
+            "count": row["n"],
+            "selected": filters.category == row["category_id"],
+            "url": _link(params, {"category"}, [("category", str(row["category_id"]))])
+            if filters.category != row["category_id"]
+            else _link(params, {"category"}, []),
+        }
+        for row in rows
+    ]
+    if options:
+        groups.append({"name": "category", "label": _("Category"), "options": options})
+
+    # Price, in the viewer's own prices.
+    counts: dict[int, int] = defaultdict(int)
+    in_stock = 0
+    for pk in ids:
+        price, free = prices.get(pk, (None, 0))
+        if free > 0:
+            in_stock += 1
+        if price is None:
+            continue
+        slot = max(i for i, edge in enumerate(PRICE_EDGES) if price >= edge)
+        counts[slot] += 1
+    options = []
+    for slot in sorted(counts):
+        low = PRICE_EDGES[slot]
+        high = PRICE_EDGES[slot + 1] if slot + 1 < len(PRICE_EDGES) else None
+        selected = filters.price_min == low and filters.price_max == high
+        add = [("price_min", str(low))] + ([("price_max", str(high))] if high else [])
+        options.append(
+            {
+                "label": _bucket_label(low, high, money),
+                "value": f"{low}-{high or ''}",
+                "count": counts[slot],
+                "selected": selected,
+                "url": _link(params, {"price_min", "price_max"}, [] if selected else add),
+            }
+        )
+    if options:
+        groups.append({"name": "price", "label": _("Price"), "options": options})
+
+    # Availability.
+    options = []
+    for value, label, count in (
+        (IN_STOCK, _("In stock"), in_stock),
+        (OUT_OF_STOCK, _("Out of stock"), len(ids) - in_stock),
+    ):
+        if count:
+            selected = filters.availability == value
+            options.append(
+                {
+                    "label": label,
+                    "value": value,
+                    "count": count,
+                    "selected": selected,
+                    "url": _link(
+                        params, {"availability"}, [] if selected else [("availability", value)]
+                    ),
+                }
+            )
+    if options:
+        groups.append({"name": "availability", "label": _("Availability"), "options": options})
+
+    # Attribute values (text and option attributes).
+    rows = (
+        ProductAttributeValue.objects.filter(
+            product_id__in=in_results, attribute__type__in=ATTRIBUTE_TYPES
+        )
+        .values("attribute__code", "attribute__name", "value_text", "value_option__option")
+        .annotate(n=Count("product_id", distinct=True))
+        .order_by("attribute__name", "-n", "value_text", "value_option__option")
+    )
+    by_attribute: dict[tuple[str, str], dict[str, int]] = {}
+    for row in rows:
+        value = row["value_text"] or row["value_option__option"]
+        if not value:
+            continue
+        values = by_attribute.setdefault((row["attribute__code"], row["attribute__name"]), {})
+        values[value] = values.get(value, 0) + row["n"]
+    for (code, name), values in by_attribute.items():
+        chosen = filters.attributes.get(code, [])
+        key = f"attr_{code}"
+        options = []
+        for value, count in sorted(values.items(), key=lambda item: (-item[1], item[0]))[
+            :MAX_ATTRIBUTE_VALUES
+        ]:
+            selected = value in chosen
+            others = [v for v in chosen if v != value]
+            add = [(key, v) for v in (others if selected else [*chosen, value])]
+            options.append(
+                {
+                    "label": value,
+                    "value": value,
+                    "count": count,
+                    "selected": selected,
+                    "url": _link(params, {key}, add),
+                }
+            )
+        groups.append({"name": key, "label": name, "options": options})
+    return groups

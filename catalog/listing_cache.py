@@ -1,0 +1,147 @@
+"""Listing fragments cached per audience.
+
+The listing of a catalogue, category or search page (sidebar, facets, product
+cards, pagination) is the same for everyone who sees the same catalog at the
+same prices with the same basket rights. It is cached under a key made of:
+
+* the view and the full path (page, sort, filters, query),
+* the visibility audience (``catalog.visibility.audience_key``: site, and the
+  company or tier only when a restriction names it),
+* the price audience (``request.strategy.price_audience()``: the price lists of
+  the company's contract and tier, or the consumer's loyalty tier),
+* the member's role (whether cards offer "Add to basket"), the language,
+* the version of every kind of catalog change (``catalog.versions``).
+
+A change of any kind bumps its version, so the next request renders afresh;
+nothing is ever served after the change that retired it. The CSRF token of the
+cards' forms is left as a placeholder in the cache and filled in per response.
+The basket and checkout never read this cache: they price live. With Redis
+down the cache answers misses and pages render uncached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from catalog import visibility
+from catalog.versions import catalog_versions
+
+CSRF_PLACEHOLDER = "__listing_csrf_token__"
+TIMEOUT = 10 * 60
+
+
+def key(request, *, view: str, site, company) -> str:
+    membership = getattr(request, "membership", None)
+    path = hashlib.sha1(request.get_full_path().encode()).hexdigest()  # noqa: S324 - a cache key
+    return ":".join(
+        [
+            "catalog:listing",
+            view,
+            visibility.audience_key(site=site, company=company),
+            request.strategy.price_audience(),
+            str(getattr(membership, "role", "-")),
+            get_language() or "",
+            catalog_versions(),
+            path,
+        ]
+    )
+
+
+def get(cache_key: str) -> str | None:
+    return cache.get(cache_key)
+
+
+def put(cache_key: str, html: str) -> None:
+    cache.set(cache_key, html, TIMEOUT)
+
+
+def fill(html: str, request) -> str:
+    """The cached fragment for this response (its own CSRF token)."""
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our render
+
+
+# --- whole pages for anonymous storefront visitors -----------------------------------------
+
+NONCE_PLACEHOLDER = "__page_csp_nonce__"
+# A visitor who has any of these sees something of their own on the page.
+PERSONAL_COOKIES = (
+    "OSCAR_BASKET_COOKIE_OPEN",
+    "OSCAR_RECENTLY_VIEWED_COOKIE_NAME",
+    "SESSION_COOKIE_NAME",
+)
+
+
+def page_cacheable(request) -> bool:
+    """An anonymous storefront visitor with nothing of their own to show: the page
+    is the same for every such visitor and may be served whole from the cache."""
+    from django.conf import settings
+
+    from commerce import sites
+
+    if request.method != "GET" or getattr(request, "channel", None) != sites.STOREFRONT:
+        return False
+    if request.user.is_authenticated or "messages" in request.COOKIES:
+        return False
+    return not any(getattr(settings, name) in request.COOKIES for name in PERSONAL_COOKIES)
+
+
+def page_key(request, *, view: str) -> str:
+    path = hashlib.sha1(  # noqa: S324 - a cache key
+        f"{request.get_host()}|{request.get_full_path()}".encode()
+    ).hexdigest()
+    return ":".join(
+        [
+            "catalog:page",
+            view,
+            visibility.audience_key(site=request.channel, company=None),
+            get_language() or "",
+            catalog_versions(),
+            path,
+        ]
+    )
+
+
+def placeholders() -> dict:
+    """Context entries that keep per-response values out of a cached page."""
+    return {"csrf_token": CSRF_PLACEHOLDER, "CSP_NONCE": NONCE_PLACEHOLDER}
+
+
+def fill_page(html: str, request) -> str:
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in html:
+        html = html.replace(NONCE_PLACEHOLDER, str(getattr(request, "csp_nonce", "")))
+    return html
+
+
+class AnonymousPageCacheMixin:
+    """Serve a view's page whole from the cache to anonymous storefront visitors
+    (``page_cacheable``); everyone else gets it rendered (listings still use the
+    per-audience fragment cache)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.http import HttpResponse
+
+        self.page_cache_key = None
+        if page_cacheable(request):
+            key = page_key(request, view=type(self).__name__)
+            html = cache.get(key)
+            if html is not None:
+                return HttpResponse(fill_page(html, request))
+            self.page_cache_key = key
+        response = super().dispatch(request, *args, **kwargs)
+        if self.page_cache_key and response.status_code == 200 and hasattr(response, "render"):
+            response.add_post_render_callback(self._store_page)
+        return response
+
+    def _store_page(self, response):
+        html = response.content.decode()
+        put(self.page_cache_key, html)
+        response.content = fill_page(html, self.request)
+
+    def page_placeholders(self) -> dict:
+        return placeholders() if getattr(self, "page_cache_key", None) else {}
