@@ -2,6 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts import policy, selectors
 from commerce import sites
+from portals.portal.home import credit_hold_of
 
 
 def portal(request) -> dict:
@@ -18,6 +19,7 @@ def portal(request) -> dict:
             lambda: list(selectors.portal_memberships(request.user))
         ),
         "pending_approvals": SimpleLazyObject(lambda: _pending_approvals(membership)),
+        "credit_hold": SimpleLazyObject(lambda: credit_hold_of(membership.company)),
     }
 
 
