@@ -36,3 +36,36 @@
         orders.initTable = function () {};
     }
 })();
+// TinyMCE is large; it is fetched the first time a page asks for an editor
+// ($(...).tinymce(config), as Oscar's dashboard.js does for rich-text fields).
+(function () {
+    var $ = window.jQuery;
+    var script = document.getElementById("dashboard_script");
+    if (!$ || !script || $.fn.tinymce) return;
+    function load(src, done) {
+        var tag = document.createElement("script");
+        tag.src = src;
+        tag.onload = done;
+        document.head.appendChild(tag);
+    }
+    var waiting = null;
+    $.fn.tinymce = function (config) {
+        var $fields = this;
+        // TinyMCE is used under its GPL licence (it warns in the console otherwise).
+        config = $.extend({license_key: "gpl"}, config);
+        if (!$fields.length) return $fields;
+        if (waiting) {
+            waiting.push(function () { $fields.tinymce(config); });
+            return $fields;
+        }
+        waiting = [function () { $fields.tinymce(config); }];
+        load(script.getAttribute("data-tinymce"), function () {
+            load(script.getAttribute("data-jquery-tinymce"), function () {
+                var queued = waiting;
+                waiting = [];
+                queued.forEach(function (run) { run(); });
+            });
+        });
+        return $fields;
+    };
+})();
