@@ -69,3 +69,30 @@
         return $fields;
     };
 })();
+// Names for controls Oscar's scripts create without one (screen readers read
+// them out): the "select all" box of bulk actions and the search box of
+// select2 fields; and Oscar's hourly bar chart, a <dl> of <dd>s only, is
+// announced as the list it is.
+(function () {
+    function labelFor(select) {
+        var label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
+        return label ? label.textContent.trim() : "Search";
+    }
+    function name() {
+        document.querySelectorAll('input[name="select_all"]:not([aria-label])').forEach(function (box) {
+            box.setAttribute("aria-label", "Select all on this page");
+        });
+        document.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (field) {
+            var container = field.closest(".select2-container");
+            field.setAttribute("aria-label", labelFor(container && container.previousElementSibling));
+        });
+        document.querySelectorAll("dl.bar-chart:not([role])").forEach(function (chart) {
+            chart.setAttribute("role", "list");
+            chart.querySelectorAll("dd").forEach(function (bar) { bar.setAttribute("role", "listitem"); });
+        });
+    }
+    document.addEventListener("DOMContentLoaded", function () {
+        name();
+        new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+    });
+})();
