@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models.functions import Upper
 from oscar.core.loading import get_model
 
 from catalog.visibility import visible_products
+from commerce.imports.base import XLSX_SIGNATURE, FileProblem, cell_text, xlsx_check
 
 Product = get_model("catalogue", "Product")
 
@@ -41,6 +43,25 @@ class RowResult:
     error: str = ""
 
 
+# What spreadsheet programs write: commas, semicolons (locales with a decimal
+# comma) and tabs ("Unicode text"). The header line tells which one a file uses.
+DELIMITERS = (",", ";", "\t")
+# Blank rows a workbook may hold before we give up on it (a sheet can claim
+# a million formatted rows while carrying a dozen lines).
+MAX_SHEET_ROWS = MAX_ROWS * 10
+
+
+def parse_file(data: bytes) -> list[Row]:
+    """The order lines of an uploaded file: an XLSX workbook (first sheet) or a
+    text file separated by commas, semicolons or tabs (detected from the header
+    ``sku<sep>quantity``)."""
+    if len(data) > MAX_BYTES:
+        raise QuickOrderFileError(f"The file is larger than {MAX_BYTES // 1024} KB.")
+    if data.startswith(XLSX_SIGNATURE):
+        return _rows(_xlsx_records(data))
+    return parse_csv(data)
+
+
 def parse_csv(data: bytes) -> list[Row]:
     if len(data) > MAX_BYTES:
         raise QuickOrderFileError(f"The file is larger than {MAX_BYTES // 1024} KB.")
@@ -48,16 +69,40 @@ def parse_csv(data: bytes) -> list[Row]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise QuickOrderFileError("The file is not UTF-8 text; save it as 'CSV UTF-8'.") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if "\x00" in text:
+        raise QuickOrderFileError("The file contains binary data; upload a CSV or XLSX file.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    return _rows(reader, lambda: reader.line_num)
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line: the one that splits it into sku and
+    quantity (a comma when none does, so the header error names the format)."""
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    for delimiter in DELIMITERS:
+        cells = [cell.strip().strip('"').lower() for cell in first.split(delimiter)]
+        if cells[:2] == ["sku", "quantity"]:
+            return delimiter
+    return ","
+
+
+def _rows(records, line_of=None) -> list[Row]:
+    """Rows from records (lists of cell text) whose first one is the header."""
     rows = []
+    records = iter(records)
+    line = 1
     try:
-        header = next(reader, None)
+        header = next(records, None)
         if header is None:
             raise QuickOrderFileError("The file is empty.")
         normalized = [h.strip().lower() for h in header]
         if normalized[:2] != ["sku", "quantity"]:
-            raise QuickOrderFileError("The first line must be the header: sku,quantity")
-        for record in reader:
+            raise QuickOrderFileError(
+                "The first line must be the header: sku,quantity "
+                "(separated by a comma, a semicolon or a tab)"
+            )
+        for line, record in enumerate(records, start=2):
+            line = line_of() if line_of else line
             if not any(cell.strip() for cell in record):
                 continue
             if len(rows) >= MAX_ROWS:
@@ -66,12 +111,42 @@ def parse_csv(data: bytes) -> list[Row]:
             quantity = record[1].strip() if len(record) > 1 else ""
             if len(record) > 2 and any(cell.strip() for cell in record[2:]):
                 quantity = "\x00"  # reported as a malformed row below
-            rows.append(Row(reader.line_num, sku, quantity))
+            rows.append(Row(line, sku[:64], quantity[:12] if quantity != "\x00" else quantity))
     except csv.Error as exc:
-        raise QuickOrderFileError(f"Line {reader.line_num}: {exc}") from exc
+        line = line_of() if line_of else line
+        raise QuickOrderFileError(f"Line {line}: {exc}") from exc
     if not rows:
         raise QuickOrderFileError("The file has no order lines.")
     return rows
+
+
+def _xlsx_records(data: bytes):
+    """The first sheet's rows as cell text, after the workbook passed the import
+    checks (zip bomb, XML entities); stops at ``MAX_SHEET_ROWS``."""
+    from openpyxl import load_workbook
+
+    unreadable = "The file is not a readable XLSX workbook."
+    try:
+        xlsx_check(io.BytesIO(data))
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except FileProblem as exc:
+        raise QuickOrderFileError(str(exc)) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise QuickOrderFileError(unreadable) from exc
+    try:
+        if not workbook.worksheets:
+            raise QuickOrderFileError("The workbook has no sheet.")
+        records = []
+        sheet = workbook.worksheets[0]
+        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if n > MAX_SHEET_ROWS:
+                raise QuickOrderFileError(f"At most {MAX_ROWS} lines per quick order.")
+            records.append([cell_text(value) for value in values])
+        return records
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise QuickOrderFileError(unreadable) from exc
+    finally:
+        workbook.close()
 
 
 def _quantity(text: str) -> tuple[int | None, str]:

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 
 from catalog import search
 from commerce.core.money import quantize
+from commerce.demo.pictures import product_picture
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -30,8 +31,6 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
 ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
-# A brand on every demo product: an attribute the search finds and facets count.
-BRANDS = ["Northwind", "Fjordline", "Ironbark", "Kestrel", "Tallow & Finch"]
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -180,17 +179,64 @@ def product_spec(index: int) -> dict:
 
 
 def render_image(spec: dict) -> bytes:
-    """A 320x320 product picture: the category and SKU on a coloured tile."""
-    image = Image.new("RGB", (320, 320), spec["color"])
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((16, 16, 304, 304), outline="#ffffff", width=3)
-    draw.text((32, 40), spec["top"].upper(), fill="#ffffff")
-    draw.text((32, 70), spec["leaf"], fill="#e2e8f0")
-    draw.ellipse((110, 110, 210, 210), outline="#ffffff", width=6)
-    draw.text((32, 270), spec["upc"], fill="#ffffff")
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=70)
-    return buffer.getvalue()
+    """The product's picture: its family's object in the product's colour."""
+    return product_picture(family=spec["top"], color=spec["color"])
+
+
+BRANDS = ["Northwind", "Hartmann", "Voltra", "Ironclad", "Keller & Sohn"]
+ORIGINS = ["Germany", "Austria", "Czechia", "Poland", "Italy"]
+# (code, name, type) of the specifications every demo product carries.
+ATTRIBUTES = [
+    ("brand", "Brand", "text"),
+    ("weight", "Weight (g)", "integer"),
+    ("warranty", "Warranty (years)", "integer"),
+    ("origin", "Country of origin", "text"),
+]
+
+
+def spec_values(index: int) -> dict:
+    rng = random.Random(f"spec-{index}")
+    return {
+        "brand": rng.choice(BRANDS),
+        "weight": rng.choice([15, 40, 120, 350, 800, 1500, 2400]),
+        "warranty": rng.choice([1, 2, 3, 5]),
+        "origin": rng.choice(ORIGINS),
+    }
+
+
+def _spec_rows(spec: dict) -> list[tuple[str, str, object]]:
+    values = spec_values(int(spec["upc"][len(UPC_PREFIX) :]))
+    return [(code, kind, values[code]) for code, _name, kind in ATTRIBUTES]
+
+
+def ensure_attributes(product_class) -> dict:
+    """The specification attributes of the demo product class: code -> attribute."""
+    found = {}
+    for code, name, kind in ATTRIBUTES:
+        found[code], _ = ProductAttribute.objects.get_or_create(
+            product_class=product_class, code=code, defaults={"name": name, "type": kind}
+        )
+    return found
+
+
+def seed_specifications(product_class) -> None:
+    """Attribute values (the product page's specifications) for demo products
+    that have none yet; idempotent."""
+    attributes = ensure_attributes(product_class)
+    missing = Product.objects.filter(
+        upc__startswith=UPC_PREFIX, product_class=product_class
+    ).exclude(attribute_values__attribute__code="brand")
+    rows = []
+    pks = []
+    for pk, upc in missing.values_list("pk", "upc"):
+        pks.append(pk)
+        for code, kind, value in _spec_rows({"upc": upc}):
+            field = "value_text" if kind == "text" else "value_integer"
+            rows.append(
+                ProductAttributeValue(product_id=pk, attribute=attributes[code], **{field: value})
+            )
+    ProductAttributeValue.objects.bulk_create(rows, batch_size=BATCH)
+    search.reindex(pks)
 
 
 def ensure_missing_image() -> None:
@@ -215,9 +261,9 @@ def seed_catalog(
         slug="standard",
         defaults={"name": "Standard", "track_stock": True, "requires_shipping": True},
     )
-    brand, _ = ProductAttribute.objects.get_or_create(
-        product_class=product_class, code="brand", defaults={"name": "Brand", "type": "text"}
-    )
+    # Specifications on every demo product: attributes the product page shows,
+    # search finds and facets count.
+    attributes = ensure_attributes(product_class)
     existing = set(Product.objects.filter(upc__startswith=UPC_PREFIX).values_list("upc", flat=True))
     progress(min(len(existing), count))
     created = 0
@@ -285,14 +331,18 @@ def seed_catalog(
             ProductAttributeValue.objects.bulk_create(
                 [
                     ProductAttributeValue(
-                        product=p, attribute=brand, value_text=BRANDS[int(s["upc"][-6:]) % 5]
+                        product=p,
+                        attribute=attributes[code],
+                        **{"value_text" if kind == "text" else "value_integer": value},
                     )
                     for p, s in zip(products, specs, strict=True)
+                    for code, kind, value in _spec_rows(s)
                 ]
             )
             search.reindex(p.pk for p in products)
         created += len(specs)
         progress(len(specs))
+    seed_specifications(product_class)
     return created
 
 

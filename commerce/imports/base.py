@@ -149,7 +149,7 @@ class Importer:
 XLSX_SIGNATURE = b"PK\x03\x04"
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     """A spreadsheet cell as the text a CSV file would hold."""
     if value is None:
         return ""
@@ -245,7 +245,7 @@ def xlsx_as_csv(data: bytes) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         for values in sheet.iter_rows(values_only=True):
-            cells = [_cell_text(v) for v in values]
+            cells = [cell_text(v) for v in values]
             while cells and cells[-1] == "":
                 cells.pop()
             writer.writerow(cells)

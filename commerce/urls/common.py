@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponsePermanentRedirect
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views import defaults
 from django.views.static import serve
@@ -132,6 +133,7 @@ def staff_patterns(*, serve_here: bool) -> list:
 def common_patterns() -> list:
     """What every site serves: the API, language switch and, in development, media files."""
     patterns = [
+        path("favicon.ico", favicon, name="favicon"),
         path("api/", include("commerce.api.urls")),
         path("i18n/", include("django.conf.urls.i18n")),
     ]
@@ -141,6 +143,16 @@ def common_patterns() -> list:
             re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
         )
     return patterns
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on their own, on every host."""
+    found = finders.find("commerce/favicon.ico")
+    if not found:
+        raise Http404
+    response = FileResponse(open(found, "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def api_aware_400(request, exception=None):

@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 from accounts import policy, selectors
 from commerce import sites
 from commerce.dealers.selectors import is_dealer_company
+from portals.portal.home import credit_hold_of
 
 
 def portal(request) -> dict:
@@ -20,6 +21,7 @@ def portal(request) -> dict:
         ),
         "pending_approvals": SimpleLazyObject(lambda: _pending_approvals(membership)),
         "is_dealer": SimpleLazyObject(lambda: is_dealer_company(membership.company_id)),
+        "credit_hold": SimpleLazyObject(lambda: credit_hold_of(membership.company)),
     }
 
 

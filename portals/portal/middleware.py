@@ -29,6 +29,7 @@ PUBLIC_VIEW_NAMES = frozenset(
         "password-reset-confirm",
         "password-reset-complete",
         "set_language",
+        "favicon",
     }
 )
 # The API authenticates on its own; "dashboard" and "admin" are redirects to

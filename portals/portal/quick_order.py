@@ -1,4 +1,5 @@
-"""Quick order: a grid of SKU + quantity rows (with SKU autocomplete) or a CSV upload."""
+"""Quick order: a grid of SKU + quantity rows (with SKU autocomplete) or an uploaded
+CSV (comma, semicolon or tab separated) or XLSX file."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,7 +36,7 @@ class QuickOrderView(ActionRequiredMixin, View):
         try:
             if upload:
                 upload_size_check(upload, limit=self.upload_limit())
-            rows = quick_order.parse_csv(upload.read()) if upload else self._grid_rows(request)
+            rows = quick_order.parse_file(upload.read()) if upload else self._grid_rows(request)
         except (quick_order.QuickOrderFileError, UploadTooLarge) as error:
             return render(
                 request,

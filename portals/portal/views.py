@@ -18,6 +18,7 @@ from portals.portal.forms import (
     SignInForm,
     SwitchCompanyForm,
 )
+from portals.portal.home import portal_home
 from portals.portal.middleware import set_active_company
 
 
@@ -48,6 +49,7 @@ class HomeView(TemplateView):
             membership=membership,
             company=membership.company,
             allowed_actions=sorted(policy.allowed_actions(membership)),
+            home=portal_home(membership),
             can_order=policy.can(membership, policy.Action.PLACE_ORDER),
             order_denial=policy.denial_reason(membership, policy.Action.PLACE_ORDER),
             categories=catalog_selectors.top_level_categories(

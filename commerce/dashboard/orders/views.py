@@ -7,8 +7,8 @@ from functools import partial
 
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Sum
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.core.loading import get_model
@@ -163,7 +163,7 @@ class OrderListView(oscar_views.OrderListView):
         new_status = request.POST.get("new_status", "").strip()
         if new_status not in order_status.ALL:
             messages.error(request, _("Choose the status to move the orders to."))
-            return redirect("dashboard:order-list")
+            return self.back_to_list(request)
         changed, refused = [], []
         for order in orders.order_by("pk"):
             try:
@@ -181,7 +181,16 @@ class OrderListView(oscar_views.OrderListView):
             )
         for problem in refused:
             messages.error(request, _("Not changed — %s") % problem)
-        return redirect("dashboard:order-list")
+        return self.back_to_list(request)
+
+    @staticmethod
+    def back_to_list(request):
+        """The list as the staff member left it: the bulk form posts to the
+        filtered URL, so its query string carries the filters, sort and page."""
+        query = request.GET.copy()
+        query.pop("response_format", None)
+        url = reverse("dashboard:order-list")
+        return HttpResponseRedirect(f"{url}?{query.urlencode()}" if query else url)
 
 
 class OrderDetailView(oscar_views.OrderDetailView):

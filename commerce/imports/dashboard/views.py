@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -17,6 +18,36 @@ from commerce.imports.services import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What the importers' summary keys mean to the person reading the check page.
+SUMMARY_LABELS = {
+    "products_in_file": gettext_lazy("Products in the file"),
+    "products_updated": gettext_lazy("Existing products updated"),
+    "products_created": gettext_lazy("New products"),
+    "columns": gettext_lazy("Columns read"),
+    "price_list": gettext_lazy("Price list"),
+    "mode": gettext_lazy("Mode"),
+    "entries_in_file": gettext_lazy("Price entries in the file"),
+    "entries_now": gettext_lazy("Entries in the list now"),
+    "entries_removed": gettext_lazy("Entries to remove"),
+    "entries_written": gettext_lazy("Entries written"),
+    "entries_replaced": gettext_lazy("Entries replaced"),
+}
+MODE_LABELS = {
+    "replace": gettext_lazy("Replace the whole list"),
+    "merge": gettext_lazy("Add and update entries"),
+}
+
+
+def summary_rows(summary: dict) -> list[tuple[str, object]]:
+    """The summary as labelled rows; a key without a label reads as a phrase."""
+    rows = []
+    for key, value in summary.items():
+        label = SUMMARY_LABELS.get(key) or key.replace("_", " ").capitalize()
+        if key == "mode":
+            value = MODE_LABELS.get(value, value)
+        rows.append((label, value))
+    return rows
 
 
 def may_download(user, job: ImportJob) -> bool:
@@ -44,7 +75,9 @@ class ImportDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         job = self.object
-        return super().get_context_data(processed=progress_of(job), **kwargs)
+        return super().get_context_data(
+            processed=progress_of(job), summary_rows=summary_rows(job.summary), **kwargs
+        )
 
 
 class ImportProgressView(View):
