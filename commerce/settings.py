@@ -181,6 +181,8 @@ INSTALLED_APPS = [
     "commerce.imports.apps.ImportsConfig",
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
+    "commerce.lists.apps.ListsConfig",
+    "commerce.quotes.apps.QuotesConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",

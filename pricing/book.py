@@ -15,6 +15,7 @@ from django.db.models import Q
 from oscar.core.loading import get_model
 
 from pricing.engine import EntryFact, PriceContext, ProductFacts, Quote, quote
+from pricing.fixed import FixedPrice, fixed_quote
 
 StockRecord = get_model("partner", "StockRecord")
 PriceListEntry = get_model("partner", "PriceListEntry")
@@ -37,8 +38,10 @@ def fulfilling_stockrecord(records: list):
 
 
 class PriceBook:
-    def __init__(self, context: PriceContext):
+    def __init__(self, context: PriceContext, fixed: dict[int, FixedPrice] | None = None):
         self.context = context
+        # Agreed prices by product id (a quote): they replace the engine's rules.
+        self.fixed = dict(fixed or {})
         self._records: dict[int, list] = {}
         self._entries: dict[int, tuple[EntryFact, ...]] = {}
 
@@ -107,4 +110,7 @@ class PriceBook:
         )
 
     def quote(self, product, quantity: int = 1) -> Quote:
+        fixed = self.fixed.get(product.pk)
+        if fixed is not None:
+            return fixed_quote(self.facts(product), quantity, self.context, fixed)
         return quote(self.facts(product), quantity, self.context)

@@ -11,7 +11,9 @@ from commerce.api.views import (
     catalog,
     checkout,
     company,
+    lists,
     orders,
+    quotes,
     webhooks,
 )
 
@@ -42,6 +44,18 @@ urlpatterns = [
         r"^invoices/(?P<number>[^/]+)\.pdf$", billing.InvoicePDFView.as_view(), name="invoice-pdf"
     ),
     path("invoices/<str:number>/", billing.InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("invoices/<str:number>/pay/", billing.InvoicePayView.as_view(), name="invoice-pay"),
+    path("lists/", lists.ListsView.as_view(), name="list-list"),
+    path("lists/<int:pk>/", lists.ListView.as_view(), name="list-detail"),
+    path("lists/<int:pk>/lines/", lists.ListLinesView.as_view(), name="list-lines"),
+    path("lists/<int:pk>/to-basket/", lists.ListToBasketView.as_view(), name="list-to-basket"),
+    path("quotes/", quotes.QuotesView.as_view(), name="quote-list"),
+    path("quotes/<int:pk>/", quotes.QuoteView.as_view(), name="quote-detail"),
+    path("quotes/<int:pk>/accept/", quotes.QuoteAcceptView.as_view(), name="quote-accept"),
+    path("quotes/<int:pk>/decline/", quotes.QuoteDeclineView.as_view(), name="quote-decline"),
+    path("quotes/<int:pk>/counter/", quotes.QuoteCounterView.as_view(), name="quote-counter"),
+    path("quotes/<int:pk>/messages/", quotes.QuoteMessageView.as_view(), name="quote-messages"),
+    path("quotes/<int:pk>/offer/", quotes.QuoteOfferView.as_view(), name="quote-offer"),
     path("payments/", billing.PaymentCreateView.as_view(), name="payment-create"),
     path("company/", company.CompanyView.as_view(), name="company"),
     path("company/members/", company.MembersView.as_view(), name="company-members"),

@@ -2,3 +2,4 @@
 
 ISSUE_INVOICE = "billing.issue_invoice"
 INVOICE_EMAIL = "billing.invoice_email"
+CARD_PAYMENT = "billing.card_payment"
