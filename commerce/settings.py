@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "commerce.imports.dashboard.apps.ImportsDashboardConfig",
     "commerce.billing.dashboard.apps.BillingDashboardConfig",
     "commerce.approvals.dashboard.apps.ApprovalsDashboardConfig",
+    "commerce.quotes.dashboard.apps.QuotesDashboardConfig",
     "commerce.reports.apps.SalesReportsDashboardConfig",
     "widget_tweaks",
     "haystack",
@@ -581,6 +582,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Approvals"),
         "icon": "fas fa-check-double",
         "url_name": "dashboard:approval-list",
+    },
+    {
+        "label": _("Quotes"),
+        "icon": "fas fa-file-signature",
+        "url_name": "dashboard:quote-list",
     },
     {
         "label": _("Credit & invoices"),

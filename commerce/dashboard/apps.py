@@ -15,6 +15,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("imports/", "imports_dashboard"),
         ("billing/", "billing_dashboard"),
         ("approvals/", "approvals_dashboard"),
+        ("quotes/", "quotes_dashboard"),
         ("sales-reports/", "sales_reports_dashboard"),
         ("api-tokens/", "api_dashboard"),
         ("outbox/", "outbox_dashboard"),

@@ -8,8 +8,8 @@ from django.db.models import Prefetch, QuerySet
 from accounts import policy, staff_policy
 from commerce.quotes.models import Quote, QuoteEvent, QuoteLine
 
-# Staff who answer quotes: the order desk (sales reps for their own companies).
-STAFF_SECTION = "orders_dashboard"
+# Staff who answer quotes: sales reps (for their own companies) and administrators.
+STAFF_SECTION = "quotes_dashboard"
 
 
 def _shaped(queryset: QuerySet) -> QuerySet:

@@ -5,8 +5,10 @@ from portals.portal import (
     approval_views,
     company_views,
     invoice_views,
+    list_views,
     order_views,
     quick_order,
+    quote_views,
     views,
 )
 
@@ -120,5 +122,17 @@ urlpatterns = [
         name="order-cancel",
     ),
     path("quick-order/", quick_order.QuickOrderView.as_view(), name="quick-order"),
+    path("lists/", list_views.ListIndexView.as_view(), name="list-index"),
+    path("lists/add/", list_views.AddToListView.as_view(), name="list-add"),
+    path("lists/<int:pk>/", list_views.ListDetailView.as_view(), name="list-detail"),
+    path("lists/<int:pk>/export.csv", list_views.ListExportView.as_view(), name="list-export"),
+    path(
+        "orders/<str:number>/to-list/",
+        list_views.OrderToListView.as_view(),
+        name="order-to-list",
+    ),
+    path("quotes/", quote_views.QuoteListView.as_view(), name="quote-list"),
+    path("quotes/request/", quote_views.QuoteRequestView.as_view(), name="quote-request"),
+    path("quotes/<int:pk>/", quote_views.QuoteDetailView.as_view(), name="quote-detail"),
     path("quick-order/skus/", quick_order.SkuSuggestView.as_view(), name="sku-suggest"),
 ]

@@ -108,8 +108,8 @@ class CheckoutView(ApiView):
         key = idempotency.key_from(request)
         body = CheckoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ship_to = self.ship_to(body.validated_data)
         quote = self.quote(body.validated_data)
+        ship_to = self.ship_to(body.validated_data)
         checkout = self.checkout_request(body.validated_data, ship_to)
         fingerprint = idempotency.request_hash(self.endpoint, request.data) if key else None
         if quote is not None:

@@ -32,7 +32,11 @@ class QuoteMixin:
         return getattr(self.site_request, "membership", None)
 
     def staff(self):
-        actor = staff_actor(self.request)
+        # A staff member's own token or session acts with their role (the
+        # sales team answers quotes from scripts too); integration tokens with
+        # their issuer's.
+        user = self.request.user
+        actor = user if user.is_authenticated and user.is_staff else staff_actor(self.request)
         if actor is not None and staff_policy.may_use_section(actor, selectors.STAFF_SECTION):
             return actor
         return None
