@@ -4,7 +4,7 @@ Every service that takes row locks (``select_for_update``) takes them in this
 order, and never the other way round, so two transactions can wait for each
 other but never in a circle:
 
-    1. basket share                      (basket sharing)
+    1. basket share, or quote            (basket sharing; quote offers, acceptance, ordering)
     2. basket                            (checkout, sharing)
     3. idempotency key                   (checkout)
     4. order                             (status changes, shipping, invoicing, emails)
@@ -21,6 +21,10 @@ second delivery of the same job skips it with SKIP LOCKED). Outbox rows are
 only inserted by business transactions; the relay claims due rows with
 SKIP LOCKED in a short transaction of its own, holding nothing else, and runs
 their handlers after that commit, each handler starting again from step 1.
+
+A quote and a basket share are never locked together. Ordering a quote locks
+the quote, then its basket and the rest of the pipeline; a shopping list is
+only read (adding it to a basket locks the basket alone).
 
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an

@@ -101,6 +101,7 @@ urlpatterns = [
     path("orders/<str:number>/reorder/", order_views.ReorderView.as_view(), name="order-reorder"),
     path("invoices/", invoice_views.InvoiceListView.as_view(), name="invoice-list"),
     path("invoices/statement/", invoice_views.StatementView.as_view(), name="statement"),
+    path("invoices/pay/", invoice_views.InvoicePayView.as_view(), name="invoice-pay"),
     path(
         "invoices/<str:number>/", invoice_views.InvoiceDetailView.as_view(), name="invoice-detail"
     ),
