@@ -378,6 +378,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.basket.tasks.expire_basket_shares",
         "schedule": 60 * 60,
     },
+    "replenish-shopping-lists": {
+        "task": "commerce.lists.tasks.replenish_lists",
+        "schedule": 60 * 60,
+    },
+    "expire-quotes": {
+        "task": "commerce.quotes.tasks.expire_quotes",
+        "schedule": 60 * 60,
+    },
     "purge-old-import-files": {
         "task": "commerce.imports.tasks.purge_import_files",
         "schedule": 60 * 60 * 24,

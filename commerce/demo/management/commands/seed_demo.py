@@ -6,6 +6,7 @@ from tqdm import tqdm
 from catalog.pagination import bump_catalog_version
 from commerce.demo.approvals import seed_approvals
 from commerce.demo.billing import seed_billing
+from commerce.demo.buying import seed_buying_tools
 from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.history import seed_history
 from commerce.demo.people import seed_people
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         self.stdout.write("Channels and assortments...")
         seed_visibility(companies, products)
         bump_catalog_version()
+        seed_buying_tools(companies)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new products ({products} in the demo range), "
