@@ -192,10 +192,14 @@ class AddToListView(_ListMixin, View):
             if product is None:
                 raise services.ListError("No such product.")
             list_id = request.POST.get("list")
-            if list_id == "new" or not list_id:
-                shopping_list = services.list_create(
-                    membership=request.membership, name=request.POST.get("name") or "My list"
-                )
+            if not list_id:
+                # By name: one of my lists called so, or a new one.
+                name = (request.POST.get("name") or "My list").strip()
+                shopping_list = (
+                    selectors.lists_for(request.membership)
+                    .filter(owner=request.user, name__iexact=name)
+                    .first()
+                ) or services.list_create(membership=request.membership, name=name)
             else:
                 shopping_list = selectors.list_for(request.membership, list_id)
                 if shopping_list is None:

@@ -179,6 +179,7 @@ def test_paying_one_invoice_twice_at_once_records_one_payment(invoice, finance):
     assert Payment.objects.count() == 1
     invoice.refresh_from_db()
     assert invoice.balance == Decimal("0.00")
-    holds = sorted(SandboxAuthorization.objects.values_list("void", flat=True))
-    assert holds == [False, True]  # the loser's hold was voided
+    # The loser either saw the invoice paid before asking the gateway, or had
+    # its hold voided: one live authorization, the one captured.
+    assert SandboxAuthorization.objects.filter(void=False).count() == 1
     assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

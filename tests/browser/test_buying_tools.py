@@ -37,7 +37,6 @@ def test_a_shopping_list_goes_to_the_basket_and_becomes_an_order(page, site_urls
 
     portal_sign_in(page, base, buyer)
     page.goto(base + gloves.get_absolute_url())
-    page.select_option("#add_to_list_select", "new")
     page.fill("#add_to_list_form input[name=name]", "Monthly PPE")
     page.fill("#add_to_list_form input[name=quantity]", "12")
     page.click("#add_to_list")
