@@ -282,3 +282,20 @@ def test_offer_validation(company, people, rep, products):
     assert_error(client.post(url, {"lines": "x"}, format="json"), 400, "validation_error")
     assert Quote.objects.get().status == "requested"
     assert QuoteEvent.objects.count() == 1
+
+
+def test_the_quote_list_costs_the_same_queries_for_one_quote_or_many(company, people, products):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buyer = portal_api(people["buyer"])
+    body = {"lines": [{"product": products[0].pk, "quantity": 2}]}
+    assert buyer.post("/api/quotes/", body, format="json").status_code == 201
+    buyer.get("/api/quotes/")
+    with CaptureQueriesContext(connection) as few:
+        buyer.get("/api/quotes/")
+    for _ in range(5):
+        assert buyer.post("/api/quotes/", body, format="json").status_code == 201
+    with CaptureQueriesContext(connection) as many:
+        assert buyer.get("/api/quotes/").json()["count"] == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
