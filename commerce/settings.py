@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "commerce.billing.dashboard.apps.BillingDashboardConfig",
     "commerce.dealers.dashboard.apps.DealersDashboardConfig",
     "commerce.approvals.dashboard.apps.ApprovalsDashboardConfig",
+    "commerce.quotes.dashboard.apps.QuotesDashboardConfig",
     "commerce.reports.apps.SalesReportsDashboardConfig",
     "widget_tweaks",
     "haystack",
@@ -185,6 +186,8 @@ INSTALLED_APPS = [
     "commerce.approvals.apps.ApprovalsConfig",
     "commerce.dealers.apps.DealersConfig",
     "commerce.leads.apps.LeadsConfig",
+    "commerce.lists.apps.ListsConfig",
+    "commerce.quotes.apps.QuotesConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",
@@ -382,6 +385,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "expire-shared-baskets": {
         "task": "commerce.basket.tasks.expire_basket_shares",
+        "schedule": 60 * 60,
+    },
+    "replenish-shopping-lists": {
+        "task": "commerce.lists.tasks.replenish_lists",
+        "schedule": 60 * 60,
+    },
+    "expire-quotes": {
+        "task": "commerce.quotes.tasks.expire_quotes",
         "schedule": 60 * 60,
     },
     "purge-old-import-files": {
@@ -637,6 +648,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Approvals"),
         "icon": "fas fa-check-double",
         "url_name": "dashboard:approval-list",
+    },
+    {
+        "label": _("Quotes"),
+        "icon": "fas fa-file-signature",
+        "url_name": "dashboard:quote-list",
     },
     {
         "label": _("Credit & invoices"),

@@ -16,6 +16,7 @@ from django.db.models import Q
 from oscar.core.loading import get_model
 
 from pricing.engine import EntryFact, PriceContext, ProductFacts, Quote, quote
+from pricing.fixed import FixedPrice, fixed_quote
 
 StockRecord = get_model("partner", "StockRecord")
 PriceListEntry = get_model("partner", "PriceListEntry")
@@ -38,8 +39,10 @@ def fulfilling_stockrecord(records: list):
 
 
 class PriceBook:
-    def __init__(self, context: PriceContext):
+    def __init__(self, context: PriceContext, fixed: dict[int, FixedPrice] | None = None):
         self.context = context
+        # Agreed prices by product id (a quote): they replace the engine's rules.
+        self.fixed = dict(fixed or {})
         self._records: dict[int, list] = {}
         self._entries: dict[int, tuple[EntryFact, ...]] = {}
 
@@ -108,7 +111,11 @@ class PriceBook:
         )
 
     def quote(self, product, quantity: int = 1, voucher_codes=None) -> Quote:
-        """The quote; ``voucher_codes`` (a basket's) replace the context's own."""
+        """The quote; an agreed fixed price (a quote) wins over every rule;
+        ``voucher_codes`` (a basket's) replace the context's own."""
+        fixed = self.fixed.get(product.pk)
+        if fixed is not None:
+            return fixed_quote(self.facts(product), quantity, self.context, fixed)
         context = self.context
         if voucher_codes is not None and frozenset(voucher_codes) != context.voucher_codes:
             context = replace(context, voucher_codes=frozenset(voucher_codes))

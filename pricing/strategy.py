@@ -83,19 +83,35 @@ class QuantityRules(availability.Base):
 
 
 class Selector:
-    def strategy(self, request=None, user=None, *, channel=None, company=None, **kwargs):
+    def strategy(
+        self, request=None, user=None, *, channel=None, company=None, fixed_prices=None, **kwargs
+    ):
         if request is not None:
             channel = channel or getattr(request, "channel", None)
             user = user if user is not None else getattr(request, "user", None)
             company = company if company is not None else getattr(request, "company", None)
         return EngineStrategy(
-            request, channel=channel or sites.STOREFRONT, user=user, company=company
+            request,
+            channel=channel or sites.STOREFRONT,
+            user=user,
+            company=company,
+            fixed_prices=fixed_prices,
         )
 
 
 class EngineStrategy(Base):
-    def __init__(self, request=None, *, channel: str, user=None, company=None, context=None):
+    def __init__(
+        self,
+        request=None,
+        *,
+        channel: str,
+        user=None,
+        company=None,
+        context=None,
+        fixed_prices=None,
+    ):
         super().__init__(request)
+        self.fixed_prices = fixed_prices
         self.channel = channel
         self.buyer = user
         self.company = company
@@ -109,7 +125,7 @@ class EngineStrategy(Base):
 
     @cached_property
     def book(self) -> PriceBook:
-        return PriceBook(self.context)
+        return PriceBook(self.context, fixed=self.fixed_prices)
 
     # Bulk API used by listings: price a whole page at once.
     def prefetch(self, products: Iterable) -> None:

@@ -78,3 +78,42 @@ def send_statement_email(account_id: int, on: date) -> int:
 @register(topics.STATEMENT_EMAIL)
 def _statement_email(message) -> None:
     send_statement_email(message.payload["account"], date.fromisoformat(message.payload["date"]))
+
+
+def capture_card_payment(authorization_id: str, amount: str) -> None:
+    from decimal import Decimal
+
+    from commerce.payments.gateway import get_gateway
+
+    get_gateway().capture(authorization_id=authorization_id, amount=Decimal(amount))
+
+
+def send_payment_receipt(payment_id: int) -> int:
+    from commerce.billing.models import Payment
+
+    payment = (
+        Payment.objects.select_related("account__company", "account__user", "created_by")
+        .prefetch_related("allocations__invoice")
+        .get(pk=payment_id)
+    )
+    recipients = _recipients(payment.account)
+    if payment.created_by is not None:
+        recipients = [*recipients, payment.created_by.email]
+    return send_templated_email(
+        to=recipients,
+        template="invoice_payment_receipt",
+        context={"payment": payment, "allocations": list(payment.allocations.all())},
+    )
+
+
+@register(topics.CARD_PAYMENT)
+def _card_payment(message) -> None:
+    from commerce.outbox.services import effect_once
+
+    payload = message.payload
+    effect_once(
+        message,
+        lambda: capture_card_payment(payload["authorization"], payload["amount"]),
+        step="capture",
+    )
+    effect_once(message, lambda: send_payment_receipt(payload["payment"]), step="receipt")

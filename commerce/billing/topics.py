@@ -3,3 +3,4 @@
 ISSUE_INVOICE = "billing.issue_invoice"
 INVOICE_EMAIL = "billing.invoice_email"
 STATEMENT_EMAIL = "billing.statement_email"
+CARD_PAYMENT = "billing.card_payment"

@@ -99,6 +99,10 @@ class CheckoutRequest:
     refuse_if_approval_needed: bool = False
     # How a storefront order came ({"source", "detail"}, ``commerce.core.attribution``).
     source: dict = field(default_factory=dict)
+    # A negotiated quote the basket is ordered from: anything with ``pk`` and
+    # ``fixed_prices()`` (product id -> ``pricing.fixed.FixedPrice``); its
+    # prices replace the engine's rules and are frozen on the order lines.
+    quote: object | None = None
     extra: dict = field(default_factory=dict)
 
     def fingerprint(self, basket) -> str:
@@ -113,6 +117,7 @@ class CheckoutRequest:
             "date": str(self.requested_delivery_date or ""),
             "notes": self.notes,
             "refuse_if_approval_needed": self.refuse_if_approval_needed,
+            "quote": getattr(self.quote, "pk", None),
             "extra": {k: str(v) for k, v in sorted(self.extra.items())},
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -128,7 +133,10 @@ class Placement:
 
 
 def strategy_for(request: CheckoutRequest):
-    return Selector().strategy(channel=request.channel, user=request.user, company=request.company)
+    fixed = request.quote.fixed_prices() if request.quote is not None else None
+    return Selector().strategy(
+        channel=request.channel, user=request.user, company=request.company, fixed_prices=fixed
+    )
 
 
 def basket_problems(basket) -> list[str]:

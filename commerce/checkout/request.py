@@ -87,6 +87,7 @@ def company_request(
     notes: str = "",
     expected_total=None,
     refuse_if_approval_needed: bool = False,
+    quote=None,
 ) -> CheckoutRequest:
     """A company's order (the portal page, or the API on the portal): shipped to
     ``ship_to`` (the one ship-to rule decided it) and billed to the company's bill-to."""
@@ -104,6 +105,7 @@ def company_request(
         notes=notes or "",
         expected_total=parse_expected_total(expected_total),
         refuse_if_approval_needed=refuse_if_approval_needed,
+        quote=quote,
     )
 
 
@@ -130,10 +132,11 @@ def payer_request(
 
 
 def api_request(
-    *, site, user, data: dict, ship_to: ShipTo | None, source: dict | None = None
+    *, site, user, data: dict, ship_to: ShipTo | None, source: dict | None = None, quote=None
 ) -> CheckoutRequest:
     """``POST /api/checkout/``'s validated body: a company's order when ``ship_to``
-    (the one ship-to rule decided it), else a consumer's to ``shipping_address``."""
+    (the one ship-to rule decided it), else a consumer's to ``shipping_address``;
+    ordered from an accepted ``quote`` when given (a company's only)."""
     choices = {
         "shipping_method_code": data["shipping_method"],
         "payment_method": data["payment_method"],
@@ -146,7 +149,12 @@ def api_request(
     }
     if ship_to is not None:
         return company_request(
-            channel=site.channel, user=user, company=site.company, ship_to=ship_to, **choices
+            channel=site.channel,
+            user=user,
+            company=site.company,
+            ship_to=ship_to,
+            quote=quote,
+            **choices,
         )
     return CheckoutRequest(
         channel=site.channel,

@@ -4,7 +4,7 @@ Every service that takes row locks (``select_for_update``) takes them in this
 order, and never the other way round, so two transactions can wait for each
 other but never in a circle:
 
-    1. basket share                      (basket sharing)
+    1. basket share, or quote            (basket sharing; quote offers, acceptance, ordering)
     2. basket                            (checkout, sharing)
     3. idempotency key                   (checkout)
    3a. promotions, by primary key        (checkout: promotion and voucher usage limits)
@@ -32,6 +32,9 @@ holding any of the above: accept, reject, lapse, re-route and outcomes are
 serialised on it, and the lead is linked to the order it became only after
 that order's own transaction committed (its outbox handler). A survey row is
 locked on its own when it is answered.
+A quote and a basket share are never locked together. Ordering a quote locks
+the quote, then its basket and the rest of the pipeline; a shopping list is
+only read (adding it to a basket locks the basket alone).
 
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an

@@ -16,6 +16,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         ("billing/", "billing_dashboard"),
         ("dealers/", "dealers_dashboard"),
         ("approvals/", "approvals_dashboard"),
+        ("quotes/", "quotes_dashboard"),
         ("sales-reports/", "sales_reports_dashboard"),
         ("api-tokens/", "api_dashboard"),
         ("outbox/", "outbox_dashboard"),

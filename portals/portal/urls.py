@@ -7,8 +7,10 @@ from portals.portal import (
     dealer_views,
     invoice_views,
     lead_views,
+    list_views,
     order_views,
     quick_order,
+    quote_views,
     views,
 )
 
@@ -126,6 +128,7 @@ urlpatterns = [
     path("orders/<str:number>/reorder/", order_views.ReorderView.as_view(), name="order-reorder"),
     path("invoices/", invoice_views.InvoiceListView.as_view(), name="invoice-list"),
     path("invoices/statement/", invoice_views.StatementView.as_view(), name="statement"),
+    path("invoices/pay/", invoice_views.InvoicePayView.as_view(), name="invoice-pay"),
     path(
         "invoices/statement/pdf/",
         invoice_views.StatementPDFView.as_view(),
@@ -157,5 +160,17 @@ urlpatterns = [
         name="order-cancel",
     ),
     path("quick-order/", quick_order.QuickOrderView.as_view(), name="quick-order"),
+    path("lists/", list_views.ListIndexView.as_view(), name="list-index"),
+    path("lists/add/", list_views.AddToListView.as_view(), name="list-add"),
+    path("lists/<int:pk>/", list_views.ListDetailView.as_view(), name="list-detail"),
+    path("lists/<int:pk>/export.csv", list_views.ListExportView.as_view(), name="list-export"),
+    path(
+        "orders/<str:number>/to-list/",
+        list_views.OrderToListView.as_view(),
+        name="order-to-list",
+    ),
+    path("quotes/", quote_views.QuoteListView.as_view(), name="quote-list"),
+    path("quotes/request/", quote_views.QuoteRequestView.as_view(), name="quote-request"),
+    path("quotes/<int:pk>/", quote_views.QuoteDetailView.as_view(), name="quote-detail"),
     path("quick-order/skus/", quick_order.SkuSuggestView.as_view(), name="sku-suggest"),
 ]

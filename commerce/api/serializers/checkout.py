@@ -74,6 +74,15 @@ class CheckoutSerializer(serializers.Serializer):
         help_text="The total the buyer confirmed; refused with price_changed if it moved.",
     )
 
+    quote = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text="An accepted quote of the active company (portal): its lines are ordered at "
+        "the quoted prices instead of the basket.",
+    )
+
     if_approval_needed = serializers.ChoiceField(
         choices=[("place", "place"), ("refuse", "refuse")],
         default="place",

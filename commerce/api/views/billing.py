@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts import policy, staff_policy
@@ -21,7 +23,7 @@ from commerce.api.serializers.orders import (
     PaymentSerializer,
 )
 from commerce.api.views.base import ApiGenericView, ApiListView
-from commerce.billing import credit, payments, selectors, statements
+from commerce.billing import card_payments, credit, payments, selectors, statements
 from commerce.billing.models import CreditAccount
 from commerce.billing.pdf import invoice_pdf_response, statement_pdf_response
 
@@ -72,6 +74,38 @@ class InvoicePDFView(InvoiceDetailView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, number: str):
         return invoice_pdf_response(self.invoice(number))
+
+
+class InvoicePaySerializer(serializers.Serializer):
+    card_token = serializers.CharField(max_length=200, help_text="A token from the card gateway.")
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        help_text="Part of the balance to pay; the whole balance when omitted.",
+    )
+
+
+class InvoicePayView(InvoiceDetailView):
+    """Pay an open invoice (or part of it) by card: 201 with the payment; a
+    declined card is a 402 ``payment_declined`` and records nothing."""
+
+    serializer_class = PaymentSerializer
+
+    @extend_schema(request=InvoicePaySerializer, responses={201: PaymentSerializer})
+    def post(self, request, number: str):
+        invoice = self.invoice(number)
+        body = InvoicePaySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = card_payments.invoices_pay_by_card(
+            account=invoice.account,
+            parts={invoice.number: body.validated_data.get("amount")},
+            card_token=body.validated_data["card_token"],
+            actor=request.user,
+        )
+        return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
 
 
 class PaymentCreateView(ApiGenericView):

@@ -24,6 +24,8 @@ from commerce.checkout.placement import order_place
 from commerce.checkout.request import api_request
 from commerce.checkout.ship_to import one_off_address_record
 from commerce.core import attribution
+from commerce.quotes import selectors as quote_selectors
+from commerce.quotes.services import quote_order_place
 from commerce.shipping.repository import methods_for
 
 Country = get_model("address", "Country")
@@ -70,6 +72,15 @@ class CheckoutView(ApiView):
                 str(error), code="validation_error", details={field: [str(error)]}
             ) from error
 
+    def quote(self, data):
+        """The accepted quote to order (``quote``), or None: one of the active company's."""
+        if not data.get("quote"):
+            return None
+        quote = quote_selectors.quote_for_member(self.site_request.membership, data["quote"])
+        if quote is None or self.site_request.company is None:
+            raise ApiError("No such quote.", code="not_found", status_code=404)
+        return quote
+
     def checkout_request(self, data, ship_to: ShipTo | None):
         site = self.site_request
         if ship_to is not None:
@@ -104,14 +115,21 @@ class CheckoutView(ApiView):
         key = idempotency.key_from(request)
         body = CheckoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        quote = self.quote(body.validated_data)
         ship_to = self.ship_to(body.validated_data)
         checkout = self.checkout_request(body.validated_data, ship_to)
-        placement = order_place(
-            basket=basket_of(request),
-            request=checkout,
-            idempotency_key=key,
-            fingerprint=idempotency.request_hash(self.endpoint, request.data) if key else None,
-        )
+        fingerprint = idempotency.request_hash(self.endpoint, request.data) if key else None
+        if quote is not None:
+            placement = quote_order_place(
+                quote=quote, request=checkout, idempotency_key=key, fingerprint=fingerprint
+            )
+        else:
+            placement = order_place(
+                basket=basket_of(request),
+                request=checkout,
+                idempotency_key=key,
+                fingerprint=fingerprint,
+            )
         if ship_to is not None and not placement.replayed:
             one_off_address_record(order=placement.order, ship_to=ship_to, actor=request.user)
         data = OrderSerializer(order_with_details(placement.order)).data

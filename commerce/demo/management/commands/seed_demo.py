@@ -6,6 +6,7 @@ from tqdm import tqdm
 from catalog.pagination import bump_catalog_version
 from commerce.demo.approvals import seed_approvals
 from commerce.demo.billing import seed_billing
+from commerce.demo.buying import seed_buying_tools
 from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.dealers import seed_dealer_network, seed_dealer_orders
 from commerce.demo.history import seed_history
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write("Channels and assortments...")
         seed_visibility(companies, products)
         bump_catalog_version()
+        seed_buying_tools(companies)
         self.stdout.write("Dealer network...")
         dealers = seed_dealer_network()
         dealer_orders = seed_dealer_orders()

@@ -1,0 +1,3 @@
+"""Outbox topics of shopping lists (handled in ``lists.handlers``)."""
+
+REPLENISH = "lists.replenish"

@@ -1,0 +1,3 @@
+"""Outbox topics of quotes (handled in ``quotes.handlers``)."""
+
+EMAIL = "quotes.email"
