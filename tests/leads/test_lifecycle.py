@@ -205,6 +205,7 @@ def test_every_dealer_lead_path_is_404_for_another_dealer(network, ask, dealer_c
 
     browser = Client(HTTP_HOST=settings.PORTAL_HOST)
     browser.force_login(network["admins"][network["munich"].pk])
+    assert f'id="lead_{lead.pk}"'.encode() not in browser.get("/dealer/leads/").content
     for action in ("accept", "reject", "outcome"):
         page = browser.post(f"/dealer/leads/{lead.pk}/{action}/", {"reason": "x"})
         assert page.status_code == 404, action
