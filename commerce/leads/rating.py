@@ -10,7 +10,8 @@ little history sits near the prior and moves as evidence comes in:
     A (acceptance)   = (accepted + m x 0.8) / (offers decided + m)
     T (on time)      = (on-time shipments + m x 0.8) / (shipments + m)
 
-Offers decided are order and lead offers accepted, rejected or lapsed; a
+Offers decided are order and lead offers accepted, rejected or lapsed, plus
+each lead flagged stale (no outcome in time: it counts against the dealer); a
 shipment is on time when it left within the dealer's ``hours_to_ship`` of
 acceptance. The result is bounded to 0..5, rounded half up to 2 places, and
 never decreases when one part's good outcomes grow with its total fixed.

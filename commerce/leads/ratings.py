@@ -1,5 +1,5 @@
 """Recompute every dealer's rating (``commerce.leads.rating``) from the last
-90 days, into ``DealerProfile.rating`` (what routing ranks by). Five queries
+90 days, into ``DealerProfile.rating`` (what routing ranks by). Six queries
 plus one update per dealer whose rating changed."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
 from commerce.dealers.models import DealerOffer, DealerProfile, DealerRouting
-from commerce.leads.models import LeadOffer, Survey
+from commerce.leads.models import Lead, LeadOffer, Survey
 from commerce.leads.rating import WINDOW_DAYS, Rating, RatingInputs, dealer_rating
 
 DECIDED = ("accepted", "rejected", "lapsed")
@@ -36,6 +36,14 @@ def rating_inputs(now=None) -> dict[int, RatingInputs]:
         ):
             counts[row["dealer_id"]]["decided"] += row["n"]
             counts[row["dealer_id"]]["accepted"] += row["accepted"]
+    # A lead flagged stale (no outcome reported in time) counts against the
+    # dealer as one more offer it did not take.
+    for row in (
+        Lead.objects.filter(stale_at__gte=since, dealer__isnull=False)
+        .values("dealer_id")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["dealer_id"]]["decided"] += row["n"]
     took = ExpressionWrapper(F("shipped_at") - F("accepted_at"), output_field=DurationField())
     shipped = (
         DealerRouting.objects.filter(

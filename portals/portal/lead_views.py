@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from commerce.core.errors import DomainError
+from commerce.core.exports import CsvWriter
 from commerce.leads import analytics, services
 from commerce.leads.models import LOST_REASONS, Lead
 from commerce.reports import charts
@@ -81,6 +82,38 @@ def parse_period(request) -> tuple[date, date]:
 
 class DealerAnalyticsView(DealerMixin, TemplateView):
     template_name = "portal/dealer/analytics.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") != "csv":
+            return super().get(request, *args, **kwargs)
+        date_from, date_to = parse_period(request)
+        data = analytics.dealer_analytics(self.dealer, date_from, date_to)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="dealer-analytics-{date_from}-{date_to}.csv"'
+        )
+        writer = CsvWriter(response)
+        writer.writerow(["month", "plan", "actual"])
+        for month in data["months"]:
+            writer.writerow([month["month"], month["plan"] or "", month["actual"]])
+        writer.writerow([])
+        leads = data["leads"]
+        for label, value in (
+            ("orders", data["orders"]),
+            ("revenue", data["revenue"]),
+            ("acceptance_rate", data["acceptance_rate"]),
+            ("time_to_accept_hours", data["time_to_accept_hours"]),
+            ("time_to_ship_hours", data["time_to_ship_hours"]),
+            ("lapsed_offers", data["lapsed_offers"]),
+            *((f"leads_{step}", leads[step]) for step in analytics.FUNNEL),
+            ("leads_won_value", leads["won_value"]),
+            ("satisfaction", data["satisfaction"]["average"]),
+            ("plan", data["plan"]),
+            ("actual", data["actual"]),
+            ("rank", f"{data['rank']['position']}/{data['rank']['of']}"),
+        ):
+            writer.writerow([label, "" if value is None else value])
+        return response
 
     def get_context_data(self, **kwargs):
         date_from, date_to = parse_period(self.request)

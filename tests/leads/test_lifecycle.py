@@ -205,6 +205,7 @@ def test_every_dealer_lead_path_is_404_for_another_dealer(network, ask, dealer_c
 
     browser = Client(HTTP_HOST=settings.PORTAL_HOST)
     browser.force_login(network["admins"][network["munich"].pk])
+    assert f'id="lead_{lead.pk}"'.encode() not in browser.get("/dealer/leads/").content
     for action in ("accept", "reject", "outcome"):
         page = browser.post(f"/dealer/leads/{lead.pk}/{action}/", {"reason": "x"})
         assert page.status_code == 404, action
@@ -285,3 +286,24 @@ def test_a_won_lead_with_consent_becomes_an_order_through_the_checkout(
     other = ask(consent=False)
     other_token = links.lead_token(other)
     assert client.post(f"/dealer-request/{other_token}/order/").status_code == 404
+
+
+def test_the_dealer_lead_list_costs_the_same_queries_for_one_or_many(network, ask):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.api.conftest import portal_api
+
+    client = portal_api(network["admins"][network["best"].pk])
+
+    def queries():
+        client.get("/api/dealer/leads/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/dealer/leads/").status_code == 200
+        return len(ctx.captured_queries)
+
+    ask()
+    one = queries()
+    for _ in range(6):
+        ask(category=network["category"].pk)
+    assert queries() == one

@@ -99,6 +99,10 @@ def test_the_dealer_works_its_leads_in_the_portal(network, ask):
     assert analytics.status_code == 200
     assert b"<svg" in analytics.content
     assert b"700.00" in analytics.content
+    export = portal.get("/dealer/analytics/", {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0] == ["month", "plan", "actual"]
+    assert ["leads_won_value", "700.00"] in rows
 
 
 def test_staff_dealer_report_page_and_csv(network, ask):

@@ -89,3 +89,26 @@ def test_the_recompute_stores_ratings_that_routing_uses(network):
         network[dealer].refresh_from_db()
         assert network[dealer].rating == Decimal("3.85")
     assert tasks.recompute_dealer_ratings() == 0
+
+
+@pytest.mark.django_db
+def test_stale_leads_count_against_the_dealer(network):
+    from django.utils import timezone
+
+    from commerce.leads.models import Lead
+    from commerce.leads.ratings import rating_inputs
+
+    for _ in range(2):
+        Lead.objects.create(
+            name="C",
+            email="c@example.com",
+            postcode="10115",
+            country="DE",
+            status="accepted",
+            dealer=network["best"],
+            stale_at=timezone.now(),
+        )
+    inputs = rating_inputs()[network["best"].pk]
+    assert (inputs.accepted, inputs.decided) == (0, 2)
+    # A = (0 + 5 x 0.8) / (2 + 5) = 0.5714: 5 x (0.45 + 0.1143 + 0.16) = 3.62
+    assert dealer_rating(inputs).value == Decimal("3.62")

@@ -189,6 +189,7 @@ class DealerReportView(ApiView):
             {
                 "from": date_from.isoformat(),
                 "to": date_to.isoformat(),
+                "count": len(rows),
                 "results": rows,
                 "regions": analytics.region_table(date_from, date_to),
                 "revenue_by_source": analytics.revenue_by_source(date_from, date_to),
