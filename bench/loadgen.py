@@ -1,5 +1,6 @@
 """A small HTTP load generator (no external tool needed): processes x threads,
-each thread one connection looping GETs of one URL for a fixed time.
+each thread one connection looping GETs of one URL for a fixed time (``{n}`` in
+the path becomes a number unique to the request, to measure uncached pages).
 
     result = run(port, host, path, cookies, seconds=5, processes=2, connections=8)
     result.rate, result.p50_ms, result.errors
@@ -31,10 +32,12 @@ class Result:
 def _thread(port, host, path, headers, until, out):
     done, errors, latencies = 0, 0, []
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    unique = "{n}" in path  # a different URL per request: never a cache hit
     while time.monotonic() < until:
         start = time.perf_counter()
+        target = path.replace("{n}", f"{threading.get_ident()}-{done + errors}") if unique else path
         try:
-            connection.request("GET", path, headers=headers)
+            connection.request("GET", target, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status != 200:

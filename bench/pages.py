@@ -181,15 +181,11 @@ def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
     word = info["word"]
     rows = [("bare view (HttpResponse, full middleware)", store, "/__bare__/", {})]
     if search_only:
+        typo = word[0] + word[2] + word[1] + word[3:]
         return [
             *rows,
             (f"storefront search ({word})", store, f"/search/?q={word}", {}),
-            (
-                f"storefront search, typo ({word[:-2] + word[-1] + word[-2]})",
-                store,
-                f"/search/?q={word[:-2] + word[-1] + word[-2]}",
-                {},
-            ),
+            (f"storefront search, typo ({typo})", store, f"/search/?q={typo}", {}),
             (
                 "storefront search, sorted by price",
                 store,
@@ -197,6 +193,14 @@ def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
                 {},
             ),
             (f"portal search ({word})", portal, f"/search/?q={word}", portal_cookie),
+            (f"UNCACHED storefront search ({word})", store, f"/search/?q={word}&u={{n}}", {}),
+            ("UNCACHED storefront search, typo", store, f"/search/?q={typo}&u={{n}}", {}),
+            (
+                f"UNCACHED portal search ({word})",
+                portal,
+                f"/search/?q={word}&u={{n}}",
+                portal_cookie,
+            ),
         ]
     return [
         *rows,
@@ -206,6 +210,8 @@ def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
         ("storefront product page", store, info["product_url"], {}),
         ("portal /catalogue/ (tier buyer)", portal, "/catalogue/", portal_cookie),
         ("portal product page", portal, info["product_url"], portal_cookie),
+        ("UNCACHED storefront /catalogue/", store, "/catalogue/?u={n}", {}),
+        ("UNCACHED portal /catalogue/", portal, "/catalogue/?u={n}", portal_cookie),
     ]
 
 

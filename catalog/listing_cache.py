@@ -99,6 +99,8 @@ def page_key(request, *, view: str) -> str:
             "catalog:page",
             view,
             visibility.audience_key(site=request.channel, company=None),
+            # The visitor's prices: promotions in scope (and their windows) are part of it.
+            request.strategy.price_audience(),
             get_language() or "",
             catalog_versions(),
             path,

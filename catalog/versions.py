@@ -81,8 +81,27 @@ def connect() -> None:
             uid = f"catalog-versions-{kind}-{label}.{name}"
             post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save", weak=False)
             post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-del", weak=False)
+    _connect_promotions()
     Product = get_model("catalogue", "Product")
     for through in (Product.product_options.through, Product.recommended_products.through):
         m2m_changed.connect(
             _receivers["product"], sender=through, dispatch_uid=f"catalog-versions-{through}"
+        )
+
+
+def _connect_promotions() -> None:
+    """Promotions (where the pricing engine has them) bump the "promotion" kind.
+
+    The price audience already changes with the promotions in scope (they are
+    part of the pricing context), this retires pages at the moment of the edit."""
+    try:
+        Promotion = get_model("partner", "Promotion")
+    except LookupError:
+        return
+    receiver = _receivers["promotion"]
+    post_save.connect(receiver, sender=Promotion, dispatch_uid="catalog-versions-promo-save")
+    post_delete.connect(receiver, sender=Promotion, dispatch_uid="catalog-versions-promo-del")
+    for field in Promotion._meta.many_to_many:
+        m2m_changed.connect(
+            receiver, sender=field.remote_field.through, dispatch_uid=f"catalog-versions-{field}"
         )

@@ -527,3 +527,20 @@ def test_stock_lowered_below_allocations_between_dry_run_and_apply_applies_nothi
     drill = Product.objects.get(upc="D-1")
     assert drill.title == "Cordless drill"
     assert drill.stockrecords.get(partner__code="central").num_in_stock == 10
+
+
+def test_imported_products_are_found_by_search_at_once(staff_client, committed, catalog):
+    from catalog import search
+
+    job = apply(staff_client, committed, upload(staff_client, committed, good_file()))
+    assert job.status == "done"
+
+    def found(query):  # the search document alone (D-1 is in an assortment nobody is granted)
+        return [p.upc for p in search.matching(Product.objects.order_by("upc"), query)]
+
+    assert found("drlil") == ["D-1", "D-2"]  # a typo: D-1's title, D-2's category
+    assert found("steel") == ["D-1"]  # an attribute value
+    assert found("CENTRAL-D") == ["D-1", "D-2"]  # a partner SKU prefix
+    assert found("north-d") == ["D-1"]
+    text = Product.objects.get(upc="D-2").search_text
+    assert "saws" in text and "drills" in text  # its categories, with their parent
