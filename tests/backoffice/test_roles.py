@@ -38,6 +38,7 @@ SECTION_PAGES = {
     "imports_dashboard": ("dashboard:import-list", "Imports"),
     "billing_dashboard": ("dashboard:credit-account-list", "Credit accounts"),
     "approvals_dashboard": ("dashboard:approval-list", "Approvals"),
+    "quotes_dashboard": ("dashboard:quote-list", "Quotes"),
     "sales_reports_dashboard": ("dashboard:sales-report-index", "Sales reports"),
 }
 

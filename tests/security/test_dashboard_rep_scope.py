@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from accounts import staff_policy as roles
 from accounts.models import CompanyAddress, Membership
 from accounts.staff_policy import ROLES
+from commerce.quotes.services import quote_request
 from tests import factories
 from tests.backoffice.conftest import business, dashboard_client, pending_order, place_portal, staff
 
@@ -39,7 +40,11 @@ def world(db):
     note = OrderNote.objects.create(order=order, message="Call before delivery")
     approval = pending_order(globex).approval
     member = factories.MembershipFactory(company=globex, role="buyer")
+    quote = quote_request(
+        membership=member, lines=[(factories.ProductFactory(stock__price="5.00"), 2, None)]
+    )
     return {
+        "quote": quote,
         "rep": rep,
         "acme": acme,
         "globex": globex,
@@ -68,6 +73,7 @@ def foreign_kwargs(world) -> dict[str, dict]:
         "company-member-update": {"pk": globex.pk, "membership_pk": world["member"].pk},
         "company-address-update": {"pk": globex.pk, "address_pk": world["ship_to"].pk},
         "approval-detail": {"pk": world["approval"].pk},
+        "quote-detail": {"pk": world["quote"].pk},
     }
 
 
@@ -124,6 +130,9 @@ def assert_globex_untouched(world):
     assert CompanyAddress.objects.get(pk=world["ship_to"].pk).line1 != "99 Drop Street"
     assert ShippingAddress.objects.get(pk=order.shipping_address_id).line1 != "99 Drop Street"
     assert list(order.notes.values_list("message", flat=True)) == ["Call before delivery"]
+    quote = world["quote"]
+    quote.refresh_from_db()
+    assert (quote.status, quote.events.count()) == ("requested", 1)
 
 
 def test_every_id_url_of_the_reps_sections_is_covered(world):
