@@ -98,6 +98,9 @@ class Promotion(models.Model):
         blank=True,
         help_text=_("Orders per person (storefront) or company (portal); empty: no limit."),
     )
+    uses = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Orders that used it (kept with its redemptions).")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

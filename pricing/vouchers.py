@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -72,6 +73,8 @@ def _active_rows() -> list[dict]:
             "stacks_with_loyalty",
             "valid_from",
             "valid_until",
+            "uses",
+            "max_uses",
         )
     )
     products: dict[int, list[int]] = {}
@@ -88,12 +91,17 @@ def _active_rows() -> list[dict]:
 
 
 def forget_promotions(**kwargs) -> None:
+    """Drop the cached promotions now and again when the change commits (a
+    request in between may have cached the rows as they were)."""
     cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
 def _in_scope(row, *, channel, at, company_id, tier_id, loyalty_tier_id) -> bool:
     if row["site"] not in (Promotion.Site.ALL, channel):
         return False
+    if row["max_uses"] is not None and row["uses"] >= row["max_uses"]:
+        return False  # used up: prices go back to what they were
     if (row["valid_from"] is not None and at < row["valid_from"]) or (
         row["valid_until"] is not None and at >= row["valid_until"]
     ):
@@ -239,6 +247,9 @@ def promotions_record(*, order, promotions, user=None, company=None) -> list:
         before = Decimal(quote.get("undiscounted_net") or line.unit_price_excl_tax)
         saved = (before - line.unit_price_excl_tax) * line.quantity
         discounts[pk] = discounts.get(pk, Decimal("0.00")) + saved
+    for promotion in promotions:
+        promotion.uses += 1  # under its row lock (promotions_claim)
+        promotion.save(update_fields=["uses"])
     rows = [
         PromotionRedemption(
             promotion=promotion,

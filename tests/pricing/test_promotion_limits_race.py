@@ -42,3 +42,20 @@ def test_the_last_use_goes_to_one_order(settings):
     assert redemption.order_id == placed[0].order.pk
     assert redemption.discount == Decimal("4.00")
     assert Order.objects.count() == 1
+
+
+def test_a_used_up_promotion_leaves_the_prices(settings):
+    settings.DEFAULT_TAX_RATE = "0.19"
+    from pricing.strategy import Selector
+
+    product = factories.ProductFactory(stock=100, stock__price="20.00")
+    promotion = Promotion.objects.create(name="Once", site="portal", percent_off=10, max_uses=1)
+    promotion.products.add(product)
+    company = factories.business("Acme")
+    buyer = factories.MembershipFactory(company=company, role="buyer").user
+
+    place_portal_order(company, buyer, product, 1)
+
+    quote = Selector().strategy(channel="portal", user=buyer, company=company).quote(product)
+    assert (quote.rule, quote.unit_net) == ("list", Decimal("20.00"))
+    assert Promotion.objects.get().uses == 1
