@@ -34,8 +34,6 @@ class IndexView(oscar_views.IndexView):
         return super().get_template_names()
 
     def get_context_data(self, **kwargs):
-        if not self.scoped() and not self.sees_overview():
-            return TemplateView.get_context_data(self, **kwargs)
         if not self.scoped():
             return super().get_context_data(**kwargs)
         from accounts.models import Company
