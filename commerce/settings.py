@@ -827,6 +827,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # ReDoc's search runs in a blob: worker, which the Content-Security-Policy refuses.
+    "REDOC_UI_SETTINGS": {"disableSearch": True},
     "ENUM_NAME_OVERRIDES": {
         "InvoiceStatusEnum": "commerce.billing.models.Invoice.State",
         "LeadLostReasonEnum": "commerce.leads.models.LOST_REASONS",

@@ -135,7 +135,7 @@ def credit_hold_of(company) -> str | None:
     """Why the company is on credit hold (for the banner on every portal page),
     or None when it is not. At most one query."""
     if company.status == Company.Status.ON_HOLD:
-        return _("The company is on hold.")
+        return _("the company is on hold")
     reason = (
         CreditAccount.objects.filter(company=company, on_credit_hold=True)
         .values_list("hold_reason", flat=True)
@@ -143,4 +143,4 @@ def credit_hold_of(company) -> str | None:
     )
     if reason is None:
         return None
-    return reason or _("Your account is on credit hold.")
+    return (reason or _("your account is on credit hold")).rstrip(".")

@@ -168,3 +168,23 @@ def test_the_price_import_check_page_names_the_mode(boss):
 
     assert "Replace the whole list" in page and "Price entries in the file" in page
     assert "entries_in_file" not in page
+
+
+@pytest.mark.parametrize(
+    "role", ["administrator", "catalog_manager", "credit_controller", "sales_rep", None]
+)
+def test_the_dashboard_home_links_only_to_pages_the_role_may_open(role, acme):
+    user = staff(role) if role else factories.StaffFactory()
+    if role == "sales_rep":
+        from accounts.services import company_set_sales_reps
+
+        company_set_sales_reps(company=acme, reps=[user], actor=None)
+    client = dashboard_client(user)
+
+    home = client.get("/dashboard/")
+
+    assert home.status_code == 200
+    links = set(re.findall(r'href="(/dashboard/[^"#?]*)"', home.content.decode()))
+    assert links
+    refused = [url for url in links if client.get(url).status_code >= 400]
+    assert refused == []
