@@ -108,7 +108,9 @@ def test_gold_strike_through_is_gross_and_a_voucher_is_ordered(page, site_urls, 
     if page.locator("select#id_country").count():
         page.select_option("select#id_country", "DE")
     page.click("#new_shipping_address button[type=submit]")
-    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/shipping-method/")
+    page.locator("#content_inner form button[type=submit]").first.click()
+    page.wait_for_url("**/payment-details/")
     page.fill("#id_number", "4242 4242 4242 4242")
     page.fill("#id_expiry", "12/39")
     page.fill("#id_cvc", "123")

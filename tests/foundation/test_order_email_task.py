@@ -39,8 +39,9 @@ def test_guest_checkout_places_an_order_and_emails_after_commit(
     order = Order.objects.get()
     assert order.guest_email == "guest@example.com"
     assert order.site_id == 1
-    # The confirmation, the card capture and two webhook events (order, stock).
-    assert len(callbacks) == 4
+    # The confirmation, the card capture, the order's source (how it came) and
+    # two webhook events (order, stock).
+    assert len(callbacks) == 5
     assert OutboxMessage.objects.get(topic=TOPIC_PLACED_EMAIL).status == "done"
     assert [m.to for m in mail.outbox] == [["guest@example.com"]]
     assert order.number in mail.outbox[0].body
@@ -53,7 +54,7 @@ def test_no_email_until_the_order_commits(storefront_client, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         guest_checkout(storefront_client, product)
 
-    assert len(callbacks) == 4
+    assert len(callbacks) == 5
     assert OutboxMessage.objects.get(topic=TOPIC_PLACED_EMAIL).status == "pending"
     assert mail.outbox == []
 

@@ -117,4 +117,6 @@ def test_product_page_with_breaks_has_a_fixed_query_budget(acme_buyer):
         50,
     ]
     assert "price_breaks" in response.content.decode()
-    assert count_queries(client, product.get_absolute_url()) <= 18
+    # Constant in the number of breaks; the page also reads its categories and
+    # specifications, the credit-hold banner and the dealer block.
+    assert count_queries(client, product.get_absolute_url()) <= 20
