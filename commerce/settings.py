@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     "commerce.dealers.apps.DealersConfig",
     "commerce.leads.apps.LeadsConfig",
     "commerce.lists.apps.ListsConfig",
+    "commerce.members.apps.MembersConfig",
     "commerce.quotes.apps.QuotesConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
