@@ -188,6 +188,7 @@ INSTALLED_APPS = [
     "commerce.leads.apps.LeadsConfig",
     "commerce.lists.apps.ListsConfig",
     "commerce.members.apps.MembersConfig",
+    "commerce.instalments.apps.InstalmentsConfig",
     "commerce.quotes.apps.QuotesConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
@@ -386,6 +387,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "expire-shared-baskets": {
         "task": "commerce.basket.tasks.expire_basket_shares",
+        "schedule": 60 * 60,
+    },
+    "collect-due-instalments": {
+        "task": "commerce.instalments.tasks.collect_due_instalments",
         "schedule": 60 * 60,
     },
     "replenish-shopping-lists": {
