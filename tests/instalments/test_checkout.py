@@ -152,3 +152,14 @@ def test_early_payoff_pays_everything_left(gold, eligible):
     assert plan.status == InstalmentPlan.Status.PAID
     assert paid == plan.total - plan.instalments.get(number=1).amount
     assert credit.exposure_of(plan.account) == Decimal("0.00")
+
+
+def test_the_product_api_says_which_products_a_buyer_may_pay_in_instalments(gold, eligible):
+    other = factories.ProductFactory()
+    rows = storefront_api(gold).get("/api/products/").json()["results"]
+    assert {row["id"]: row["instalments_eligible"] for row in rows} == {
+        eligible.pk: True,
+        other.pk: False,
+    }
+    anonymous = storefront_api().get(f"/api/products/{eligible.pk}/").json()
+    assert anonymous["instalments_eligible"] is False

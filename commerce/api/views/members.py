@@ -13,23 +13,23 @@ from commerce.members import services
 from commerce.members.models import Segment
 
 
-class AcceptSerializer(serializers.Serializer):
+class InvitationAcceptSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=500)
 
 
-class MembershipSerializer(serializers.Serializer):
+class SegmentMembershipSerializer(serializers.Serializer):
     segment = serializers.CharField(source="segment.slug")
     segment_name = serializers.CharField(source="segment.name")
     source = serializers.CharField()
     joined_at = serializers.DateTimeField()
 
 
-class ReferSerializer(serializers.Serializer):
+class InvitationReferSerializer(serializers.Serializer):
     segment = serializers.SlugField(max_length=60)
     email = serializers.EmailField(required=False, default="")
 
 
-class InvitationSerializer(serializers.Serializer):
+class SegmentInvitationSerializer(serializers.Serializer):
     segment = serializers.CharField(source="segment.slug")
     email = serializers.EmailField()
     max_uses = serializers.IntegerField()
@@ -40,7 +40,7 @@ class InvitationSerializer(serializers.Serializer):
         return services.invitation_url(invitation)
 
 
-class WaitlistSerializer(serializers.Serializer):
+class WaitlistRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     note = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
@@ -52,20 +52,20 @@ class InvitationAcceptView(ApiView):
 
     storefront_allowed = True
 
-    @extend_schema(request=AcceptSerializer, responses={200: MembershipSerializer})
+    @extend_schema(request=InvitationAcceptSerializer, responses={200: SegmentMembershipSerializer})
     def post(self, request):
-        body = AcceptSerializer(data=request.data)
+        body = InvitationAcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         member = services.invitation_accept(token=body.validated_data["token"], user=request.user)
-        return Response(MembershipSerializer(member).data, status=status.HTTP_200_OK)
+        return Response(SegmentMembershipSerializer(member).data, status=status.HTTP_200_OK)
 
 
 class InvitationReferView(ApiView):
     """A member invites a friend (when the segment lets members invite)."""
 
-    @extend_schema(request=ReferSerializer, responses={201: InvitationSerializer})
+    @extend_schema(request=InvitationReferSerializer, responses={201: SegmentInvitationSerializer})
     def post(self, request):
-        body = ReferSerializer(data=request.data)
+        body = InvitationReferSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         segment = Segment.objects.filter(
             slug=body.validated_data["segment"], is_active=True
@@ -75,7 +75,8 @@ class InvitationReferView(ApiView):
         invitation = services.invitation_refer(
             segment=segment, member=request.user, email=body.validated_data["email"]
         )
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        data = SegmentInvitationSerializer(invitation).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class WaitlistView(ApiView):
@@ -85,9 +86,9 @@ class WaitlistView(ApiView):
     throttle_classes = [ClientIpScopedRateThrottle]
     throttle_scope = "leads"
 
-    @extend_schema(request=WaitlistSerializer, responses={201: None})
+    @extend_schema(request=WaitlistRequestSerializer, responses={201: None})
     def post(self, request):
-        body = WaitlistSerializer(data=request.data)
+        body = WaitlistRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         segment = None

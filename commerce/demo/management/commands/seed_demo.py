@@ -10,6 +10,7 @@ from commerce.demo.buying import seed_buying_tools
 from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.dealers import seed_dealer_network, seed_dealer_orders
 from commerce.demo.history import seed_history
+from commerce.demo.instalments import seed_instalments
 from commerce.demo.leads import seed_leads
 from commerce.demo.members import seed_members
 from commerce.demo.people import seed_people
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         self.stdout.write("Channels and assortments...")
         seed_visibility(companies, products)
         link = seed_members(products)
+        seed_instalments(products)
         bump_catalog_version()
         seed_buying_tools(companies)
         self.stdout.write("Dealer network...")
