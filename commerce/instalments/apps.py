@@ -7,3 +7,8 @@ class InstalmentsConfig(AppConfig):
     name = "commerce.instalments"
     label = "instalments"
     verbose_name = "Instalments"
+
+    def ready(self) -> None:
+        from commerce.instalments import services
+
+        services.connect()

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from commerce.billing import credit
+from commerce.core.cache import cache_version, cache_version_bump
 from commerce.core.money import quantize
 from commerce.instalments.exceptions import InstalmentError, InstalmentsNotAvailable
 from commerce.instalments.models import COUNTS, Instalment, InstalmentOffer, InstalmentPlan
@@ -32,15 +35,47 @@ Category = get_model("catalogue", "Category")
 MINIMUM_PART = Decimal("1.00")
 
 
+OFFERS_VERSION = "instalments:offers-version"
+
+
+def offer_tiers() -> frozenset[int]:
+    """Loyalty tiers that some active offer names (cached; any change to an offer
+    starts a new version)."""
+    key = f"instalments:offer-tiers:{cache_version(OFFERS_VERSION)}"
+    tiers = cache.get(key)
+    if tiers is None:
+        tiers = frozenset(
+            InstalmentOffer.loyalty_tiers.through.objects.filter(
+                instalmentoffer__is_active=True
+            ).values_list("loyaltytier_id", flat=True)
+        )
+        cache.set(key, tiers, 60 * 60)
+    return tiers
+
+
+def bump_offers(**kwargs) -> None:
+    cache_version_bump(OFFERS_VERSION)
+
+
+def connect() -> None:
+    through = InstalmentOffer.loyalty_tiers.through
+    m2m_changed.connect(bump_offers, sender=through, dispatch_uid="instalment-offer-tiers")
+    post_save.connect(bump_offers, sender=InstalmentOffer, dispatch_uid="instalment-offer-save")
+    post_delete.connect(bump_offers, sender=InstalmentOffer, dispatch_uid="instalment-offer-del")
+
+
 def _eligible_offer_filter(user) -> Q:
     return Q(is_active=True, loyalty_tiers__customers__user=user)
 
 
-def eligible_product_ids(user, product_ids) -> set[int]:
+def eligible_product_ids(user, product_ids, *, tier_id=-1) -> set[int]:
     """Those of ``product_ids`` that ``user`` may pay in instalments (product or
-    category flag, and the user's loyalty tier)."""
+    category flag, and the user's loyalty tier). ``tier_id``, when the caller
+    knows it (None: no tier), spares the queries for tiers no offer names."""
     product_ids = set(product_ids)
     if not product_ids or user is None or not user.is_authenticated:
+        return set()
+    if tier_id != -1 and tier_id not in offer_tiers():
         return set()
     offers = InstalmentOffer.objects.filter(_eligible_offer_filter(user)).distinct()
     offer_ids = list(offers.values_list("pk", flat=True))

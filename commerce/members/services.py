@@ -148,6 +148,8 @@ def invitation_accept(*, token: str, user) -> SegmentMember:
             )
     except IntegrityError:
         return SegmentMember.objects.get(segment=segment, user=user)
+    finally:
+        user.__dict__.pop("_member_segment_ids", None)
 
 
 @transaction.atomic

@@ -89,7 +89,12 @@ class ProductSerializer(serializers.Serializer):
                 known = set()
             else:
                 page = getattr(self.parent, "instance", None) or [product]
-                known = eligible_product_ids(user, [p.pk for p in page] + [product.pk])
+                loyalty = self.context["strategy"].context.loyalty
+                known = eligible_product_ids(
+                    user,
+                    [p.pk for p in page] + [product.pk],
+                    tier_id=loyalty.tier_id if loyalty is not None else None,
+                )
             self.context["instalments"] = known
         return product.pk in known
 
