@@ -53,7 +53,7 @@ def test_an_invited_consumer_joins_and_buys_from_the_early_access_drop(page, sit
     page.fill("#id_postcode", "10115")
     choose_country(page)
     page.click("#new_shipping_address button[type=submit]")
-    page.locator("form button[type=submit]").first.click()
+    page.get_by_role("button", name="Select option").first.click()
     page.fill("#id_number", "4242 4242 4242 4242")
     page.fill("#id_expiry", "12/39")
     page.fill("#id_cvc", "123")
