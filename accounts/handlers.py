@@ -115,3 +115,36 @@ def _invitation(message) -> None:
 def _signup_attempt(message) -> None:
     p = message.payload
     effect_once(message, lambda: notify_signup_attempt(p["user"], p["site"]))
+
+
+def notify_loyalty_tier_changed(user_id: int, old_tier_id: int | None) -> int:
+    """Tell a consumer their new loyalty tier, what it gives and what the next one takes."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.loyalty import standing
+    from accounts.models import LoyaltyTier
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    now = standing(user)
+    old = LoyaltyTier.objects.filter(pk=old_tier_id).first() if old_tier_id else None
+    return send_templated_email(
+        to=[user.email],
+        template="loyalty_tier_changed",
+        context={
+            "user": user,
+            "old": old,
+            "standing": now,
+            "up": (now.tier.rank if now.tier else -1) > (old.rank if old else -1),
+            "url": sites.site_url(sites.STOREFRONT, "storefront:loyalty"),
+        },
+    )
+
+
+@register(topics.LOYALTY_TIER_CHANGED)
+def _loyalty_tier_changed(message) -> None:
+    effect_once(
+        message,
+        lambda: notify_loyalty_tier_changed(message.payload["user"], message.payload["old"]),
+    )

@@ -15,9 +15,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import topics
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from commerce.core.money import ZERO
 from commerce.order.selectors import storefront_spend_by_user
+from commerce.outbox.services import outbox_emit
 
 WINDOW = timedelta(days=365)
 RATE_PLACES = Decimal("0.0001")
@@ -87,6 +89,13 @@ def loyalty_recompute(*, now: datetime | None = None) -> dict[str, int]:
         old = ranks.get(row.tier_id, -1)
         new = tier.rank if tier else -1
         counts["up" if new > old else "down" if new < old else "same"] += 1
+        if old != new:
+            # Tell the consumer (and what the next tier takes), once per recompute.
+            outbox_emit(
+                topic=topics.LOYALTY_TIER_CHANGED,
+                payload={"user": user_id, "old": row.tier_id, "new": tier.pk if tier else None},
+                key=f"loyalty-tier-{user_id}-{now.isoformat()}",
+            )
         row.tier = tier
         row.spend, row.orders, row.return_rate = act.spend, act.orders, act.return_rate
         row.computed_at = now

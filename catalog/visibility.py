@@ -24,6 +24,13 @@ company or the company's price tier (``Company.price_tier``). Without a
 company (consumers and visitors on the storefront) restricted products are
 never visible. A variant follows its parent.
 
+On top of that, a product in a members' drop (``commerce.members.drops``) is
+visible only while one of its drops is open to the viewer: public, or the
+viewer is in the drop's segment and its early access has started. The viewer's
+segments come with the site: ``site`` may be an :class:`Audience` (a channel and
+segment ids; ``request_context`` and ``audience`` build it), and a bare channel
+means a viewer in no segment.
+
 Category and assortment rules are few; they are read once into a
 :class:`Rules` snapshot (cached, versioned: any change to a restriction bumps
 the version) that expands category restrictions to the ids of their subtrees.
@@ -43,6 +50,8 @@ from oscar.core.loading import get_model
 
 from commerce import sites
 from commerce.core.cache import cache_version, cache_version_bump
+from commerce.members import drops
+from commerce.members.selectors import segment_ids
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -55,6 +64,52 @@ TIMEOUT = 60 * 60
 ProductCompany = Product.visible_to_companies.through
 ProductTier = Product.visible_to_tiers.through
 AssortmentProduct = Assortment.products.through
+
+
+DropProduct = drops.Drop.products.through
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is looking: the site's channel and the viewer's consumer segments."""
+
+    channel: str
+    segments: frozenset[int] = frozenset()
+
+    def __str__(self) -> str:
+        return self.channel
+
+
+def audience(channel, user) -> Audience:
+    """The viewer ``user`` on ``channel`` (segments count on the storefront only)."""
+    channel = _channel(channel)
+    if channel != sites.STOREFRONT:
+        return Audience(channel)
+    return Audience(channel, segment_ids(user))
+
+
+def _segments(site) -> frozenset[int]:
+    return getattr(site, "segments", frozenset())
+
+
+def _drop_filter(site, product_ref: str) -> Q:
+    """Hides products whose drops are all closed to the viewer (``Q()`` when none is)."""
+    closed = drops.closed_for(_segments(site))
+    if not closed:
+        return Q()
+    field = f"{product_ref}__in"
+
+    def listed(drop_ids, category_ids) -> Q:
+        found = Q(**{field: DropProduct.objects.filter(drop_id__in=drop_ids).values("product_id")})
+        if category_ids:
+            filed = ProductCategory.objects.filter(category_id__in=sorted(category_ids))
+            found |= Q(**{field: filed.values("product_id")})
+        return found
+
+    shown = ~listed(closed.closed, closed.closed_categories)
+    if closed.open:
+        shown |= listed(closed.open, closed.open_categories)
+    return shown
 
 
 def _grant_sets() -> tuple[set, set]:
@@ -204,7 +259,7 @@ def visibility_filter(*, site, company, product_ref: str = "pk") -> Q:
         unrestricted = Q()
         for restriction in restrictions:
             unrestricted &= ~restriction
-        return sold_here & unrestricted
+        return sold_here & unrestricted & _drop_filter(site, product_ref)
     # For a company the grants are ORed with "unrestricted", which PostgreSQL
     # cannot turn into joins; uncorrelated IN subqueries become hashed subplans,
     # built once per query instead of probed once per product.
@@ -240,7 +295,7 @@ def visibility_filter(*, site, company, product_ref: str = "pk") -> Q:
     allowed = Q()
     for ids in granted:
         allowed |= Q(**{field: ids})
-    return sold_here & (unrestricted | allowed)
+    return sold_here & (unrestricted | allowed) & _drop_filter(site, product_ref)
 
 
 def visible_products(queryset: QuerySet, *, site, company) -> QuerySet:
@@ -275,23 +330,36 @@ def hidden_category_ids(*, site, company) -> frozenset[int]:
     """Categories restricted by a category or assortment rule that does not grant
     ``company``: their names are not shown to it (no query once the rules are cached)."""
     current = rules()
+    closed = drops.closed_for(_segments(site))
+    dropped = closed.closed_categories - closed.open_categories
     if company is None:
-        return current.restricted_category_ids
+        return current.restricted_category_ids | dropped
     granted = current.granted_categories(company.pk, _tier_id(company))
-    return current.restricted_category_ids - frozenset(granted)
+    return (current.restricted_category_ids - frozenset(granted)) | dropped
 
 
-def request_context(request) -> tuple[str, object | None]:
-    """(site, company) of a request: its channel, and the active company on the portal."""
+def request_context(request) -> tuple[Audience, object | None]:
+    """(site, company) of a request: its channel with the viewer's segments, and
+    the active company on the portal."""
     channel = _channel(getattr(request, "channel", sites.STOREFRONT))
     company = getattr(request, "company", None) if channel == sites.PORTAL else None
-    return channel, company
+    user = getattr(request, "user", None)
+    # Once per request and viewer (DRF authenticates a token after the middlewares ran).
+    who = (channel, getattr(user, "pk", None))
+    known = getattr(request, "_visibility_audience", None)
+    if known is None or known[0] != who:
+        known = (who, audience(channel, user))
+        request._visibility_audience = known
+    return known[1], company
 
 
 def audience_key(*, site, company) -> str:
     """A cache key part shared by everyone who sees the same catalog: companies
     and tiers that no restriction names see the same as anyone else on the site."""
     channel = _channel(site)
+    viewer = drops.closed_for(_segments(site)).key()
+    if viewer:
+        channel = f"{channel}:{viewer}"
     if company is None:
         return f"{channel}:public:{_version()}"
     current = rules()

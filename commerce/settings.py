@@ -187,6 +187,8 @@ INSTALLED_APPS = [
     "commerce.dealers.apps.DealersConfig",
     "commerce.leads.apps.LeadsConfig",
     "commerce.lists.apps.ListsConfig",
+    "commerce.members.apps.MembersConfig",
+    "commerce.instalments.apps.InstalmentsConfig",
     "commerce.quotes.apps.QuotesConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
@@ -385,6 +387,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "expire-shared-baskets": {
         "task": "commerce.basket.tasks.expire_basket_shares",
+        "schedule": 60 * 60,
+    },
+    "collect-due-instalments": {
+        "task": "commerce.instalments.tasks.collect_due_instalments",
         "schedule": 60 * 60,
     },
     "replenish-shopping-lists": {

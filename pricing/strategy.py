@@ -150,7 +150,10 @@ class EngineStrategy(Base):
         unknown = [p for p in products if p.pk not in self._visible]
         if not unknown:
             return
-        visible = visibility.visible_ids(unknown, site=self.channel, company=self.company)
+        viewer = self.__dict__.get("_viewer")
+        if viewer is None:
+            viewer = self.__dict__["_viewer"] = visibility.audience(self.channel, self.buyer)
+        visible = visibility.visible_ids(unknown, site=viewer, company=self.company)
         for product in unknown:
             self._visible[product.pk] = product.pk in visible
 

@@ -308,3 +308,28 @@ def overdue_beyond_grace(account: CreditAccount, today=None) -> bool:
         due_on__lt=cutoff,
         status__in=[Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID],
     ).exists()
+
+
+def credit_instalments_reserve(
+    *, account: CreditAccount, order_number: str, amount: Decimal, currency: str, actor=None
+) -> tuple[CreditAccount, LedgerEntry]:
+    """The instalments still to pay after the first must fit the consumer's
+    credit (checked and held under the account's lock, as for on-account orders)."""
+    account, _exposure = credit_reserve(
+        account=account, order_number=order_number, amount=amount, currency=currency
+    )
+    entry = _entry(
+        account,
+        Kind.ORDER_RESERVED,
+        amount,
+        actor=actor,
+        reason=f"Order {order_number} in instalments",
+    )
+    return account, entry
+
+
+def credit_instalment_paid(
+    *, account: CreditAccount, amount: Decimal, reason: str, actor=None
+) -> LedgerEntry:
+    """An instalment collected: the exposure falls by its amount."""
+    return _entry(account, Kind.PAYMENT, -amount, actor=actor, reason=reason)

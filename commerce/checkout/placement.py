@@ -36,6 +36,7 @@ from commerce.approvals import services as approval_services
 from commerce.billing import credit
 from commerce.core.locks import in_transaction, retry_on_conflict
 from commerce.dealers import services as dealer_services
+from commerce.instalments import services as instalments
 from commerce.order import idempotency, stock
 from commerce.order import status as order_status
 from commerce.order.exceptions import (
@@ -103,6 +104,8 @@ class CheckoutRequest:
     # ``fixed_prices()`` (product id -> ``pricing.fixed.FixedPrice``); its
     # prices replace the engine's rules and are frozen on the order lines.
     quote: object | None = None
+    # Paying in instalments: how many monthly parts (3, 6 or 12).
+    instalments: int = 0
     extra: dict = field(default_factory=dict)
 
     def fingerprint(self, basket) -> str:
@@ -118,6 +121,7 @@ class CheckoutRequest:
             "notes": self.notes,
             "refuse_if_approval_needed": self.refuse_if_approval_needed,
             "quote": getattr(self.quote, "pk", None),
+            "instalments": self.instalments,
             "extra": {k: str(v) for k, v in sorted(self.extra.items())},
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -227,9 +231,11 @@ def check_payment_method(request: CheckoutRequest, membership) -> None:
     method = request.payment_method
     if method not in PaymentMethod.values:
         raise PaymentMethodNotAllowed(f"Unknown payment method '{method}'.")
-    if method == PaymentMethod.CARD:
+    if method in (PaymentMethod.CARD, PaymentMethod.INSTALMENTS):
         if not request.card_token:
             raise PaymentMethodNotAllowed("Enter your card details.")
+        if method == PaymentMethod.INSTALMENTS and request.channel != sites.STOREFRONT:
+            raise PaymentMethodNotAllowed("Instalments are for consumers on the storefront.")
         return
     if method == PaymentMethod.ACCOUNT:
         if request.channel != sites.PORTAL or membership is None:
@@ -301,6 +307,16 @@ def _addresses(request: CheckoutRequest):
     return shipping, billing
 
 
+CARD_METHODS = (PaymentMethod.CARD, PaymentMethod.INSTALMENTS)
+
+
+def charged_now(request: CheckoutRequest, total) -> Decimal:
+    """What the card is charged at placement: the total, or the first instalment."""
+    if request.payment_method == PaymentMethod.INSTALMENTS:
+        return instalments.first_part(total.incl_tax, request.instalments, total.currency)
+    return total.incl_tax
+
+
 @dataclass
 class _Preview:
     """What a checkout would cost, worked out without taking any lock."""
@@ -333,7 +349,7 @@ def order_place(
     wraps the locked step (it gets a callable that places and returns its
     ``Placement``), for callers that lock rows of their own first.
     """
-    if request.payment_method == PaymentMethod.CARD and in_transaction():
+    if request.payment_method in CARD_METHODS and in_transaction():
         raise RuntimeError(
             "order_place authorizes cards outside transactions: call it outside "
             "transaction.atomic, so a rollback cannot leave a card hold behind."
@@ -342,10 +358,10 @@ def order_place(
     if preview.replay is not None:
         return Placement(preview.replay, replayed=True)
     authorization = None
-    if request.payment_method == PaymentMethod.CARD:
+    if request.payment_method in CARD_METHODS:
         authorization = payments.payment_authorize(
             token=request.card_token,
-            amount=preview.total.incl_tax,
+            amount=charged_now(request, preview.total),
             currency=preview.total.currency,
             reference=preview.number,
         )
@@ -423,6 +439,10 @@ def _check(basket, request: CheckoutRequest) -> _Checked:
     charge, total = totals(basket, method)
     if request.expected_total is not None and shown_total(request, total) != request.expected_total:
         raise PriceChanged(request.expected_total, shown_total(request, total))
+    if request.payment_method == PaymentMethod.INSTALMENTS:
+        instalments.instalments_check(
+            user=request.user, basket=basket, count=request.instalments, total=total.incl_tax
+        )
     return _Checked(membership=membership, method=method, charge=charge, total=total)
 
 
@@ -474,9 +494,10 @@ def _place(
         checked.total,
     )
     if authorization is not None and (
-        total.incl_tax != authorization.amount or total.currency != authorization.currency
+        charged_now(request, total) != authorization.amount
+        or total.currency != authorization.currency
     ):
-        raise PriceChanged(authorization.amount, total.incl_tax)
+        raise PriceChanged(authorization.amount, charged_now(request, total))
     shipping_address, billing_address = _addresses(request)
     number = OrderNumberGenerator().order_number(locked)
     promotions = claim_promotions(locked, request)  # step 3a, before the credit account
@@ -491,6 +512,16 @@ def _place(
     if account is not None:
         account, _exposure = credit.credit_reserve(
             account=account, order_number=number, amount=total.incl_tax, currency=total.currency
+        )
+    instalment_account = None
+    if request.payment_method == PaymentMethod.INSTALMENTS:
+        # The parts after the first, held on the consumer's credit (step 7 too).
+        instalment_account = instalments.instalments_reserve(
+            user=request.user,
+            order_number=number,
+            total=total.incl_tax,
+            count=request.instalments,
+            currency=total.currency,
         )
 
     status = order_status.PENDING_APPROVAL if needs_approval else order_status.PLACED
@@ -511,6 +542,14 @@ def _place(
         )
     if authorization is not None:
         payments.payment_record_authorization(order=order, authorization=authorization)
+    if instalment_account is not None:
+        instalments.plan_create(
+            order=order,
+            account=instalment_account,
+            count=request.instalments,
+            card_token=request.card_token,
+            reference=authorization.id if authorization is not None else "",
+        )
     locked.submit()
     if key_row is not None:
         key_row.order = order
@@ -578,7 +617,7 @@ def _side_effects(order) -> None:
 
     order_id = order.pk
     outbox_emit(topic=handlers.TOPIC_PLACED_EMAIL, payload={"order": order_id})
-    if order.payment_method == PaymentMethod.CARD and order.status == order_status.PLACED:
+    if order.payment_method in CARD_METHODS and order.status == order_status.PLACED:
         outbox_emit(topic=handlers.TOPIC_CAPTURE, payload={"order": order_id})
     webhook_event(type=events.ORDER_PLACED, data=events.order_data(order))
     products = sorted({line.product_id for line in order.lines.all()})

@@ -88,6 +88,7 @@ def company_request(
     expected_total=None,
     refuse_if_approval_needed: bool = False,
     quote=None,
+    instalments: int = 0,
 ) -> CheckoutRequest:
     """A company's order (the portal page, or the API on the portal): shipped to
     ``ship_to`` (the one ship-to rule decided it) and billed to the company's bill-to."""
@@ -106,6 +107,7 @@ def company_request(
         expected_total=parse_expected_total(expected_total),
         refuse_if_approval_needed=refuse_if_approval_needed,
         quote=quote,
+        instalments=instalments,
     )
 
 
@@ -147,6 +149,8 @@ def api_request(
         "expected_total": data.get("expected_total"),
         "refuse_if_approval_needed": data["if_approval_needed"] == "refuse",
     }
+    if data.get("instalments"):
+        choices["instalments"] = data["instalments"]
     if ship_to is not None:
         return company_request(
             channel=site.channel,

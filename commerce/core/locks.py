@@ -13,6 +13,7 @@ other but never in a circle:
                                           dealer shipment and delivery)
     5. approval request                  (approval decisions, cancellation, expiry)
     6. card payment source               (capture, void, refund)
+   6b. instalment plan                   (instalment collection, early payoff)
     7. credit account                    (on-account orders, releases, invoices, payments)
     8. invoices, by primary key          (payments, credit notes)
     9. stock records, by primary key     (allocation, release, shipping, stock imports)

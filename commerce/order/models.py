@@ -9,6 +9,7 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Card")
     ACCOUNT = "account", _("On account")
     PAY_LATER = "pay_later", _("Pay in 30 days")
+    INSTALMENTS = "instalments", _("Monthly instalments")
 
 
 class Order(AbstractOrder):

@@ -2,11 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from commerce.api import pages as api_pages
-from portals.storefront import lead_views, share_views, views
+from portals.storefront import lead_views, member_views, share_views, views
 
 app_name = "storefront"
 
 urlpatterns = [
+    path("members/join/<str:token>/", member_views.JoinView.as_view(), name="members-join"),
+    path("members/waitlist/", member_views.WaitlistView.as_view(), name="members-waitlist"),
     path("dealer-request/", lead_views.LeadCreateView.as_view(), name="lead-create"),
     path("dealer-request/<str:token>/", lead_views.LeadStatusView.as_view(), name="lead-view"),
     path(

@@ -146,3 +146,26 @@ def test_the_loyalty_page_needs_a_sign_in_and_is_storefront_only(storefront_clie
     assert storefront_client.get("/accounts/loyalty/").status_code == 302
     portal_client.force_login(factories.MembershipFactory().user)
     assert portal_client.get("/accounts/loyalty/").status_code == 404
+
+
+def test_a_tier_change_emails_the_consumer_what_the_next_tier_needs(tiers, committed):
+    from django.core import mail
+
+    silver = factories.UserFactory(email="sven@example.com")
+    for _ in range(3):
+        order(silver, "100.00")
+
+    with committed():
+        loyalty_recompute()
+
+    assert [m.to for m in mail.outbox] == [["sven@example.com"]]
+    body = mail.outbox[0].body
+    assert "Silver" in mail.outbox[0].subject
+    assert "To reach Gold" in body
+    assert "spend 700.00 more" in body
+    assert "place 3 more orders" in body
+
+    mail.outbox.clear()
+    with committed():
+        loyalty_recompute()  # nothing changed: no email
+    assert mail.outbox == []

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commerce.dealers.selectors import fulfilment_of_products
+from commerce.instalments.services import eligible_product_ids
 
 MONEY = serializers.DecimalField(max_digits=12, decimal_places=2)
 MONEY_OR_NULL = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
@@ -74,6 +75,28 @@ class ProductSerializer(serializers.Serializer):
     multiple = serializers.SerializerMethodField()
     max_quantity = serializers.IntegerField(source="max_order_quantity", allow_null=True)
     fulfilment = serializers.SerializerMethodField()
+    instalments_eligible = serializers.SerializerMethodField(
+        help_text="The caller may pay this product in 3, 6 or 12 instalments (storefront)."
+    )
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_instalments_eligible(self, product) -> bool:
+        known = self.context.get("instalments")
+        if known is None:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            if request is None or getattr(request._request, "channel", "") != "storefront":
+                known = set()
+            else:
+                page = getattr(self.parent, "instance", None) or [product]
+                loyalty = self.context["strategy"].context.loyalty
+                known = eligible_product_ids(
+                    user,
+                    [p.pk for p in page] + [product.pk],
+                    tier_id=loyalty.tier_id if loyalty is not None else None,
+                )
+            self.context["instalments"] = known
+        return product.pk in known
 
     @extend_schema_field(serializers.ChoiceField(choices=["dealer", "direct"]))
     def get_fulfilment(self, product) -> str:

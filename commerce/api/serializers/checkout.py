@@ -64,6 +64,12 @@ class CheckoutSerializer(serializers.Serializer):
         default="",
         help_text="A token from the card gateway (payment_method=card).",
     )
+    instalments = serializers.ChoiceField(
+        choices=[(3, "3"), (6, "6"), (12, "12")],
+        required=False,
+        allow_null=True,
+        help_text="Monthly instalments at 0 % (payment_method=instalments): 3, 6 or 12.",
+    )
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     requested_delivery_date = serializers.DateField(required=False, allow_null=True)
     expected_total = serializers.DecimalField(
@@ -93,6 +99,8 @@ class CheckoutSerializer(serializers.Serializer):
     )
 
     def validate(self, data):
+        if data["payment_method"] == PaymentMethod.INSTALMENTS and not data.get("instalments"):
+            raise serializers.ValidationError({"instalments": "Choose 3, 6 or 12 instalments."})
         by_id = {f: data[f] for f in ("ship_to", "shipping_address_id") if data.get(f)}
         if len(set(by_id.values())) > 1:
             raise serializers.ValidationError(

@@ -28,6 +28,13 @@ class OrderLineSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class InstalmentSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    due = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    status = serializers.CharField()
+
+
 class StatusChangeSerializer(serializers.Serializer):
     old_status = serializers.CharField()
     new_status = serializers.CharField()
@@ -55,6 +62,18 @@ class OrderSerializer(serializers.Serializer):
     lines = OrderLineSerializer(many=True, source="lines.all")
     history = StatusChangeSerializer(many=True, source="status_changes.all")
     fulfilment = serializers.SerializerMethodField()
+    instalments = serializers.SerializerMethodField(
+        help_text="The schedule of an order paid in instalments (empty otherwise)."
+    )
+
+    @extend_schema_field(InstalmentSerializer(many=True))
+    def get_instalments(self, order) -> list:
+        if order.payment_method != PaymentMethod.INSTALMENTS:
+            return []
+        plan = getattr(order, "instalment_plan", None)
+        if plan is None:
+            return []
+        return InstalmentSerializer(plan.instalments.all(), many=True).data
 
     @extend_schema_field(serializers.DictField())
     def get_fulfilment(self, order) -> dict:

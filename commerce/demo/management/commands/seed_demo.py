@@ -10,7 +10,9 @@ from commerce.demo.buying import seed_buying_tools
 from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.dealers import seed_dealer_network, seed_dealer_orders
 from commerce.demo.history import seed_history
+from commerce.demo.instalments import seed_instalments
 from commerce.demo.leads import seed_leads
+from commerce.demo.members import seed_members
 from commerce.demo.people import seed_people
 from commerce.demo.pricing import seed_pricing
 from commerce.demo.promotions import seed_promotions
@@ -49,6 +51,8 @@ class Command(BaseCommand):
         seed_approvals(companies)
         self.stdout.write("Channels and assortments...")
         seed_visibility(companies, products)
+        link = seed_members(products)
+        seed_instalments(products)
         bump_catalog_version()
         seed_buying_tools(companies)
         self.stdout.write("Dealer network...")
@@ -56,6 +60,7 @@ class Command(BaseCommand):
         dealer_orders = seed_dealer_orders()
         self.stdout.write(f"{len(dealers)} dealers, {dealer_orders} new dealer orders.")
         self.stdout.write(f"{seed_leads()} new dealer leads.")
+        self.stdout.write(f"Members' shop invitation (Gold members): {link}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new products ({products} in the demo range), "

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    """The members' shop: consumer segments, their invitations, waitlist and drops."""
+
+    name = "commerce.members"
+    label = "members"
+    verbose_name = "Members' shop"
+
+    def ready(self) -> None:
+        from commerce.members import drops, handlers  # noqa: F401  (outbox handlers)
+
+        drops.connect()
