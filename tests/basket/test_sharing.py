@@ -459,3 +459,28 @@ def test_the_requester_cancels_and_the_link_stops_working(teen, requester):
     intruder = storefront()
     intruder.force_login(other)
     assert intruder.post(f"/accounts/shared-baskets/{share.pk}/cancel/").status_code == 404
+
+
+def test_the_payer_starts_from_the_requesters_delivery_address(teen, requester):
+    """The requester's default delivery address is filled in for the payer, who
+    may keep it or change it."""
+    UserAddress = get_model("address", "UserAddress")
+    UserAddress.objects.create(
+        user=requester,
+        first_name="Tess",
+        last_name="Teen",
+        line1="Lindenallee 7",
+        line4="Potsdam",
+        postcode="14467",
+        country=factories.CountryFactory(),
+        is_default_for_shipping=True,
+    )
+    share_basket(teen)
+    url = link()
+    parent = storefront()
+    confirm_by_code(parent, url)
+
+    page = parent.get(url).content.decode()
+
+    assert 'value="Lindenallee 7"' in page
+    assert 'value="14467"' in page
