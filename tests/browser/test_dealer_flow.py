@@ -5,6 +5,7 @@ import pytest
 from oscar.core.loading import get_model
 
 from tests import factories
+from tests.browser.steps import address_and_card, storefront_sign_in
 from tests.dealers.conftest import make_dealer, stock_dealer
 
 Order = get_model("order", "Order")
@@ -24,28 +25,11 @@ def test_consumer_buys_from_a_dealer_who_accepts_and_ships(page, site_urls, scre
     consumer = factories.UserFactory()
     store, portal = site_urls["storefront"], site_urls["portal"]
 
-    page.goto(store + "/accounts/login/")
-    page.fill("#id_login-username", consumer.email)
-    page.fill("#id_login-password", factories.PASSWORD)
-    page.click("button[name=login_submit]")
+    storefront_sign_in(page, store, consumer)
     page.goto(store + bike.get_absolute_url())
     page.click("#add_to_basket_form button[type=submit]")
     page.goto(store + "/checkout/shipping-address/")
-    page.fill("#id_first_name", "Connie")
-    page.fill("#id_last_name", "Consumer")
-    page.fill("#id_line1", "Invalidenstr. 1")
-    page.fill("#id_line4", "Berlin")
-    page.fill("#id_postcode", "10115")
-    if page.locator("select#id_country").count():
-        page.select_option("select#id_country", "DE")
-    page.click("#new_shipping_address button[type=submit]")
-    page.wait_for_url("**/shipping-method/")
-    page.locator("#content_inner form button[type=submit]").first.click()
-    page.wait_for_url("**/payment-details/")
-    page.fill("#id_number", "4242 4242 4242 4242")
-    page.fill("#id_expiry", "12/39")
-    page.fill("#id_cvc", "123")
-    page.click("#card_continue")
+    address_and_card(page, name=("Connie", "Consumer"), line1="Invalidenstr. 1")
     page.wait_for_url("**/preview/")
     assert "Delivered by Berlin Bikes" in page.inner_text("#delivered_by")
     page.click("#place-order")

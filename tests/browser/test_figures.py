@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from tests import factories
 from tests.api.test_records import shipped_and_invoiced
+from tests.browser.steps import address_and_card, storefront_sign_in
 
 Order = get_model("order", "Order")
 Promotion = get_model("partner", "Promotion")
@@ -27,13 +28,6 @@ def portal_sign_in(page, base, user):
     page.fill("#id_password", factories.PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_selector("#company_card")
-
-
-def storefront_sign_in(page, base, user):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login-username", user.email)
-    page.fill("#id_login-password", factories.PASSWORD)
-    page.click("button[name=login_submit]")
 
 
 def test_portal_basket_is_net_with_vat_and_a_voucher_is_ordered(page, site_urls, screenshot):
@@ -100,21 +94,7 @@ def test_gold_strike_through_is_gross_and_a_voucher_is_ordered(page, site_urls, 
     assert page.get_attribute("#basket_lines_total", "data-amount") == "127.12"
 
     page.goto(base + "/checkout/shipping-address/")
-    page.fill("#id_first_name", "Gold")
-    page.fill("#id_last_name", "Member")
-    page.fill("#id_line1", "1 Test Street")
-    page.fill("#id_line4", "Berlin")
-    page.fill("#id_postcode", "10115")
-    if page.locator("select#id_country").count():
-        page.select_option("select#id_country", "DE")
-    page.click("#new_shipping_address button[type=submit]")
-    page.wait_for_url("**/shipping-method/")
-    page.locator("#content_inner form button[type=submit]").first.click()
-    page.wait_for_url("**/payment-details/")
-    page.fill("#id_number", "4242 4242 4242 4242")
-    page.fill("#id_expiry", "12/39")
-    page.fill("#id_cvc", "123")
-    page.click("#card_continue")
+    address_and_card(page, name=("Gold", "Member"))
     page.wait_for_url("**/preview/")
     page.click("#place-order")
     page.wait_for_url("**/thank-you/")

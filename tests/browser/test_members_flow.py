@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 from commerce.members import services
 from commerce.members.models import Drop, Segment
 from tests import factories
-from tests.browser.test_order_flows import choose_country
+from tests.browser.steps import address_and_card, storefront_sign_in
 
 Order = get_model("order", "Order")
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,10 +34,7 @@ def test_an_invited_consumer_joins_and_buys_from_the_early_access_drop(page, sit
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     user = factories.UserFactory()
 
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login-username", user.email)
-    page.fill("#id_login-password", factories.PASSWORD)
-    page.click("button[name=login_submit]")
+    storefront_sign_in(page, base, user)
     response = page.goto(base + product.get_absolute_url())
     assert response.status == 404  # not a member yet
 
@@ -46,18 +43,7 @@ def test_an_invited_consumer_joins_and_buys_from_the_early_access_drop(page, sit
     page.goto(base + product.get_absolute_url())
     page.click("#add_to_basket_form button[type=submit]")
     page.goto(base + "/checkout/shipping-address/")
-    page.fill("#id_first_name", "Ines")
-    page.fill("#id_last_name", "Insider")
-    page.fill("#id_line1", "3 Test Street")
-    page.fill("#id_line4", "Berlin")
-    page.fill("#id_postcode", "10115")
-    choose_country(page)
-    page.click("#new_shipping_address button[type=submit]")
-    page.get_by_role("button", name="Select option").first.click()
-    page.fill("#id_number", "4242 4242 4242 4242")
-    page.fill("#id_expiry", "12/39")
-    page.fill("#id_cvc", "123")
-    page.click("#card_continue")
+    address_and_card(page, name=("Ines", "Insider"), line1="3 Test Street")
     page.wait_for_url("**/preview/")
     page.click("#place-order")
     page.wait_for_url("**/thank-you/")

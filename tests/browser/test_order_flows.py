@@ -5,15 +5,10 @@ import pytest
 from oscar.core.loading import get_model
 
 from tests import factories
+from tests.browser.steps import DECLINED, address_and_card, storefront_sign_in
 
 Order = get_model("order", "Order")
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def choose_country(page):
-    # Oscar hides the country field when there is only one shipping country.
-    if page.locator("select#id_country").count():
-        page.select_option("select#id_country", "DE")
 
 
 def test_storefront_guest_checkout_with_the_sandbox_card(page, site_urls, screenshot):
@@ -27,20 +22,7 @@ def test_storefront_guest_checkout_with_the_sandbox_card(page, site_urls, screen
     page.fill("#id_username", "guest.shopper@example.com")
     page.check("input[name=options][value=anonymous]")
     page.click("#content_inner form button[type=submit]")
-    page.fill("#id_first_name", "Gail")
-    page.fill("#id_last_name", "Guest")
-    page.fill("#id_line1", "1 Test Street")
-    page.fill("#id_line4", "Berlin")
-    page.fill("#id_postcode", "10115")
-    choose_country(page)
-    page.click("#new_shipping_address button[type=submit]")
-    page.wait_for_url("**/shipping-method/")
-    page.locator("#content_inner form button[type=submit]").first.click()
-    page.wait_for_url("**/payment-details/")
-    page.fill("#id_number", "4242 4242 4242 4242")
-    page.fill("#id_expiry", "12/39")
-    page.fill("#id_cvc", "123")
-    page.click("#card_continue")
+    address_and_card(page)
     page.wait_for_url("**/preview/")
     assert "Visa ending 4242" in page.inner_text("#payment_summary")
     page.click("#place-order")
@@ -57,25 +39,12 @@ def test_storefront_declined_card_shows_a_message_and_takes_no_order(page, site_
     product = factories.ProductFactory(stock=5)
     user = factories.UserFactory()
     base = site_urls["storefront"]
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login-username", user.email)
-    page.fill("#id_login-password", factories.PASSWORD)
-    page.click("button[name=login_submit]")
+    storefront_sign_in(page, base, user)
     page.goto(base + product.get_absolute_url())
     page.click("#add_to_basket_form button[type=submit]")
     page.goto(base + "/checkout/shipping-address/")
-    page.fill("#id_first_name", "Dee")
-    page.fill("#id_last_name", "Clined")
-    page.fill("#id_line1", "2 Test Street")
-    page.fill("#id_line4", "Berlin")
-    page.fill("#id_postcode", "10115")
-    choose_country(page)
-    page.click("#new_shipping_address button[type=submit]")
-    page.locator("#content_inner form button[type=submit]").first.click()
-    page.fill("#id_number", "4000 0000 0000 0002")
-    page.fill("#id_expiry", "12/39")
-    page.fill("#id_cvc", "123")
-    page.click("#card_continue")
+    address_and_card(page, name=("Dee", "Clined"), line1="2 Test Street", card=DECLINED)
+    page.wait_for_url("**/preview/")
     page.click("#place-order")
     page.wait_for_url("**/payment-details/")
 
