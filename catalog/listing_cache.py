@@ -35,10 +35,17 @@ CSRF_PLACEHOLDER = "__listing_csrf_token__"
 TIMEOUT = 10 * 60
 
 
+def _short(parts: list[str]) -> str:
+    """One cache key of bounded length (memcached refuses keys over 250 bytes):
+    the readable prefix, then a digest of everything that makes it unique."""
+    digest = hashlib.sha256(":".join(parts).encode()).hexdigest()
+    return f"{parts[0]}:{parts[1]}:{digest}"
+
+
 def key(request, *, view: str, site, company) -> str:
     membership = getattr(request, "membership", None)
     path = hashlib.sha1(request.get_full_path().encode()).hexdigest()  # noqa: S324 - a cache key
-    return ":".join(
+    return _short(
         [
             "catalog:listing",
             view,
@@ -94,7 +101,7 @@ def page_key(request, *, view: str) -> str:
     path = hashlib.sha1(  # noqa: S324 - a cache key
         f"{request.get_host()}|{request.get_full_path()}".encode()
     ).hexdigest()
-    return ":".join(
+    return _short(
         [
             "catalog:page",
             view,

@@ -164,3 +164,18 @@ def test_a_cached_product_page_follows_visibility_at_once(shop, storefront_clien
     assert history.get(url).context is not None  # recently viewed: its own page
     shop["saw"].visible_to_companies.add(shop["company"])
     assert visitor().get(url).status_code == 404
+
+
+def test_cache_keys_stay_short_and_differ_by_audience(shop, storefront_client, monkeypatch):
+    """Keys carry many parts (audience, prices, role, versions, path); they stay
+    under memcached's 250 bytes and still tell audiences apart."""
+    keys = []
+    put = listing_cache.put
+    monkeypatch.setattr(listing_cache, "put", lambda key, html: (keys.append(key), put(key, html)))
+    storefront_client.get("/catalogue/?sort_by=price_asc&page=1")
+    portal_client_for(shop["company"], role="approver").get("/catalogue/?sort_by=price_desc")
+
+    # The storefront visitor's listing and whole page, the approver's listing.
+    assert len(keys) == 3
+    assert len(set(keys)) == 3
+    assert all(len(key) <= 200 for key in keys), keys
