@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,6 +16,7 @@ from commerce.billing.models import CreditAccount, Invoice, InvoiceReminder
 from commerce.billing.tasks import _invoice_url, _recipients
 from commerce.core.emails import _render, send_templated_email
 from commerce.outbox.registry import register
+from commerce.payments.services import payment_capture_authorization
 
 TOPIC_ISSUE_INVOICE = topics.ISSUE_INVOICE
 
@@ -80,14 +82,6 @@ def _statement_email(message) -> None:
     send_statement_email(message.payload["account"], date.fromisoformat(message.payload["date"]))
 
 
-def capture_card_payment(authorization_id: str, amount: str) -> None:
-    from decimal import Decimal
-
-    from commerce.payments.gateway import get_gateway
-
-    get_gateway().capture(authorization_id=authorization_id, amount=Decimal(amount))
-
-
 def send_payment_receipt(payment_id: int) -> int:
     from commerce.billing.models import Payment
 
@@ -113,7 +107,9 @@ def _card_payment(message) -> None:
     payload = message.payload
     effect_once(
         message,
-        lambda: capture_card_payment(payload["authorization"], payload["amount"]),
+        lambda: payment_capture_authorization(
+            authorization_id=payload["authorization"], amount=Decimal(payload["amount"])
+        ),
         step="capture",
     )
     effect_once(message, lambda: send_payment_receipt(payload["payment"]), step="receipt")

@@ -27,6 +27,7 @@ from commerce.core.money import quantize
 from commerce.instalments.exceptions import InstalmentError, InstalmentsNotAvailable
 from commerce.instalments.models import COUNTS, Instalment, InstalmentOffer, InstalmentPlan
 from commerce.instalments.schedule import schedule, split
+from commerce.payments import services as payments
 from commerce.payments.gateway import PaymentError, get_gateway
 
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -193,7 +194,8 @@ class Collection:
 
 
 def _charge(plan: InstalmentPlan, amount: Decimal, reference: str):
-    """Authorize and capture ``amount`` on the plan's card (sandbox); no lock held."""
+    """Authorize ``amount`` on the plan's card (sandbox); no lock held. The capture
+    follows through the outbox once the parts are settled (``_settle``)."""
     gateway = get_gateway()
     authorization = gateway.authorize(
         token=plan.card_token, amount=amount, currency=plan.currency, reference=reference
@@ -202,8 +204,10 @@ def _charge(plan: InstalmentPlan, amount: Decimal, reference: str):
 
 
 def _settle(plan_id: int, instalment_ids: list[int], reference: str) -> Decimal | None:
-    """In one transaction under the plan's lock (step 6b): mark the parts paid and
-    lower the account's exposure. None when they are no longer due (another run paid)."""
+    """In one transaction under the plan's lock (step 6b): mark the parts paid,
+    lower the account's exposure and queue the capture of ``reference`` (the
+    card authorization) as an outbox row of this transaction. None when they are
+    no longer due (another run paid)."""
     with transaction.atomic():
         plan = InstalmentPlan.objects.select_for_update().get(pk=plan_id)
         parts = list(
@@ -226,6 +230,7 @@ def _settle(plan_id: int, instalment_ids: list[int], reference: str) -> Decimal 
         if not plan.instalments.exclude(status=Instalment.Status.PAID).exists():
             plan.status = InstalmentPlan.Status.PAID
             plan.save(update_fields=["status"])
+        payments.payment_capture_after_commit(authorization_id=reference, amount=amount)
         return amount
 
 
@@ -236,7 +241,6 @@ def _pay(plan: InstalmentPlan, parts: list[Instalment], reference: str) -> bool:
     if settled is None:
         gateway.void(authorization_id=authorization.id)
         return False
-    gateway.capture(authorization_id=authorization.id, amount=amount)
     return True
 
 

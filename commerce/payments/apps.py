@@ -7,3 +7,6 @@ class PaymentsConfig(AppConfig):
     name = "commerce.payments"
     label = "payments"
     verbose_name = "Payments"
+
+    def ready(self):
+        from commerce.payments import handlers  # noqa: F401  (registers the outbox handlers)

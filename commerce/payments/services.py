@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from commerce.outbox.services import outbox_emit
+from commerce.payments import topics
 from commerce.payments.gateway import Authorization, PaymentError, get_gateway
 
 logger = logging.getLogger(__name__)
@@ -70,6 +72,22 @@ def payment_void_authorization(authorization: Authorization) -> bool:
         )
         return False
     return True
+
+
+def payment_capture_authorization(*, authorization_id: str, amount: Decimal) -> None:
+    """Capture a hold that is not an order's (an invoice or instalment payment):
+    the call the outbox handler makes, once per message."""
+    get_gateway().capture(authorization_id=authorization_id, amount=amount)
+
+
+def payment_capture_after_commit(*, authorization_id: str, amount: Decimal) -> None:
+    """Capture ``authorization_id`` once the caller's transaction commits: an
+    outbox row written in it, so a gateway outage delays the capture and loses
+    nothing (call inside the transaction that records what the money pays)."""
+    outbox_emit(
+        topic=topics.CAPTURE_AUTHORIZATION,
+        payload={"authorization": authorization_id, "amount": str(amount)},
+    )
 
 
 def _card_source(order, *, lock: bool):

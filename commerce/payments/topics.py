@@ -1,0 +1,3 @@
+"""Outbox topics of card payments (handled in ``payments.handlers``)."""
+
+CAPTURE_AUTHORIZATION = "payments.capture_authorization"
