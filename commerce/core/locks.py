@@ -35,7 +35,14 @@ that order's own transaction committed (its outbox handler). A survey row is
 locked on its own when it is answered.
 A quote and a basket share are never locked together. Ordering a quote locks
 the quote, then its basket and the rest of the pipeline; a shopping list is
-only read (adding it to a basket locks the basket alone).
+only read (adding it to a basket locks the basket alone). A list row is
+locked on its own only by replenishment (SKIP LOCKED, then an outbox row; the
+basket is filled by the handler), a list line on its own when its quantity
+changes. A dealer offer row is locked after its order's routing row (4b) and
+only under it. A members' invitation is locked on its own when it is taken.
+Applying or removing a voucher locks the basket (step 2) alone. A settled
+instalment part, an invoice card payment and an order are captured through the
+outbox after their transaction commits, never under these locks.
 
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an
