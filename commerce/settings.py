@@ -190,6 +190,7 @@ INSTALLED_APPS = [
     "commerce.members.apps.MembersConfig",
     "commerce.instalments.apps.InstalmentsConfig",
     "commerce.quotes.apps.QuotesConfig",
+    "commerce.orderedit.apps.OrderEditConfig",
     "commerce.payments.apps.PaymentsConfig",
     "portals.apps.PortalsConfig",
     "commerce.api.apps.ApiConfig",

@@ -54,19 +54,21 @@ class Evaluation:
         return "; ".join(m.message for m in self.matches)
 
 
-def month_spend(membership, at: datetime | None = None) -> Decimal:
+def month_spend(membership, at: datetime | None = None, exclude_order_id=None) -> Decimal:
     """What this buyer ordered for the company this calendar month: goods net
     of tax and delivery (what rules compare with), pending orders included,
-    rejected and cancelled ones not."""
+    rejected and cancelled ones not (nor ``exclude_order_id``, an order being
+    edited)."""
     at = timezone.localtime(at or timezone.now())
     start = at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    total = (
-        Order.objects.filter(
-            company_id=membership.company_id, user_id=membership.user_id, date_placed__gte=start
-        )
-        .exclude(status__in=[order_status.REJECTED, order_status.CANCELLED])
-        .aggregate(total=Sum(F("total_excl_tax") - F("shipping_excl_tax")))["total"]
+    orders = Order.objects.filter(
+        company_id=membership.company_id, user_id=membership.user_id, date_placed__gte=start
     )
+    if exclude_order_id is not None:
+        orders = orders.exclude(pk=exclude_order_id)
+    total = orders.exclude(status__in=[order_status.REJECTED, order_status.CANCELLED]).aggregate(
+        total=Sum(F("total_excl_tax") - F("shipping_excl_tax"))
+    )["total"]
     return quantize(total or ZERO)
 
 
@@ -96,9 +98,12 @@ def evaluate_basket(*, company, membership, basket) -> Evaluation:
     )
 
 
-def evaluate(*, company, membership, total_net: Decimal, product_ids, at=None) -> Evaluation:
+def evaluate(
+    *, company, membership, total_net: Decimal, product_ids, at=None, exclude_order_id=None
+) -> Evaluation:
     """The rules of ``company`` that an order of ``total_net`` (goods, net) with
-    ``product_ids`` by ``membership`` matches."""
+    ``product_ids`` by ``membership`` matches (``exclude_order_id``: the order
+    being edited, left out of the month's spend)."""
     rules = list(
         ApprovalRule.objects.filter(company=company, is_active=True).prefetch_related("categories")
     )
@@ -119,7 +124,7 @@ def evaluate(*, company, membership, total_net: Decimal, product_ids, at=None) -
         ):
             message = f"over your {money(rule.amount)} order limit"
         elif rule.kind == Kind.BUYER_MONTHLY_BUDGET and mine and rule.amount is not None:
-            spent = month_spend(membership, at) if spent is None else spent
+            spent = month_spend(membership, at, exclude_order_id) if spent is None else spent
             if spent + total_net > rule.amount:
                 message = (
                     f"over your monthly budget of {money(rule.amount)} "

@@ -77,6 +77,47 @@ def approval_request_create(*, order, requester, evaluation: Evaluation) -> Appr
     return request
 
 
+def approval_request_lock(order) -> ApprovalRequest | None:
+    """Step 5 of the lock order: the order's approval request, if it has one
+    (the caller holds the order's lock, step 4)."""
+    return ApprovalRequest.objects.select_for_update(of=("self",)).filter(order_id=order.pk).first()
+
+
+def approval_request_renew(
+    *, order, request: ApprovalRequest | None, requester, evaluation: Evaluation, actor, why: str
+) -> ApprovalRequest:
+    """An edited order waits for its approvers again: its request (locked by
+    ``approval_request_lock``) is opened anew with the rules the edited order
+    matches, or created when it had none. Decisions given before the edit no
+    longer count (they stay in the request's events); approvers are told again."""
+    if request is None:
+        return approval_request_create(order=order, requester=requester, evaluation=evaluation)
+    earlier = list(request.decisions.values_list("approver__email", "decision"))
+    request.decisions.all().delete()
+    request.status = Status.PENDING
+    request.decided_at = None
+    if evaluation.required:
+        request.reasons = [m.as_dict() for m in evaluation.matches]
+        request.approvals_required = evaluation.approvals_required
+    request.expires_at = timezone.now() + timedelta(days=settings.APPROVAL_EXPIRY_DAYS)
+    request.save(
+        update_fields=["status", "decided_at", "reasons", "approvals_required", "expires_at"]
+    )
+    record(
+        company=order.company,
+        request=request,
+        actor=actor,
+        kind="requested",
+        message=f"Order {order.number} was edited and needs approval again: {why}",
+        data={
+            "approvals_required": request.approvals_required,
+            "earlier_decisions": [{"approver": e, "decision": d} for e, d in earlier],
+        },
+    )
+    outbox_emit(topic=topics.NOTIFY_APPROVERS, payload={"request": request.pk})
+    return request
+
+
 def _locked(request: ApprovalRequest) -> ApprovalRequest:
     """Lock order: the order (step 4), then its approval request (step 5)."""
     order_id = ApprovalRequest.objects.values_list("order_id", flat=True).get(pk=request.pk)

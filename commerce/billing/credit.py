@@ -187,9 +187,46 @@ def credit_record_reservation(
 def reserved_for(order) -> Decimal:
     """What an order still holds on its account (not yet invoiced or released)."""
     total = LedgerEntry.objects.filter(
-        order=order, kind__in=[Kind.ORDER_RESERVED, Kind.ORDER_RELEASED, Kind.ORDER_INVOICED]
+        order=order,
+        kind__in=[
+            Kind.ORDER_RESERVED,
+            Kind.ORDER_ADJUSTED,
+            Kind.ORDER_RELEASED,
+            Kind.ORDER_INVOICED,
+        ],
     ).aggregate(total=Sum("amount"))["total"]
     return quantize(total or ZERO, order.currency)
+
+
+def credit_adjust_reservation(*, order, amount: Decimal, actor=None) -> Decimal:
+    """An edited on-account order holds ``amount`` now: lock its account (step 7)
+    and record the difference. More than before must fit the credit (the same
+    check as at placement: hold, limit); less gives the rest back. Returns the
+    difference (0 for an order that holds no credit). Inside the edit's
+    transaction, after the order's own lock."""
+    entry = (
+        LedgerEntry.objects.filter(order=order, kind=Kind.ORDER_RESERVED)
+        .select_related("account")
+        .first()
+    )
+    if entry is None:
+        return ZERO
+    account = lock(entry.account)
+    delta = quantize(amount - reserved_for(order), account.currency)
+    if delta > 0:
+        credit_reserve(
+            account=account, order_number=order.number, amount=delta, currency=order.currency
+        )
+    if delta:
+        _entry(
+            account,
+            Kind.ORDER_ADJUSTED,
+            delta,
+            order=order,
+            actor=actor,
+            reason=f"Order {order.number} edited",
+        )
+    return delta
 
 
 def credit_release(*, order, actor=None, reason: str = "") -> Decimal:

@@ -296,6 +296,7 @@ class LedgerEntry(models.Model):
         ORDER_RESERVED = "order_reserved", _("Order placed on account")
         ORDER_RELEASED = "order_released", _("Order released")
         ORDER_INVOICED = "order_invoiced", _("Order invoiced")
+        ORDER_ADJUSTED = "order_adjusted", _("Order edited")
         INVOICE_ISSUED = "invoice_issued", _("Invoice issued")
         PAYMENT = "payment", _("Payment received")
         CREDIT_NOTE = "credit_note", _("Credit note")

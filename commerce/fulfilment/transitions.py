@@ -45,7 +45,9 @@ def approval_freeze(order) -> str | None:
     waiting for its company's approvers changes only by their decision, the
     buyer's cancellation or expiry (``by_approval``); nobody else, staff
     included, moves it, ships it, pays it or edits its lines. The reason, or
-    None when ``order`` is not frozen."""
+    None when ``order`` is not frozen. An order edit (``commerce.orderedit``)
+    may change such an order's lines, and it keeps the order waiting for its
+    approvers (the request is opened anew), so it never gets past them."""
     if order.status != order_status.PENDING_APPROVAL:
         return None
     return (
@@ -168,6 +170,29 @@ def order_set_status(
         if note or actor is not None:
             _note(order, actor, f"{old} → {status}" + (f": {note}" if note else ""))
         _after(order, old, status)
+    return order
+
+
+# Statuses an order can still be edited in (nothing picked or shipped yet).
+EDITABLE = frozenset({order_status.PENDING_APPROVAL, order_status.PLACED})
+
+
+def order_back_to_approval(*, order, actor=None, reason: str = "") -> object:
+    """A Placed order whose edit needs approval again waits for its approvers:
+    the one move back in the pipeline, made only by an order edit that holds
+    the order's lock (step 4), before anything was shipped. Recorded as a
+    status change (Oscar's history) and a note, like every other move."""
+    if order.status != order_status.PLACED:
+        raise IllegalStatusChange(
+            f"Order {order.number} is {order.status}; it cannot go back to approval."
+        )
+    old = order.status
+    order.status = order_status.PENDING_APPROVAL
+    order.save(update_fields=["status"])
+    order.lines.update(status=order_status.PENDING_APPROVAL)
+    order.status_changes.create(old_status=old, new_status=order.status)
+    _note(order, actor, f"{old} → {order.status}" + (f": {reason}" if reason else ""))
+    _after(order, old, order.status)
     return order
 
 

@@ -48,3 +48,29 @@ def key_claim(key: str, request, basket, fingerprint: str) -> IdempotencyKey:
     if row.fingerprint != fingerprint:
         raise IdempotencyConflict()
     return row
+
+
+EDIT_SCOPE = "order_edit"
+
+
+def edit_key_claim(key: str, *, user, channel: str, order, fingerprint: str) -> IdempotencyKey:
+    """Lock (or create) an order edit's key (step 3 of the lock order, before
+    the order): the same key with the same edit is that edit again (the caller
+    answers the order as it is), with another edit ``IdempotencyConflict``."""
+    lookup = {
+        "scope": EDIT_SCOPE,
+        "site": channel,
+        "key": key,
+        "user": user,
+        "company": order.company if order.company_id else None,
+    }
+    row = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = IdempotencyKey.objects.create(**lookup, fingerprint=fingerprint)
+        except IntegrityError:  # a concurrent request created it first: wait for it
+            row = IdempotencyKey.objects.select_for_update().get(**lookup)
+    if row.fingerprint != fingerprint or (row.order_id and row.order_id != order.pk):
+        raise IdempotencyConflict()
+    return row

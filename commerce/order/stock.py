@@ -158,3 +158,59 @@ def consume(line, quantity: int, held: list) -> None:
         left -= units
         line.num_allocated = max((line.num_allocated or 0) - units, 0)
     line.save(update_fields=["num_allocated"])
+
+
+def release_units(line, units: int, held: list, records: dict[int, object]) -> None:
+    """Give back ``units`` of what ``line`` holds (an edit lowered or removed it;
+    locks held). ``records`` are the locked stock records by pk: the warehouse
+    holding the least gives back first, so the main one keeps serving."""
+    left = units
+    for allocation in sorted(held, key=lambda a: (a.quantity, a.stockrecord_id)):
+        if left <= 0:
+            break
+        take = min(left, allocation.quantity)
+        if take <= 0:
+            continue
+        records.get(allocation.stockrecord_id, allocation.stockrecord).cancel_allocation(take)
+        allocation.quantity -= take
+        if allocation.pk:
+            allocation.save(update_fields=["quantity"])
+        left -= take
+    line.num_allocated = max((line.num_allocated or 0) - (units - left), 0)
+
+
+def allocate_units(line, units: int, candidates: list) -> None:
+    """Hold ``units`` more for ``line`` (an edit raised or added it; locks held)
+    from its product's locked ``candidates``: the line's own record when it can
+    serve them whole, else the one with the most free stock that can, else
+    split over those with free stock. Raises ``OutOfStock`` when the
+    warehouses together cannot serve them."""
+    free = {record.pk: max(record.net_stock_level, 0) for record in candidates}
+    whole = [r for r in candidates if free[r.pk] >= units]
+    own = [r for r in whole if r.pk == line.stockrecord_id]
+    if own or whole:
+        parts = [((own or sorted(whole, key=lambda r: (-free[r.pk], r.pk)))[0], units)]
+    else:
+        parts, left = [], units
+        for record in sorted(candidates, key=lambda r: (-free[r.pk], r.pk)):
+            if left <= 0 or free[record.pk] <= 0:
+                continue
+            parts.append((record, min(left, free[record.pk])))
+            left -= min(left, free[record.pk])
+        if left > 0:
+            raise OutOfStock([(line.title, units, sum(free.values()))])
+    existing = {a.stockrecord_id: a for a in LineAllocation.objects.filter(line=line)}
+    if not existing and line.stockrecord_id and line.num_allocated:
+        # A line placed before allocations were kept per warehouse: record what it holds.
+        existing[line.stockrecord_id] = LineAllocation.objects.create(
+            line=line, stockrecord_id=line.stockrecord_id, quantity=line.num_allocated
+        )
+    for record, count in sorted(parts, key=lambda part: part[0].pk):
+        record.allocate(count)
+        allocation = existing.get(record.pk)
+        if allocation is None:
+            LineAllocation.objects.create(line=line, stockrecord=record, quantity=count)
+        else:
+            allocation.quantity += count
+            allocation.save(update_fields=["quantity"])
+    line.num_allocated = (line.num_allocated or 0) + units

@@ -141,3 +141,75 @@ def payment_refund(*, order, amount: Decimal | None = None) -> Decimal:
     source.refund(amount, reference=receipt.id, status="Success")
     _event(order, REFUND_EVENT, amount, receipt.id)
     return amount
+
+
+# --- an edited order's card payment (the edit holds the order's lock) ---------------------
+
+ADJUST_EVENT = "Authorization adjusted"
+
+
+def payment_source_lock(order):
+    """Step 6 of the lock order: the order's card source (None without one)."""
+    return _card_source(order, lock=True)
+
+
+def payment_adjust_after_edit(*, order, source, amount: Decimal, authorization=None) -> str:
+    """Make the card payment of an edited order cover ``amount`` (its locked
+    ``source``; inside the edit's transaction, no gateway call here). Returns
+    what was done: ``"reauthorized"`` (``authorization``, taken before the
+    locks for the new total, replaces the hold; the old hold is voided after
+    commit), ``"lowered"`` (less will be captured from the same hold),
+    ``"refund"`` (already captured: the difference is refunded after commit)
+    or ``""`` (nothing to change)."""
+    debited = source.amount_debited - source.amount_refunded
+    if source.amount_debited > 0:
+        if amount < debited:
+            outbox_emit(
+                topic=topics.REFUND_ORDER,
+                payload={"order": order.pk, "amount": str(debited - amount)},
+            )
+            _event(order, ADJUST_EVENT, amount, source.reference)
+            return "refund"
+        return ""
+    if authorization is not None:
+        old = source.reference
+        source.reference = authorization.id
+        source.amount_allocated = authorization.amount
+        source.save(update_fields=["reference", "amount_allocated"])
+        Transaction.objects.create(
+            source=source,
+            txn_type=Transaction.AUTHORISE,
+            amount=authorization.amount,
+            reference=authorization.id,
+            status="Success",
+        )
+        outbox_emit(topic=topics.VOID_AUTHORIZATION, payload={"authorization": old})
+        _event(order, ADJUST_EVENT, authorization.amount, authorization.id)
+        return "reauthorized"
+    if amount == source.amount_allocated:
+        return ""
+    if amount > source.amount_allocated:
+        raise PaymentError("The new total is higher than the card hold: authorise the card again.")
+    source.amount_allocated = amount
+    source.save(update_fields=["amount_allocated"])
+    _event(order, ADJUST_EVENT, amount, source.reference)
+    return "lowered"
+
+
+def payment_needs_new_authorization(*, order, amount: Decimal) -> bool:
+    """Whether an edit to ``amount`` needs the card authorised again (more than
+    the hold, nothing captured yet), read without locks for the preview."""
+    source = _card_source(order, lock=False)
+    return source is not None and source.amount_debited == 0 and amount > source.amount_allocated
+
+
+def payment_captured_amount(order) -> Decimal:
+    source = _card_source(order, lock=False)
+    if source is None:
+        return Decimal("0.00")
+    return source.amount_debited - source.amount_refunded
+
+
+def payment_void_authorization_id(authorization_id: str) -> None:
+    """The outbox handler's call: release a replaced hold."""
+    get_gateway().void(authorization_id=authorization_id)
