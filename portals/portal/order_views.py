@@ -10,10 +10,14 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts import policy
+from commerce.core.errors import DomainError
 from commerce.core.pdf import render_pdf
 from commerce.order import selectors
 from commerce.order import status as order_status
 from commerce.order.reorder import order_reorder
+from commerce.orderedit.forms import OrderEditForm
+from commerce.orderedit.selectors import edit_denial, may_edit, order_version
+from commerce.orderedit.services import order_edit
 from portals.portal.mixins import ActionRequiredMixin
 
 Action = policy.Action
@@ -73,6 +77,7 @@ class OrderDetailView(_CompanyOrderMixin, TemplateView):
             lines=list(order.lines.all()),
             history=order.status_changes.order_by("date_created"),
             can_reorder=policy.can(self.request.membership, Action.PLACE_ORDER),
+            can_edit=may_edit(order, self.request.user),
             **kwargs,
         )
 
@@ -102,3 +107,41 @@ class ReorderView(_CompanyOrderMixin, View):
         if result.skipped:
             messages.warning(request, "Not added: " + "; ".join(result.skipped) + ".")
         return redirect("basket:summary")
+
+
+class OrderEditView(_CompanyOrderMixin, TemplateView):
+    """The buyer who placed an order (or a company admin) changes it while it
+    waits for approval: quantities, lines, the ship-to (``order_edit``)."""
+
+    template_name = "portal/orders/edit.html"
+    required_action = Action.VIEW_ORDERS
+
+    def form(self, order, data=None):
+        lines = list(order.lines.order_by("pk"))
+        return OrderEditForm(data, order=order, lines=lines, version=order_version(order))
+
+    def get(self, request, number):
+        order = self.get_order()
+        denial = edit_denial(order, request.user)
+        if denial:
+            messages.error(request, denial)
+            return redirect("portal:order-detail", number=number)
+        return self.render_to_response({"order": order, "form": self.form(order)})
+
+    def post(self, request, number):
+        order = self.get_order()
+        form = self.form(order, request.POST)
+        if form.is_valid():
+            try:
+                order_edit(
+                    order=order,
+                    changes=form.changes(),
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Order {number} was changed.")
+                return redirect("portal:order-detail", number=number)
+        return self.render_to_response({"order": order, "form": form}, status=400)

@@ -126,6 +126,7 @@ urlpatterns = [
         name="order-confirmation",
     ),
     path("orders/<str:number>/reorder/", order_views.ReorderView.as_view(), name="order-reorder"),
+    path("orders/<str:number>/edit/", order_views.OrderEditView.as_view(), name="order-edit"),
     path("invoices/", invoice_views.InvoiceListView.as_view(), name="invoice-list"),
     path("invoices/statement/", invoice_views.StatementView.as_view(), name="statement"),
     path("invoices/pay/", invoice_views.InvoicePayView.as_view(), name="invoice-pay"),

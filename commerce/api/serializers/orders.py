@@ -14,6 +14,7 @@ from commerce.order.models import PaymentMethod
 
 
 class OrderLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The line, as an order edit names it.")
     sku = serializers.CharField(source="upc", allow_null=True)
     title = serializers.CharField()
     quantity = serializers.IntegerField()
@@ -60,6 +61,9 @@ class OrderSerializer(serializers.Serializer):
     notes = serializers.CharField(source="buyer_notes")
     date_placed = serializers.DateTimeField()
     lines = OrderLineSerializer(many=True, source="lines.all")
+    version = serializers.SerializerMethodField(
+        help_text="Changes whenever the order does; send it back as expected_version to edit."
+    )
     history = StatusChangeSerializer(many=True, source="status_changes.all")
     fulfilment = serializers.SerializerMethodField()
     instalments = serializers.SerializerMethodField(
@@ -74,6 +78,11 @@ class OrderSerializer(serializers.Serializer):
         if plan is None:
             return []
         return InstalmentSerializer(plan.instalments.all(), many=True).data
+
+    def get_version(self, order) -> str:
+        from commerce.orderedit.selectors import order_version
+
+        return order_version(order)
 
     @extend_schema_field(serializers.DictField())
     def get_fulfilment(self, order) -> dict:
@@ -202,3 +211,34 @@ class PaymentSerializer(serializers.Serializer):
     reference = serializers.CharField()
     method = serializers.CharField()
     allocations = AllocationSerializer(many=True, source="allocations.all")
+
+
+class OrderEditLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=0, max_value=10_000, help_text="0 removes it.")
+
+
+class OrderEditAddSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
+
+
+class OrderEditSerializer(serializers.Serializer):
+    lines = OrderEditLineSerializer(many=True, required=False, max_length=500)
+    add = OrderEditAddSerializer(many=True, required=False, max_length=100)
+    shipping_address = serializers.IntegerField(
+        required=False, min_value=1, help_text="A ship-to of the company (its id)."
+    )
+    expected_version = serializers.CharField(
+        required=False, max_length=64, help_text="The order's version when you read it."
+    )
+    expected_total = serializers.DecimalField(
+        required=False, max_digits=12, decimal_places=2, help_text="The edited order's total."
+    )
+    card_token = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate_lines(self, value):
+        ids = [item["id"] for item in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("Name each line once.")
+        return value

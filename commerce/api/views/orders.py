@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from oscar.core.loading import get_model
 from rest_framework.response import Response
 
 from accounts import policy
 from commerce import sites
-from commerce.api.serializers.orders import OrderSerializer
+from commerce.api import idempotency
+from commerce.api.serializers.orders import OrderEditSerializer, OrderSerializer
 from commerce.api.views.base import ApiGenericView, ApiListView
 from commerce.order import selectors
+from commerce.orderedit.services import OrderChanges, order_edit
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -65,3 +68,44 @@ class OrderDetailView(ApiGenericView):
         if order is None:
             raise Http404("No such order.")
         return Response(self.get_serializer(order).data)
+
+    @extend_schema(
+        request=OrderEditSerializer,
+        parameters=[
+            OpenApiParameter(
+                idempotency.HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Retries with the same key and body get the same answer.",
+            )
+        ],
+        responses=OrderSerializer,
+    )
+    def patch(self, request, number: str):
+        """Edit an order before it ships (``commerce.orderedit``): the buyer
+        who placed it or a company admin, while it waits for approval."""
+        # No transaction here: the edit authorises a card outside any transaction.
+        key = idempotency.key_from(request)
+        order = orders_for(request).filter(number=number).first()
+        if order is None:
+            raise Http404("No such order.")
+        body = OrderEditSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        result = order_edit(
+            order=order,
+            changes=OrderChanges(
+                quantities={item["id"]: item["quantity"] for item in data.get("lines", [])},
+                additions=tuple(
+                    (item["product"], item["quantity"]) for item in data.get("add", [])
+                ),
+                shipping_address_id=data.get("shipping_address"),
+                card_token=data.get("card_token", ""),
+                expected_total=data.get("expected_total"),
+            ),
+            actor=request.user,
+            expected_version=data.get("expected_version"),
+            idempotency_key=key,
+        )
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+        return Response(self.get_serializer(order_with_details(result.order)).data, headers=headers)

@@ -8,8 +8,10 @@ from functools import partial
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.core.loading import get_model
 
@@ -17,6 +19,7 @@ from accounts.staff_policy import company_scope
 from commerce.billing import selectors as billing_selectors
 from commerce.billing.models import Invoice
 from commerce.checkout import ship_to
+from commerce.core.errors import DomainError
 from commerce.core.exports import CsvWriter
 from commerce.core.locks import LockConflict
 from commerce.core.money import ZERO, quantize
@@ -25,6 +28,9 @@ from commerce.fulfilment.transitions import approval_freeze, order_set_status
 from commerce.order import status as order_status
 from commerce.order.exceptions import CheckoutError
 from commerce.order.models import PaymentMethod
+from commerce.orderedit.forms import OrderEditForm
+from commerce.orderedit.selectors import edit_denial, order_version
+from commerce.orderedit.services import order_edit
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -218,6 +224,7 @@ class OrderDetailView(oscar_views.OrderDetailView):
         order = self.object
         approval = getattr(order, "approval", None)  # None when no approval was needed
         context.update(
+            edit_denial=edit_denial(order, self.request.user),
             pending_approval_status=order_status.PENDING_APPROVAL,
             one_off_address=ship_to.one_off_address_recorded(order),
             site_name=SITE_NAMES.get(str(order.site_id), ""),
@@ -253,3 +260,43 @@ class ShippingAddressUpdateView(oscar_views.ShippingAddressUpdateView):
         if order.shipping_address_id is None:
             raise Http404
         return order.shipping_address
+
+
+class OrderEditView(TemplateView):
+    """Order desk: "Edit order" — quantities, lines, delivery address — until
+    the order ships (``commerce.orderedit``)."""
+
+    template_name = "oscar/dashboard/orders/order_edit.html"
+
+    def form(self, order, data=None):
+        lines = list(order.lines.order_by("pk"))
+        return OrderEditForm(data, order=order, lines=lines, version=order_version(order))
+
+    def get(self, request, number):
+        order = desk_order_or_404(request.user, number)
+        denial = edit_denial(order, request.user)
+        if denial:
+            messages.error(request, denial)
+            return redirect("dashboard:order-detail", number=number)
+        return self.render_to_response({"order": order, "form": self.form(order)})
+
+    def post(self, request, number):
+        order = desk_order_or_404(request.user, number)
+        form = self.form(order, request.POST)
+        if form.is_valid():
+            try:
+                result = order_edit(
+                    order=order,
+                    changes=form.changes(),
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                message = f"Order {number} was changed."
+                if result.needs_approval:
+                    message += " It waits for the company's approvers."
+                messages.success(request, message)
+                return redirect("dashboard:order-detail", number=number)
+        return self.render_to_response({"order": order, "form": form}, status=400)
