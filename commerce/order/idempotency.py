@@ -53,17 +53,29 @@ def key_claim(key: str, request, basket, fingerprint: str) -> IdempotencyKey:
 EDIT_SCOPE = "order_edit"
 
 
-def edit_key_claim(key: str, *, user, channel: str, order, fingerprint: str) -> IdempotencyKey:
-    """Lock (or create) an order edit's key (step 3 of the lock order, before
-    the order): the same key with the same edit is that edit again (the caller
-    answers the order as it is), with another edit ``IdempotencyConflict``."""
-    lookup = {
+def _edit_lookup(key, user, channel, order) -> dict:
+    return {
         "scope": EDIT_SCOPE,
         "site": channel,
         "key": key,
         "user": user,
         "company": order.company if order.company_id else None,
     }
+
+
+def edit_key_find(key: str, *, user, channel: str, order, fingerprint: str):
+    """The key's row if this edit was made already (no lock); refuses another edit."""
+    row = IdempotencyKey.objects.filter(**_edit_lookup(key, user, channel, order)).first()
+    if row is not None and (row.fingerprint != fingerprint or row.order_id != order.pk):
+        raise IdempotencyConflict()
+    return row
+
+
+def edit_key_claim(key: str, *, user, channel: str, order, fingerprint: str) -> IdempotencyKey:
+    """Lock (or create) an order edit's key (step 3 of the lock order, before
+    the order): the same key with the same edit is that edit again (the caller
+    answers the order as it is), with another edit ``IdempotencyConflict``."""
+    lookup = _edit_lookup(key, user, channel, order)
     row = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
     if row is None:
         try:

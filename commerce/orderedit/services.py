@@ -104,6 +104,16 @@ def order_edit(
     ``expected_version`` says (None skips that check: pages always send it).
     Raises a named ``DomainError`` and then nothing changed: no lines, stock,
     credit, approval, card hold or note."""
+    if idempotency_key:
+        row = idempotency.edit_key_find(
+            idempotency_key,
+            user=actor,
+            channel=channel(order),
+            order=order,
+            fingerprint=changes.fingerprint(),
+        )
+        if row is not None and row.order_id:
+            return EditResult(order, replayed=True)
     denial = edit_denial(order, actor)
     if denial:
         raise OrderNotEditable(denial)
