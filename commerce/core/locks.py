@@ -6,13 +6,13 @@ other but never in a circle:
 
     1. basket share, or quote            (basket sharing; quote offers, acceptance, ordering)
     2. basket                            (checkout, sharing)
-    3. idempotency key                   (checkout)
+    3. idempotency key                   (checkout, order edits)
    3a. promotions, by primary key        (checkout: promotion and voucher usage limits)
-    4. order                             (status changes, shipping, invoicing, emails)
+    4. order                             (status changes, shipping, invoicing, emails, edits)
    4b. the order's dealer routing        (dealer offers: accept, reject, lapse, re-route,
                                           dealer shipment and delivery)
-    5. approval request                  (approval decisions, cancellation, expiry)
-    6. card payment source               (capture, void, refund)
+    5. approval request                  (approval decisions, cancellation, expiry, edits)
+    6. card payment source               (capture, void, refund, edits)
    6b. instalment plan                   (instalment collection, early payoff)
     7. credit account                    (on-account orders, releases, invoices, payments)
     8. invoices, by primary key          (payments, credit notes)
@@ -47,7 +47,12 @@ outbox after their transaction commits, never under these locks.
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an
 order on account locks the credit account, then the stock; cancelling one
-locks the order, the account, then the stock. Rows of one kind are locked in
+locks the order, the account, then the stock; editing one
+(``commerce.orderedit``) locks its key, the order, its approval request, its
+card source, the credit account, then the stock records of the products it
+touches (its card is authorised again before these locks, and a replaced hold
+is voided or a captured difference refunded through the outbox after them).
+Rows of one kind are locked in
 primary-key order in one statement. Company, membership, invitation, address
 and loyalty rows (``accounts``), approval rules and price lists are locked on
 their own, never while holding any of the above. Nothing talks to a payment gateway or any
