@@ -184,6 +184,8 @@ def _apply(order, changes: OrderChanges, actor, authorization) -> EditResult:
     amount = plan.total.incl_tax
     if authorization is not None and amount != authorization.amount:
         raise PriceChanged(authorization.amount, amount)
+    if changes.expected_total is not None and _shown(order, plan) != changes.expected_total:
+        raise PriceChanged(changes.expected_total, _shown(order, plan))
     old_total, old_goods_net = order.total_incl_tax, order.total_excl_tax - order.shipping_excl_tax
     approval_request = approval_services.approval_request_lock(order)  # step 5
     payment = ""

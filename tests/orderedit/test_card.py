@@ -87,3 +87,38 @@ def test_a_captured_payment_is_refunded_the_difference(card_order, clerk, commit
     auth.refresh_from_db()
     assert result.payment == "refund"
     assert auth.refunded == before - card_order.total_incl_tax > Decimal("0")
+
+
+def test_a_consumer_order_goes_to_another_address_of_their_own_book(card_order, clerk):
+    from oscar.core.loading import get_model
+
+    from commerce.orderedit.exceptions import EditInvalid
+    from tests import factories
+
+    UserAddress = get_model("address", "UserAddress")
+    country = factories.CountryFactory()
+    mine = UserAddress.objects.create(
+        user=card_order.user,
+        first_name="Eve",
+        last_name="Ng",
+        line1="9 Elm St",
+        line4="Hamburg",
+        postcode="20095",
+        country=country,
+    )
+    theirs = UserAddress.objects.create(
+        user=factories.UserFactory(),
+        first_name="Mal",
+        last_name="Lory",
+        line1="1 Other Rd",
+        line4="Bonn",
+        postcode="53111",
+        country=country,
+    )
+
+    with pytest.raises(EditInvalid):
+        edit(card_order, clerk, ship_to=theirs.pk)
+    edit(card_order, clerk, ship_to=mine.pk)
+
+    card_order.refresh_from_db()
+    assert card_order.shipping_address.line1 == "9 Elm St"
