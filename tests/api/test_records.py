@@ -39,6 +39,7 @@ def test_company_orders_with_lines_and_history(company, people):
     assert [o["number"] for o in listed["results"]] == [str(order.number)]
     assert detail["lines"] == [
         {
+            "id": order.lines.get().pk,
             "sku": order.lines.get().upc,
             "title": order.lines.get().title,
             "quantity": 2,
