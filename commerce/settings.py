@@ -237,6 +237,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commerce.core.middleware.IdOutOfRangeMiddleware",
     "commerce.core.middleware.DomainErrorMiddleware",
+    # A staff member acting for a company member: before the portal's access check.
+    "portals.portal.assisted.AssistedSessionMiddleware",
     "portals.portal.middleware.PortalAccessMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
     "csp.middleware.CSPMiddleware",
