@@ -76,7 +76,9 @@ def assisted_session_begin(*, session_id: int, staff) -> AssistedSession:
     )
     now = timezone.now()
     if session is None or session.created_at < now - timedelta(minutes=BEGIN_WITHIN_MINUTES):
-        raise AssistedSessionClosed("This session is no longer open; start again from the dashboard.")
+        raise AssistedSessionClosed(
+            "This session is no longer open; start again from the dashboard."
+        )
     session = AssistedSession.objects.select_related(
         "staff", "membership__user", "membership__company", "company"
     ).get(pk=session.pk)
@@ -106,9 +108,7 @@ def _denial(session: AssistedSession, now=None) -> str | None:
         return EndReason.EXPIRED
     if not session.staff.is_active or not staff_policy.may_act_for(session.staff, session.company):
         return EndReason.RIGHT_LOST
-    membership = Membership.objects.select_related("user", "company").get(
-        pk=session.membership_id
-    )
+    membership = Membership.objects.select_related("user", "company").get(pk=session.membership_id)
     if not policy.admits_to_portal(membership) or membership.user.is_staff:
         return EndReason.MEMBER_INACTIVE
     return None

@@ -307,9 +307,7 @@ class AssistedSession(models.Model):
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="assisted_sessions"
     )
-    company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="assisted_sessions"
-    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="assisted_sessions")
     reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Set when the staff member confirms on the portal host; until then it acts for no one.

@@ -185,9 +185,7 @@ class AssistedEndedView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         why = self.request.session.get(ENDED_KEY) or ""
         label = (
-            AssistedSession.EndReason(why).label
-            if why in AssistedSession.EndReason.values
-            else ""
+            AssistedSession.EndReason(why).label if why in AssistedSession.EndReason.values else ""
         )
         return super().get_context_data(reason=label, dashboard_url=sites.staff_site().base_url)
 
