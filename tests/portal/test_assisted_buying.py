@@ -336,7 +336,7 @@ def test_switching_company_while_acting_is_refused(rep, people, acme):
 def test_the_reps_own_api_token_never_acts_as_the_customer(rep, people, acme):
     acting_client(rep, people["buyer"])
     key = tokens.token_issue(user=rep, name="Rep tools").key
-    api = Client(HTTP_HOST=settings.PORTAL_HOST, HTTP_AUTHORIZATION=f"Bearer {key}")
+    api = Client(HTTP_HOST=settings.PORTAL_HOST, HTTP_AUTHORIZATION=f"Token {key}")
 
     mine = api.get("/api/orders/")
     as_acme = api.get("/api/orders/", HTTP_X_COMPANY=str(acme.pk))
@@ -432,7 +432,7 @@ def test_a_tampered_session_id_is_refused(rep, people, acme):
     other_rep = staff("sales_rep")
     acme.sales_reps.add(other_rep)
     _, theirs = acting_client(other_rep, people["admin"])
-    client, mine = acting_client(rep, people["buyer"])
+    client, _ = acting_client(rep, people["buyer"])
     session = client.session
     session[SESSION_KEY] = theirs.pk
     session.save()
