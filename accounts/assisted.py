@@ -26,9 +26,8 @@ from accounts.services import record_event
 
 EndReason = AssistedSession.EndReason
 
-# How long a begun session lives without a request, and how long an opened one
-# waits for the staff member to begin it on the portal.
-IDLE_MINUTES = getattr(settings, "ASSISTED_SESSION_IDLE_MINUTES", 120)
+# How long an opened session waits for the staff member to begin it on the
+# portal (a begun one lives ``ASSISTED_SESSION_IDLE_MINUTES`` without a request).
 BEGIN_WITHIN_MINUTES = 10
 # ``last_seen_at`` is written at most this often (not on every request).
 TOUCH_EVERY = timedelta(seconds=60)
@@ -104,7 +103,9 @@ def _denial(session: AssistedSession, now=None) -> str | None:
     now = now or timezone.now()
     if session.ended_at is not None:
         return session.end_reason or EndReason.STAFF
-    if session.last_seen_at and session.last_seen_at < now - timedelta(minutes=IDLE_MINUTES):
+    if session.last_seen_at and session.last_seen_at < now - timedelta(
+        minutes=settings.ASSISTED_SESSION_IDLE_MINUTES
+    ):
         return EndReason.EXPIRED
     if not session.staff.is_active or not staff_policy.may_act_for(session.staff, session.company):
         return EndReason.RIGHT_LOST
