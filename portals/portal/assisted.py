@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -38,17 +39,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Pages a staff member acting for a member never uses: the member's password,
 # email and account, their API tokens, and switching to another company.
 OWN_IDENTITY_VIEWS = {
-    "customer:profile-update": _("change their profile or email"),
-    "customer:change-password": _("change their password"),
-    "customer:profile-delete": _("close their account"),
-    "customer:email-list": _("read their emails"),
-    "customer:email-detail": _("read their emails"),
-    "portal:api-tokens": _("manage their API tokens"),
-    "portal:api-token-revoke": _("manage their API tokens"),
-    "portal:api-token-rotate": _("manage their API tokens"),
-    "portal:switch-company": _("switch company"),
-    "password-reset": _("reset their password"),
-    "password-reset-confirm": _("reset their password"),
+    "customer:profile-update": gettext_lazy("change their profile or email"),
+    "customer:change-password": gettext_lazy("change their password"),
+    "customer:profile-delete": gettext_lazy("close their account"),
+    "customer:email-list": gettext_lazy("read their emails"),
+    "customer:email-detail": gettext_lazy("read their emails"),
+    "portal:api-tokens": gettext_lazy("manage their API tokens"),
+    "portal:api-token-revoke": gettext_lazy("manage their API tokens"),
+    "portal:api-token-rotate": gettext_lazy("manage their API tokens"),
+    "portal:switch-company": gettext_lazy("switch company"),
+    "password-reset": gettext_lazy("reset their password"),
+    "password-reset-confirm": gettext_lazy("reset their password"),
 }
 SIGN_OUT_VIEWS = frozenset({"portal:logout", "customer:logout"})
 
@@ -110,7 +111,7 @@ class AssistedSessionMiddleware:
             return None
         what = OWN_IDENTITY_VIEWS.get(name)
         if what is not None:
-            reason = policy.acting_reason(what)
+            reason = policy.acting_reason(str(what))
             return render(request, "portal/forbidden.html", {"reason": reason}, status=403)
         return None
 

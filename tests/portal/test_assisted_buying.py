@@ -218,6 +218,9 @@ def test_an_order_needing_approval_names_the_rep_next_to_the_requester(rep, peop
     assert request.order.placed_by_staff == rep
     page = portal_as(people["approver"].user).get(f"/approvals/{request.pk}/")
     assert page.status_code == 200
+    assert "Placed by Sam Rep on behalf of Buyer Acme" in page.content.decode()
+    desk = dashboard_client(rep).get(f"/dashboard/approvals/{request.pk}/")
+    assert "Placed by Sam Rep on behalf of Buyer Acme" in desk.content.decode()
 
 
 # --- what acting never allows -----------------------------------------------------------
