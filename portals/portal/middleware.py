@@ -24,6 +24,7 @@ PUBLIC_VIEW_NAMES = frozenset(
         "portal:invitation-accept",
         # A staff member (no membership of their own) begins a session acting for a member.
         "portal:assisted-begin",
+        "portal:assisted-end",
         "portal:assisted-ended",
         "customer:login",
         "customer:register",

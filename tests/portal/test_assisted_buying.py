@@ -468,3 +468,29 @@ def test_the_sessions_page_costs_the_same_for_one_session_or_many(rep, people, a
     assert response.status_code == 200
     assert response.content.decode().count("data-session-id") == 4
     assert many == one
+
+
+def test_ending_needs_the_csrf_token_like_any_form(rep, people):
+    _, session = acting_client(rep, people["buyer"])
+    browser = Client(HTTP_HOST=settings.PORTAL_HOST, enforce_csrf_checks=True)
+    browser.force_login(rep)
+    stored = browser.session
+    stored[SESSION_KEY] = session.pk
+    stored.save()
+
+    assert browser.post("/assist/end/").status_code == 403
+    session.refresh_from_db()
+    assert session.is_open
+
+
+def test_ending_an_already_ended_session_lands_on_the_ended_page(rep, people):
+    client, session = acting_client(rep, people["buyer"])
+    AssistedSession.objects.filter(pk=session.pk).update(
+        last_seen_at=timezone.now() - timedelta(hours=3)
+    )
+
+    response = client.post("/assist/end/")
+
+    assert response.status_code == 302 and response["Location"] == "/assist/ended/"
+    session.refresh_from_db()
+    assert session.end_reason == EndReason.EXPIRED
