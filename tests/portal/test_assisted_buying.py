@@ -494,3 +494,14 @@ def test_ending_an_already_ended_session_lands_on_the_ended_page(rep, people):
     assert response.status_code == 302 and response["Location"] == "/assist/ended/"
     session.refresh_from_db()
     assert session.end_reason == EndReason.EXPIRED
+
+
+def test_acting_costs_a_few_queries_per_page_whatever_the_page(rep, people):
+    member = portal_as(people["buyer"].user)
+    client, _ = acting_client(rep, people["buyer"])
+
+    for url in ("/", "/orders/"):
+        own, _ = page_queries(member, url)
+        assisted_, _ = page_queries(client, url)
+        print(f"{url}: {own} queries as the member, {assisted_} acting for them")
+        assert assisted_ - own <= 8
