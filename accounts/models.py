@@ -210,6 +210,8 @@ class CompanyEvent(models.Model):
         MEMBER_DEACTIVATED = "member_deactivated", _("Member deactivated")
         MEMBER_REACTIVATED = "member_reactivated", _("Member reactivated")
         ADDRESS_CHANGED = "address_changed", _("Address changed")
+        ASSISTED_STARTED = "assisted_started", _("Staff began acting for a member")
+        ASSISTED_ENDED = "assisted_ended", _("Staff stopped acting for a member")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -281,3 +283,71 @@ class CustomerLoyalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.tier or '-'}"
+
+
+class AssistedSession(models.Model):
+    """A staff member buying on a company member's behalf in the portal.
+
+    Opened from the dashboard (``staff`` may act for ``company``), begun when
+    the staff member confirms it on the portal host, and ended by them, by the
+    company's admins, by idle expiry or when the staff member loses the right.
+    """
+
+    class EndReason(models.TextChoices):
+        STAFF = "staff", _("Ended by the staff member")
+        CUSTOMER = "customer", _("Ended by a company admin")
+        EXPIRED = "expired", _("Expired")
+        RIGHT_LOST = "right_lost", _("The staff member may no longer act for the company")
+        MEMBER_INACTIVE = "member_inactive", _("The member can no longer use the portal")
+        SIGNED_OUT = "signed_out", _("Signed out")
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assisted_sessions"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="assisted_sessions"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="assisted_sessions")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when the staff member confirms on the portal host; until then it acts for no one.
+    started_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["company", "-created_at"], name="assisted_company_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} as {self.membership.user} ({self.company})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class AssistedAction(models.Model):
+    """One change made in an assisted session: the member's name on it, and
+    the staff member's next to it (append-only)."""
+
+    session = models.ForeignKey(AssistedSession, on_delete=models.CASCADE, related_name="actions")
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    view_name = models.CharField(max_length=100, blank=True)
+    status_code = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.status_code})"

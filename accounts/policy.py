@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from accounts import acting
 from accounts.exceptions import StaffCompanyRoleRefused
 from accounts.models import Company, Membership
 from commerce.core.errors import DomainError
@@ -90,12 +91,59 @@ def admits_to_portal(membership: Membership | None) -> bool:
     )
 
 
+# What a staff member acting on a member's behalf (``accounts.acting``) never
+# does, whatever the member's role: decide purchases, change members, roles,
+# addresses, rules, limits and budgets.
+ACTING_FORBIDDEN = frozenset(
+    {Action.APPROVE_ORDERS, Action.MANAGE_MEMBERS, Action.MANAGE_ADDRESSES, Action.MANAGE_RULES}
+)
+
+
+def acting_reason(what: str) -> str | None:
+    """Why ``what`` is refused in an assisted session, or None outside one."""
+    current = acting.current()
+    if current is None:
+        return None
+    return (
+        f"You are acting on behalf of {display_name(current.membership.user)}: "
+        f"only they can {what}."
+    )
+
+
+class ActingOnBehalfRefused(DomainError):
+    """A staff member acting for a member tried what only the member may do."""
+
+    code = "acting_on_behalf"
+    status = 403
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def require_own_identity(what: str) -> None:
+    """Refuse ``what`` (API tokens, passwords, emails) in an assisted session:
+    the member's credentials are never the staff member's to change."""
+    reason = acting_reason(what)
+    if reason is not None:
+        raise ActingOnBehalfRefused(reason)
+
+
+def display_name(user) -> str:
+    return (user.get_full_name() or user.email) if user is not None else ""
+
+
 def denial_reason(membership: Membership | None, action: Action | str) -> str | None:
-    """Why ``membership`` may not do ``action``, or None if it may."""
+    """Why ``membership`` may not do ``action``, or None if it may (never, in an
+    assisted session, one of ``ACTING_FORBIDDEN``)."""
     action = Action(action)
     if not admits_to_portal(membership):
         return "Your company account does not give you access to the business portal."
     assert membership is not None
+    if action in ACTING_FORBIDDEN:
+        reason = acting_reason(ACTION_LABELS[action][0].lower() + ACTION_LABELS[action][1:])
+        if reason is not None:
+            return reason
     if action not in ROLE_ACTIONS[membership.role]:
         return (
             f"Your role ({membership.get_role_display()}) does not allow this. Ask a company admin."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts import policy
+from accounts import acting, policy
 from accounts.models import Company, Membership
 from commerce.core.ids import MAX_ID
 
@@ -13,6 +13,14 @@ def portal_memberships(user) -> QuerySet[Membership]:
     """The memberships that could admit ``user`` to the portal, by company name."""
     if not user.is_authenticated:
         return Membership.objects.none()
+    current = acting.current()
+    if current is not None and current.membership.user_id == user.pk:
+        # A staff member acting for a member acts in that one company only.
+        return _portal_memberships(user).filter(company_id=current.membership.company_id)
+    return _portal_memberships(user)
+
+
+def _portal_memberships(user) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user, is_active=True)
         .exclude(company__status=Company.Status.CLOSED)

@@ -281,3 +281,17 @@ def company_scope(queryset: QuerySet, user, *, field: str = "company") -> QueryS
         return queryset
     lookup = f"{field}__sales_reps" if field else "sales_reps"
     return queryset.filter(**{lookup: user})
+
+
+# --- Buying on a customer's behalf ------------------------------------------------------
+
+
+def may_act_for(user, company) -> bool:
+    """``user`` may buy on behalf of ``company``'s members (an assisted session):
+    a sales rep for a company they represent, or a superuser; no other staff
+    role, however much of the dashboard it sees."""
+    if not may_use_section(user, "companies_dashboard"):
+        return False
+    if user.is_superuser:
+        return True
+    return company.sales_reps.filter(pk=user.pk).exists()

@@ -238,6 +238,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commerce.core.middleware.IdOutOfRangeMiddleware",
     "commerce.core.middleware.DomainErrorMiddleware",
+    # A staff member acting for a company member: before the portal's access check.
+    "portals.portal.assisted.AssistedSessionMiddleware",
     "portals.portal.middleware.PortalAccessMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -747,6 +749,8 @@ LOGGING = {
 
 # How long an emailed invitation link stays valid.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# An assisted session (staff buying on a member's behalf) ends after this long idle.
+ASSISTED_SESSION_IDLE_MINUTES = env_int("ASSISTED_SESSION_IDLE_MINUTES", 120)
 # Who hears about new business sign-ups awaiting approval.
 SALES_TEAM_EMAILS = env_list("SALES_TEAM_EMAILS", "sales@commerce.example")
 

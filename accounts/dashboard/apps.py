@@ -33,6 +33,11 @@ class CompaniesDashboardConfig(OscarDashboardConfig):
                 name="company-member-update",
             ),
             path(
+                "<int:pk>/members/<int:membership_pk>/assist/",
+                views.CompanyAssistView.as_view(),
+                name="company-member-assist",
+            ),
+            path(
                 "<int:pk>/addresses/<int:address_pk>/",
                 views.CompanyAddressUpdateView.as_view(),
                 name="company-address-update",

@@ -4,11 +4,13 @@ edit details, members and addresses. Every change goes through the services."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from accounts import addresses, services
+from accounts import addresses, assisted, services
 from accounts.exceptions import AccountsError
 from accounts.forms import (
     AddMemberForm,
@@ -19,7 +21,13 @@ from accounts.forms import (
     ShipToForm,
 )
 from accounts.models import Company, CompanyAddress, Membership
-from accounts.staff_policy import company_scope, sales_rep_candidates, sees_all_companies
+from accounts.staff_policy import (
+    company_scope,
+    may_act_for,
+    sales_rep_candidates,
+    sees_all_companies,
+)
+from commerce import sites
 
 Status = Company.Status
 
@@ -119,6 +127,7 @@ class CompanyDetailView(DetailView):
                 else None
             ),
             sales_reps=company.sales_reps.order_by("email"),
+            may_act_for=may_act_for(self.request.user, company),
             **kwargs,
         )
 
@@ -248,3 +257,25 @@ class CompanyAddressUpdateView(FormView):
             addresses.ship_to_set_default(address=address, actor=self.request.user)
         messages.success(self.request, "Address saved.")
         return redirect("dashboard:company-detail", pk=self.company.pk)
+
+
+class CompanyAssistView(View):
+    """Buy as a customer: open an assisted session for one of the company's
+    members and hand over to the portal host, where the staff member begins it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, membership_pk):
+        company = get_object_or_404(visible_companies(request), pk=pk)
+        membership = get_object_or_404(
+            Membership.objects.select_related("user", "company"), pk=membership_pk, company=company
+        )
+        try:
+            session = assisted.assisted_session_open(
+                staff=request.user, membership=membership, reason=request.POST.get("reason", "")
+            )
+        except assisted.AssistedSessionRefused as error:
+            raise PermissionDenied(str(error)) from error
+        portal = sites.get_site(sites.PORTAL)
+        path = reverse("portal:assisted-begin", urlconf=portal.urlconf, args=[session.pk])
+        return HttpResponseRedirect(f"{portal.base_url.rstrip('/')}{path}")

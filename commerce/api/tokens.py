@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from commerce.api.models import ApiToken
 from commerce.core.errors import DomainError
 
@@ -50,7 +51,9 @@ def hash_key(key: str) -> str:
 
 @transaction.atomic
 def token_issue(*, user, name: str, kind: str = ApiToken.Kind.PERSONAL, actor=None) -> IssuedToken:
-    """A new key for ``user``. Integration tokens are created by staff only."""
+    """A new key for ``user``. Integration tokens are created by staff only;
+    no token is made while a staff member acts on a member's behalf."""
+    policy.require_own_identity("create API tokens")
     name = (name or "").strip()
     if not name:
         raise TokenError("Give the token a name (what will use it).")
@@ -87,6 +90,7 @@ def _create(*, user, name: str, kind: str, created_by) -> IssuedToken:
 def token_rotate(*, token: ApiToken, actor) -> IssuedToken:
     """A new key in place of ``token`` (same owner, name and kind, a fresh expiry);
     the old key stops working at once. A revoked token cannot be rotated."""
+    policy.require_own_identity("rotate API tokens")
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise TokenRevoked("This token was revoked; create a new one instead.")
@@ -100,6 +104,7 @@ def token_rotate(*, token: ApiToken, actor) -> IssuedToken:
 
 def token_revoke(*, token: ApiToken, actor) -> ApiToken:
     """Revoke a token (its owner, or staff); revoking twice changes nothing."""
+    policy.require_own_identity("revoke API tokens")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
-from accounts import policy
+from accounts import acting, policy
 from accounts.addresses import ORDER_ADDRESS_FIELDS
 from catalog.quantity import quantity_problem
 from commerce import sites
@@ -107,6 +107,9 @@ class CheckoutRequest:
     # Paying in instalments: how many monthly parts (3, 6 or 12).
     instalments: int = 0
     extra: dict = field(default_factory=dict)
+    # The staff member placing it on ``user``'s behalf (an assisted session of
+    # the portal): taken from the request's acting context.
+    placed_by_staff: object | None = field(default_factory=acting.current_staff)
 
     def fingerprint(self, basket) -> str:
         """What makes two submissions "the same request" (for idempotency keys)."""
@@ -605,7 +608,17 @@ def _create(
         buyer_notes=request.notes.strip(),
         payer_email=request.payer_email,
         paid_by=request.paid_by,
+        placed_by_staff=request.placed_by_staff if request.channel == sites.PORTAL else None,
     )
+    if order.placed_by_staff_id:
+        order.notes.create(
+            user=request.placed_by_staff,
+            note_type="System",
+            message=(
+                f"Placed by {policy.display_name(request.placed_by_staff)} "
+                f"on behalf of {policy.display_name(request.user)}."
+            ),
+        )
     if handoff is not None:
         dealer_services.dealer_handoff_record(order=order, handoff=handoff)
     return order

@@ -42,7 +42,9 @@ changes. A dealer offer row is locked after its order's routing row (4b) and
 only under it. A members' invitation is locked on its own when it is taken.
 Applying or removing a voucher locks the basket (step 2) alone. A settled
 instalment part, an invoice card payment and an order are captured through the
-outbox after their transaction commits, never under these locks.
+outbox after their transaction commits, never under these locks. An assisted
+session (a staff member buying on a member's behalf) is locked on its own, one
+row, when it is begun; ending one is a conditional update of that row alone.
 
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an

@@ -36,6 +36,16 @@ class Order(AbstractOrder):
         help_text=_("The payer's account, when they were signed in."),
     )
     payer_email = models.EmailField(_("Paid by"), blank=True)
+    # A sales rep who placed the order on the buyer's behalf (``user``), in an
+    # assisted session of the portal.
+    placed_by_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders_placed_on_behalf",
+        help_text=_("The staff member who placed it on the buyer's behalf."),
+    )
 
     class Meta(AbstractOrder.Meta):
         indexes = [models.Index(fields=["company", "-date_placed"], name="order_company_recent")]

@@ -20,7 +20,9 @@ def company_orders(company, *, filters: dict | None = None) -> QuerySet:
     """A company's orders, newest first, with the buyer loaded; ``filters`` may
     hold buyer (user id), status, date_from, date_to, po and q (order number)."""
     orders = (
-        Order.objects.filter(company=company).select_related("user").order_by("-date_placed", "-pk")
+        Order.objects.filter(company=company)
+        .select_related("user", "placed_by_staff")
+        .order_by("-date_placed", "-pk")
     )
     filters = filters or {}
     if filters.get("buyer"):
@@ -44,7 +46,13 @@ def order_for_company(company, number: str):
     """One of the company's orders with what its detail page shows, or None."""
     return (
         Order.objects.filter(company=company, number=number)
-        .select_related("user", "shipping_address__country", "billing_address__country", "company")
+        .select_related(
+            "user",
+            "placed_by_staff",
+            "shipping_address__country",
+            "billing_address__country",
+            "company",
+        )
         .prefetch_related("lines__product", "status_changes", "sources__transactions")
         .first()
     )

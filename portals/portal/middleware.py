@@ -22,6 +22,10 @@ PUBLIC_VIEW_NAMES = frozenset(
         "portal:signup",
         "portal:signup-done",
         "portal:invitation-accept",
+        # A staff member (no membership of their own) begins a session acting for a member.
+        "portal:assisted-begin",
+        "portal:assisted-end",
+        "portal:assisted-ended",
         "customer:login",
         "customer:register",
         "password-reset",

@@ -3,6 +3,7 @@ from django.urls import path
 from commerce.api import pages as api_pages
 from portals.portal import (
     approval_views,
+    assisted,
     company_views,
     dealer_views,
     invoice_views,
@@ -73,6 +74,19 @@ urlpatterns = [
         )
         for action in ("accept", "reject", "ship", "delivered")
     ],
+    path("assist/<int:pk>/", assisted.AssistedBeginView.as_view(), name="assisted-begin"),
+    path("assist/end/", assisted.AssistedEndView.as_view(), name="assisted-end"),
+    path("assist/ended/", assisted.AssistedEndedView.as_view(), name="assisted-ended"),
+    path(
+        "company/assisted-sessions/",
+        assisted.CompanyAssistedSessionsView.as_view(),
+        name="assisted-sessions",
+    ),
+    path(
+        "company/assisted-sessions/<int:pk>/end/",
+        assisted.CompanyAssistedSessionEndView.as_view(),
+        name="assisted-session-end",
+    ),
     path("company/", company_views.CompanyView.as_view(), name="company"),
     path("company/members/", company_views.MembersView.as_view(), name="members"),
     path(

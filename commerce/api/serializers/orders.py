@@ -42,6 +42,14 @@ class StatusChangeSerializer(serializers.Serializer):
     date = serializers.DateTimeField(source="date_created")
 
 
+class StaffIdentitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.email
+
+
 class OrderSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.CharField()
@@ -69,6 +77,14 @@ class OrderSerializer(serializers.Serializer):
     instalments = serializers.SerializerMethodField(
         help_text="The schedule of an order paid in instalments (empty otherwise)."
     )
+    placed_on_behalf_by = serializers.SerializerMethodField(
+        help_text="The staff member who placed the order on the buyer's behalf (null otherwise)."
+    )
+
+    @extend_schema_field(StaffIdentitySerializer(allow_null=True))
+    def get_placed_on_behalf_by(self, order) -> dict | None:
+        staff = order.placed_by_staff
+        return StaffIdentitySerializer(staff).data if staff is not None else None
 
     @extend_schema_field(InstalmentSerializer(many=True))
     def get_instalments(self, order) -> list:

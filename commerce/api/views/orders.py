@@ -26,7 +26,7 @@ OrderStatusChange = get_model("order", "OrderStatusChange")
 def with_details(orders):
     """What the order shape needs, loaded for a whole page at once."""
     return orders.select_related(
-        "user", "dealer_routing__dealer__company", "instalment_plan"
+        "user", "placed_by_staff", "dealer_routing__dealer__company", "instalment_plan"
     ).prefetch_related(
         Prefetch("lines", queryset=Line.objects.order_by("pk")),
         "instalment_plan__instalments",
