@@ -1,5 +1,5 @@
 """Shopping lists in the portal: the member's own and the company's shared
-lists; add from a product page, from an order, from a CSV file; export; add
+lists; add from a product page, from an order, from a CSV or XLSX file; export; add
 everything to the basket at today's prices."""
 
 from __future__ import annotations
@@ -130,16 +130,12 @@ class ListDetailView(_ListMixin, TemplateView):
         if action == "upload":
             upload = request.FILES.get("file")
             if upload is None:
-                raise services.ListError("Choose a CSV file to upload.")
+                raise services.ListError("Choose a CSV or XLSX file to upload.")
             try:
                 upload_size_check(upload, limit=self.upload_limit())
             except UploadTooLarge as error:
                 raise services.ListError(str(error)) from error
-            try:
-                content = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise services.ListError("The file is not a UTF-8 CSV file.") from error
-            added = services.list_import_csv(shopping_list=shopping_list, content=content)
+            added = services.list_import_file(shopping_list=shopping_list, data=upload.read())
             return f"{added} rows added from the file."
         if action == "settings":
             every = _int(post.get("replenish_every"))
