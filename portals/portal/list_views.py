@@ -17,6 +17,7 @@ from commerce.core.errors import DomainError
 from commerce.core.uploads import UploadTooLarge, upload_size_check
 from commerce.lists import selectors, services
 from commerce.order.selectors import order_for_company
+from commerce.quotes import services as quote_services
 from portals.portal.mixins import ActionRequiredMixin
 
 Product = get_model("catalogue", "Product")
@@ -91,6 +92,8 @@ class ListDetailView(_ListMixin, TemplateView):
         except DomainError as error:
             messages.error(request, error.message)
         else:
+            if isinstance(message, HttpResponse):
+                return message
             if message == "deleted":
                 messages.success(request, "List deleted.")
                 return redirect("portal:list-index")
@@ -165,7 +168,35 @@ class ListDetailView(_ListMixin, TemplateView):
                     f"{problem.product.get_title()} was not added: {problem.reason}.",
                 )
             return "basket"
+        if action == "quote":
+            return self.request_quote(request, shopping_list)
         raise services.ListError("Unknown action.")
+
+    def request_quote(self, request, shopping_list):
+        """The list's lines (those the company may still buy) become a request
+        for quote through the one quote service; the list stays as it is."""
+        lines = selectors.lines_of(shopping_list)
+        if not lines:
+            raise services.ListError("This list is empty.")
+        visible = visibility.visible_ids(
+            [line.product for line in lines], site=request.channel, company=request.company
+        )
+        wanted = [line for line in lines if line.product_id in visible]
+        if not wanted:
+            raise services.ListError("None of this list's products can be ordered now.")
+        note = request.POST.get("message", "").strip()[:4000]
+        quote = quote_services.quote_request(
+            membership=request.membership,
+            lines=[(line.product, line.quantity, None) for line in wanted],
+            message=f"From the list '{shopping_list.name}'." + (f"\n{note}" if note else ""),
+        )
+        messages.success(request, f"Quote {quote.number} requested; we will get back to you.")
+        for line in lines:
+            if line.product_id not in visible:
+                messages.warning(
+                    request, f"{line.product.get_title()} is no longer sold and was left out."
+                )
+        return redirect("portal:quote-detail", pk=quote.pk)
 
 
 class ListExportView(_ListMixin, View):
