@@ -111,10 +111,20 @@ def list_update(
     replenish_every: int | None = None,
     replenish_unit: str | None = None,
     replenish: bool | None = None,
+    replenish_by: str | None = None,
 ) -> ShoppingList:
-    """Rename, share or unshare a list, or set (``replenish``) its replenishment schedule."""
+    """Rename, share or unshare a list, or set (``replenish``) its replenishment
+    schedule and what each run does (``replenish_by``: prepare a basket, or place
+    an order on account, which only a member who may order can choose)."""
     _require_owner(shopping_list, membership)
     fields = ["updated_at"]
+    if replenish_by is not None:
+        if replenish_by not in ShoppingList.Replenish.values:
+            raise ListError("Each run prepares a basket or places an order on account.")
+        if replenish_by == ShoppingList.Replenish.ORDER:
+            policy.require(membership, policy.Action.PLACE_ORDER)
+        shopping_list.replenish_by = replenish_by
+        fields.append("replenish_by")
     if name is not None:
         shopping_list.name = _clean_name(name)
         fields.append("name")
@@ -376,9 +386,10 @@ def list_to_basket(*, shopping_list: ShoppingList, basket, lines=None) -> ToBask
 
 @transaction.atomic
 def list_replenish(*, list_id: int, now=None) -> bool:
-    """Prepare the owner's portal basket from a list that is due, email them and
-    schedule the next run. Returns False when the list was not due (another
-    run took it). The basket is filled by the outbox handler."""
+    """Prepare the owner's portal basket (or place an order on account) from a
+    list that is due, email them and schedule the next run. Returns False when
+    the list was not due (another run took it). The basket is filled, or the
+    order placed, by the outbox handler (``commerce.lists.replenishment``)."""
     now = now or timezone.now()
     shopping_list = (
         ShoppingList.objects.select_for_update(skip_locked=True)
@@ -398,7 +409,7 @@ def list_replenish(*, list_id: int, now=None) -> bool:
     shopping_list.save(update_fields=["next_replenish_at"])
     outbox_emit(
         topic=topics.REPLENISH,
-        payload={"list": shopping_list.pk},
+        payload={"list": shopping_list.pk, "run": run_at.isoformat()},
         key=f"lists.replenish:{shopping_list.pk}:{run_at.isoformat()}",
     )
     return True

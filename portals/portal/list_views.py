@@ -150,6 +150,7 @@ class ListDetailView(_ListMixin, TemplateView):
                 replenish=False if not every else None,
                 replenish_every=every or None,
                 replenish_unit=post.get("replenish_unit") or None,
+                replenish_by=post.get("replenish_by") or None,
             )
             return "List settings saved."
         if action == "delete":
