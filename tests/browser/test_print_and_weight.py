@@ -84,3 +84,25 @@ def test_dashboard_first_loads_stay_within_the_budget(page, site_urls, capsys):
     for name, f in figures.items():
         assert f["requests"] > 3, name
         assert f["served"] <= BUDGET, (name, f["served"] // 1024)
+
+
+def test_a_portal_checkout_error_is_told_once_next_to_its_field(page, site_urls):
+    from tests.browser.test_approval_flows import portal_sign_in
+
+    company = factories.business("Acme Industrial", po_number_required=True)
+    buyer = factories.MembershipFactory(company=company, role="buyer").user
+    product = factories.ProductFactory(stock=5)
+    base = site_urls["portal"]
+    portal_sign_in(page, base, buyer)
+    page.goto(base + product.get_absolute_url())
+    page.click("#add_to_basket_form button[type=submit]")
+    page.goto(base + "/checkout/")
+
+    page.click("#place_order")
+
+    page.wait_for_selector("#id_po_number[aria-invalid=true]")
+    error_id = page.get_attribute("#id_po_number", "aria-describedby")
+    assert page.is_visible(f"#{error_id}")
+    message = page.inner_text(f"#{error_id}").strip()
+    assert message and page.inner_text("body").count(message) == 1
+    assert page.locator(".alert-danger").count() == 0
