@@ -91,10 +91,13 @@ def delivery_estimate(
     return DeliveryEstimate(UNKNOWN, None)
 
 
-def estimate_for_stock(*, stockrecord, available: bool, now: datetime | None = None):
+def estimate_for_stock(
+    *, stockrecord, available: bool, now: datetime | None = None, lead_times=None
+):
     """The estimate for a product page: ``available`` as the strategy says, the
     settings' cut-off and handling days; the partner's lead time and the stock
-    record's back-in-stock date are read only when it is not available.
+    record's back-in-stock date are read only when it is not available (from
+    ``lead_times``, partner id -> days, when a list page loaded them at once).
     None when the product has no stock record (it is not sold)."""
     from django.conf import settings
     from django.utils import timezone
@@ -106,7 +109,11 @@ def estimate_for_stock(*, stockrecord, available: bool, now: datetime | None = N
     facts = {}
     if not available:
         facts = {
-            "lead_time_days": stockrecord.partner.lead_time_days,
+            "lead_time_days": (
+                lead_times.get(stockrecord.partner_id)
+                if lead_times is not None
+                else stockrecord.partner.lead_time_days
+            ),
             "back_in_stock": stockrecord.back_in_stock,
         }
     return delivery_estimate(
@@ -116,3 +123,11 @@ def estimate_for_stock(*, stockrecord, available: bool, now: datetime | None = N
         handling_days=settings.DELIVERY_HANDLING_DAYS,
         **facts,
     )
+
+
+def lead_times_of(partner_ids) -> dict[int, int | None]:
+    """The lead times of partners, in one query (for a page of products)."""
+    from oscar.core.loading import get_model
+
+    Partner = get_model("partner", "Partner")
+    return dict(Partner.objects.filter(pk__in=set(partner_ids)).values_list("pk", "lead_time_days"))

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
+from oscar.core.loading import get_model
 
 from commerce.shipping.estimate import (
     BACK_IN_STOCK,
@@ -16,6 +17,8 @@ from commerce.shipping.estimate import (
     delivery_estimate,
 )
 from tests import factories
+
+Partner = get_model("partner", "Partner")
 
 CUTOFF = time(14, 0)
 WEDNESDAY = date(2026, 12, 2)
@@ -130,3 +133,41 @@ def test_a_back_in_stock_date_is_shown():
     estimate_html = page(product, settings.STOREFRONT_HOST)
 
     assert 'data-kind="back_in_stock"' in estimate_html
+
+
+@pytest.mark.django_db
+def test_the_product_api_has_an_additive_delivery_estimate():
+    from tests.api.conftest import storefront_api
+
+    stocked = factories.ProductFactory(stock=7)
+    partner = factories.PartnerFactory(code="made-to-order", lead_time_days=4)
+    made = factories.ProductFactory(stock=0, stock__partner=partner)
+
+    client = storefront_api()
+    body = client.get(f"/api/products/{stocked.pk}/").json()
+    other = client.get(f"/api/products/{made.pk}/").json()
+
+    assert body["delivery_estimate"]["kind"] == "in_stock"
+    assert date.fromisoformat(body["delivery_estimate"]["dispatch_date"]) >= date.today()
+    assert other["delivery_estimate"]["kind"] == "lead_time"
+    assert other["available"] is False  # the fields that were there stay as they were
+
+
+@pytest.mark.django_db
+def test_a_page_of_out_of_stock_products_reads_lead_times_at_once():
+    from tests.api.conftest import storefront_api
+    from tests.helpers import count_queries
+
+    client = storefront_api()
+
+    def fill(n):
+        for _ in range(n):
+            partner = factories.PartnerFactory(code=f"p{Partner.objects.count()}", lead_time_days=3)
+            factories.ProductFactory(stock=0, stock__partner=partner)
+
+    fill(2)
+    small = count_queries(client, "/api/products/?page_size=2")
+    fill(20)
+    large = count_queries(client, "/api/products/?page_size=22")
+
+    assert large == small
