@@ -21,6 +21,7 @@ from commerce import sites
 from commerce.checkout.placement import order_place
 from commerce.checkout.request import company_request
 from commerce.core.errors import DomainError
+from commerce.core.locks import LockConflict
 from commerce.lists.exceptions import ListError
 from commerce.lists.models import ShoppingList
 from commerce.lists.services import ToBasket, list_to_basket
@@ -73,6 +74,8 @@ def list_replenish_order(*, shopping_list: ShoppingList, run: str) -> Replenishe
         placement = order_place(
             basket=filled.basket, request=request, idempotency_key=key, fingerprint=key
         )
+    except LockConflict:
+        raise  # the outbox delivers the run again
     except DomainError as error:
         basket.delete()
         return Replenished(filled, refused=error.message)
