@@ -198,6 +198,18 @@ def bill_to_fields(company: Company) -> dict | None:
     return order_address_fields(bill_to) if bill_to is not None else None
 
 
+def default_ship_to(company: Company) -> ShipTo | None:
+    """The company's default ship-to (or its first active one), for orders nobody
+    typed an address for (scheduled replenishment); None when it has none."""
+    found = (
+        CompanyAddress.objects.filter(company=company, kind=Kind.SHIP_TO, is_active=True)
+        .select_related("country")
+        .order_by("-is_default", "pk")
+        .first()
+    )
+    return ShipTo(fields=order_address_fields(found), address=found) if found else None
+
+
 def ship_to_for_order(
     *, company: Company, address_id: int | None = None, address: dict | None = None
 ) -> ShipTo:

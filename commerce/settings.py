@@ -766,6 +766,12 @@ SANDBOX_SLOW_CARD_MS = env_int("SANDBOX_SLOW_CARD_MS", 2000)
 
 # --- Shipping ---------------------------------------------------------------------------
 
+# Product pages say when an order ships (``commerce/shipping/estimate.py``):
+# orders placed before the cut-off (local time, working days) leave the same day,
+# plus this many working days of handling.
+DELIVERY_CUTOFF = env_str("DELIVERY_CUTOFF", "14:00")
+DELIVERY_HANDLING_DAYS = env_int("DELIVERY_HANDLING_DAYS", 0)
+
 # Per site: a flat charge, free from a basket total; both gross (incl. VAT) on the
 # storefront and net on the portal, as each site shows prices. The first method
 # is the default.

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
 from commerce.core.money import ZERO
 
@@ -112,6 +113,26 @@ class PriceListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.price_list}: {self.product_id} {self.min_quantity}+ @ {self.unit_price}"
+
+
+class Partner(AbstractPartner):
+    """Oscar's partner (a warehouse), and how long it takes to get goods it is out of."""
+
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("Lead time (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("Working days from an order to dispatch when the product is out of stock."),
+    )
+
+
+class StockRecord(AbstractStockRecord):
+    back_in_stock = models.DateField(
+        _("Back in stock on"),
+        null=True,
+        blank=True,
+        help_text=_("When this product is expected again, if known."),
+    )
 
 
 from oscar.apps.partner.models import *  # noqa: E402, F403

@@ -24,3 +24,24 @@ def visible_only(context, products) -> list:
     site, company = visibility.request_context(request)
     shown = visibility.visible_ids(products, site=site, company=company)
     return [product for product in products if product.pk in shown]
+
+
+@register.simple_tag
+def delivery_estimate(session):
+    """``{% delivery_estimate session as estimate %}``: when an order of the
+    product ``session`` (Oscar's purchase info) ships, and a sentence saying so."""
+    from django.utils import timezone
+
+    from commerce.shipping.estimate import estimate_for_stock
+
+    estimate = estimate_for_stock(
+        stockrecord=session.stockrecord,
+        available=bool(session.availability.is_available_to_buy),
+    )
+    if estimate is None:
+        return None
+    return {
+        "kind": estimate.kind,
+        "date": estimate.dispatch_date,
+        "text": estimate.as_text(timezone.localdate()),
+    }

@@ -46,9 +46,6 @@ class RowResult:
 # What spreadsheet programs write: commas, semicolons (locales with a decimal
 # comma) and tabs ("Unicode text"). The header line tells which one a file uses.
 DELIMITERS = (",", ";", "\t")
-# Blank rows a workbook may hold before we give up on it (a sheet can claim
-# a million formatted rows while carrying a dozen lines).
-MAX_SHEET_ROWS = MAX_ROWS * 10
 
 
 def parse_file(data: bytes) -> list[Row]:
@@ -58,7 +55,7 @@ def parse_file(data: bytes) -> list[Row]:
     if len(data) > MAX_BYTES:
         raise QuickOrderFileError(f"The file is larger than {MAX_BYTES // 1024} KB.")
     if data.startswith(XLSX_SIGNATURE):
-        return _rows(_xlsx_records(data))
+        return _rows(xlsx_records(data))
     return parse_csv(data)
 
 
@@ -120,9 +117,11 @@ def _rows(records, line_of=None) -> list[Row]:
     return rows
 
 
-def _xlsx_records(data: bytes):
+def xlsx_records(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[str]]:
     """The first sheet's rows as cell text, after the workbook passed the import
-    checks (zip bomb, XML entities); stops at ``MAX_SHEET_ROWS``."""
+    checks (zip bomb, XML entities); gives up after ten times ``max_rows`` sheet
+    rows. Raises ``QuickOrderFileError`` for a file it refuses. Shopping-list
+    uploads read workbooks here too."""
     from openpyxl import load_workbook
 
     unreadable = "The file is not a readable XLSX workbook."
@@ -139,8 +138,9 @@ def _xlsx_records(data: bytes):
         records = []
         sheet = workbook.worksheets[0]
         for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if n > MAX_SHEET_ROWS:
-                raise QuickOrderFileError(f"At most {MAX_ROWS} lines per quick order.")
+            # A sheet can claim a million formatted rows while carrying a dozen lines.
+            if n > max_rows * 10:
+                raise QuickOrderFileError(f"At most {max_rows} lines per file.")
             records.append([cell_text(value) for value in values])
         return records
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:

@@ -37,7 +37,8 @@ A quote and a basket share are never locked together. Ordering a quote locks
 the quote, then its basket and the rest of the pipeline; a shopping list is
 only read (adding it to a basket locks the basket alone). A list row is
 locked on its own only by replenishment (SKIP LOCKED, then an outbox row; the
-basket is filled by the handler), a list line on its own when its quantity
+basket is filled, or the order placed through ``order_place`` from step 2 on, by
+the handler, holding no list row), a list line on its own when its quantity
 changes. A dealer offer row is locked after its order's routing row (4b) and
 only under it. A members' invitation is locked on its own when it is taken.
 Applying or removing a voucher locks the basket (step 2) alone. A settled

@@ -9,12 +9,17 @@ class ShoppingList(models.Model):
     """A named list of products and quantities a member keeps for reordering.
 
     Personal lists are seen by their owner only; shared lists by every member
-    of the company. A list can prepare a basket on a schedule (replenishment).
+    of the company. A list can prepare a basket, or place an order on account,
+    on a schedule (replenishment).
     """
 
     class Every(models.TextChoices):
         DAYS = "days", _("days")
         WEEKS = "weeks", _("weeks")
+
+    class Replenish(models.TextChoices):
+        BASKET = "basket", _("Prepare a basket")
+        ORDER = "order", _("Place an order on account")
 
     company = models.ForeignKey(
         "accounts.Company", on_delete=models.CASCADE, related_name="shopping_lists"
@@ -34,6 +39,9 @@ class ShoppingList(models.Model):
         max_length=5, choices=Every.choices, default=Every.WEEKS, blank=True
     )
     next_replenish_at = models.DateTimeField(null=True, blank=True)
+    replenish_by = models.CharField(
+        _("On each run"), max_length=6, choices=Replenish.choices, default=Replenish.BASKET
+    )
 
     class Meta:
         ordering = ["name", "pk"]

@@ -1,5 +1,5 @@
 """Shopping lists: create, change, fill (by hand, from an order, from a CSV
-file), export, and turn into a basket at today's prices.
+or XLSX file), export, and turn into a basket at today's prices.
 
 A list keeps products and quantities, never prices: the basket it fills is
 priced live by the engine like any other, and products the buyer may no
@@ -21,7 +21,9 @@ from oscar.core.loading import get_model
 from accounts import policy
 from catalog import visibility
 from commerce import sites
+from commerce.basket import quick_order
 from commerce.core.locks import retry_on_conflict
+from commerce.imports.base import XLSX_SIGNATURE
 from commerce.lists import topics
 from commerce.lists.exceptions import ImportRefused, ListError, NotListOwner, ProductNotAvailable
 from commerce.lists.models import ShoppingList, ShoppingListLine
@@ -109,10 +111,20 @@ def list_update(
     replenish_every: int | None = None,
     replenish_unit: str | None = None,
     replenish: bool | None = None,
+    replenish_by: str | None = None,
 ) -> ShoppingList:
-    """Rename, share or unshare a list, or set (``replenish``) its replenishment schedule."""
+    """Rename, share or unshare a list, or set (``replenish``) its replenishment
+    schedule and what each run does (``replenish_by``: prepare a basket, or place
+    an order on account, which only a member who may order can choose)."""
     _require_owner(shopping_list, membership)
     fields = ["updated_at"]
+    if replenish_by is not None:
+        if replenish_by not in ShoppingList.Replenish.values:
+            raise ListError("Each run prepares a basket or places an order on account.")
+        if replenish_by == ShoppingList.Replenish.ORDER:
+            policy.require(membership, policy.Action.PLACE_ORDER)
+        shopping_list.replenish_by = replenish_by
+        fields.append("replenish_by")
     if name is not None:
         shopping_list.name = _clean_name(name)
         fields.append("name")
@@ -247,14 +259,44 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-@transaction.atomic
+def list_import_file(*, shopping_list: ShoppingList, data: bytes) -> int:
+    """Add the rows of an uploaded file to the list: an XLSX workbook (its first
+    sheet, read by the quick-order reader with its zip-bomb and XML-entity
+    checks) or a UTF-8 CSV file, both with the header ``sku,quantity[,note]``."""
+    if data.startswith(XLSX_SIGNATURE):
+        try:
+            records = quick_order.xlsx_records(data, max_rows=MAX_IMPORT_ROWS)
+        except quick_order.QuickOrderFileError as error:
+            raise ImportRefused([str(error)]) from error
+        header, body = (records[0], records[1:]) if records else ([], [])
+        rows = [
+            dict(zip(header, record, strict=False))
+            for record in body
+            if any(c.strip() for c in record)
+        ]
+        return _import_rows(shopping_list, rows)
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        refused = "The file is neither a UTF-8 CSV file nor an XLSX workbook."
+        raise ImportRefused([refused]) from error
+    return list_import_csv(shopping_list=shopping_list, content=content)
+
+
 def list_import_csv(*, shopping_list: ShoppingList, content: str) -> int:
     """Add the rows of a CSV file (``sku,quantity[,note]`` with a header) to the
     list; any bad row refuses the whole file. Returns the number of rows added."""
+    if "\x00" in content:
+        raise ImportRefused(["The file contains binary data; upload a CSV or XLSX file."])
     try:
         rows = list(csv.DictReader(io.StringIO(content)))
     except csv.Error as error:
         raise ImportRefused([f"The file is not a CSV file ({error})."]) from error
+    return _import_rows(shopping_list, rows)
+
+
+@transaction.atomic
+def _import_rows(shopping_list: ShoppingList, rows: list[dict]) -> int:
     if not rows:
         raise ImportRefused(
             ["The file has no rows (a header 'sku,quantity,note' and one row per product)."]
@@ -344,9 +386,10 @@ def list_to_basket(*, shopping_list: ShoppingList, basket, lines=None) -> ToBask
 
 @transaction.atomic
 def list_replenish(*, list_id: int, now=None) -> bool:
-    """Prepare the owner's portal basket from a list that is due, email them and
-    schedule the next run. Returns False when the list was not due (another
-    run took it). The basket is filled by the outbox handler."""
+    """Prepare the owner's portal basket (or place an order on account) from a
+    list that is due, email them and schedule the next run. Returns False when
+    the list was not due (another run took it). The basket is filled, or the
+    order placed, by the outbox handler (``commerce.lists.replenishment``)."""
     now = now or timezone.now()
     shopping_list = (
         ShoppingList.objects.select_for_update(skip_locked=True)
@@ -366,7 +409,7 @@ def list_replenish(*, list_id: int, now=None) -> bool:
     shopping_list.save(update_fields=["next_replenish_at"])
     outbox_emit(
         topic=topics.REPLENISH,
-        payload={"list": shopping_list.pk},
+        payload={"list": shopping_list.pk, "run": run_at.isoformat()},
         key=f"lists.replenish:{shopping_list.pk}:{run_at.isoformat()}",
     )
     return True

@@ -75,8 +75,9 @@ class PortalCheckoutView(ActionRequiredMixin, View):
 
     def post(self, request):
         form = self.make_form(request, request.POST)
-        card_form = OptionalCardForm(request.POST)
         by_card = request.POST.get("payment_method") == PaymentMethod.CARD
+        # Card fields are checked (and their errors shown) only when paying by card.
+        card_form = OptionalCardForm(request.POST if by_card else None)
         if not form.is_valid() or (by_card and not card_form.is_valid()):
             return self.page(request, form, card_form, status=400)
         data = form.cleaned_data

@@ -1,5 +1,5 @@
 """Shopping lists in the portal: the member's own and the company's shared
-lists; add from a product page, from an order, from a CSV file; export; add
+lists; add from a product page, from an order, from a CSV or XLSX file; export; add
 everything to the basket at today's prices."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from commerce.core.errors import DomainError
 from commerce.core.uploads import UploadTooLarge, upload_size_check
 from commerce.lists import selectors, services
 from commerce.order.selectors import order_for_company
+from commerce.quotes import services as quote_services
 from portals.portal.mixins import ActionRequiredMixin
 
 Product = get_model("catalogue", "Product")
@@ -91,6 +92,8 @@ class ListDetailView(_ListMixin, TemplateView):
         except DomainError as error:
             messages.error(request, error.message)
         else:
+            if isinstance(message, HttpResponse):
+                return message
             if message == "deleted":
                 messages.success(request, "List deleted.")
                 return redirect("portal:list-index")
@@ -130,16 +133,12 @@ class ListDetailView(_ListMixin, TemplateView):
         if action == "upload":
             upload = request.FILES.get("file")
             if upload is None:
-                raise services.ListError("Choose a CSV file to upload.")
+                raise services.ListError("Choose a CSV or XLSX file to upload.")
             try:
                 upload_size_check(upload, limit=self.upload_limit())
             except UploadTooLarge as error:
                 raise services.ListError(str(error)) from error
-            try:
-                content = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise services.ListError("The file is not a UTF-8 CSV file.") from error
-            added = services.list_import_csv(shopping_list=shopping_list, content=content)
+            added = services.list_import_file(shopping_list=shopping_list, data=upload.read())
             return f"{added} rows added from the file."
         if action == "settings":
             every = _int(post.get("replenish_every"))
@@ -151,6 +150,7 @@ class ListDetailView(_ListMixin, TemplateView):
                 replenish=False if not every else None,
                 replenish_every=every or None,
                 replenish_unit=post.get("replenish_unit") or None,
+                replenish_by=post.get("replenish_by") or None,
             )
             return "List settings saved."
         if action == "delete":
@@ -169,7 +169,35 @@ class ListDetailView(_ListMixin, TemplateView):
                     f"{problem.product.get_title()} was not added: {problem.reason}.",
                 )
             return "basket"
+        if action == "quote":
+            return self.request_quote(request, shopping_list)
         raise services.ListError("Unknown action.")
+
+    def request_quote(self, request, shopping_list):
+        """The list's lines (those the company may still buy) become a request
+        for quote through the one quote service; the list stays as it is."""
+        lines = selectors.lines_of(shopping_list)
+        if not lines:
+            raise services.ListError("This list is empty.")
+        visible = visibility.visible_ids(
+            [line.product for line in lines], site=request.channel, company=request.company
+        )
+        wanted = [line for line in lines if line.product_id in visible]
+        if not wanted:
+            raise services.ListError("None of this list's products can be ordered now.")
+        note = request.POST.get("message", "").strip()[:4000]
+        quote = quote_services.quote_request(
+            membership=request.membership,
+            lines=[(line.product, line.quantity, None) for line in wanted],
+            message=f"From the list '{shopping_list.name}'." + (f"\n{note}" if note else ""),
+        )
+        messages.success(request, f"Quote {quote.number} requested; we will get back to you.")
+        for line in lines:
+            if line.product_id not in visible:
+                messages.warning(
+                    request, f"{line.product.get_title()} is no longer sold and was left out."
+                )
+        return redirect("portal:quote-detail", pk=quote.pk)
 
 
 class ListExportView(_ListMixin, View):

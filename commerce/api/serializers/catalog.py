@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from commerce.dealers.selectors import fulfilment_of_products
 from commerce.instalments.services import eligible_product_ids
+from commerce.shipping.estimate import estimate_for_stock, lead_times_of
 
 MONEY = serializers.DecimalField(max_digits=12, decimal_places=2)
 MONEY_OR_NULL = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
@@ -59,6 +60,11 @@ def _price_fields(quote) -> dict:
     }
 
 
+class DeliveryEstimateSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="in_stock, lead_time, back_in_stock or unknown")
+    dispatch_date = serializers.DateField(allow_null=True)
+
+
 class ProductSerializer(serializers.Serializer):
     """A product as the caller sees it. The view prices the whole page first
     (``strategy.prefetch``) and passes the strategy in the context."""
@@ -77,6 +83,10 @@ class ProductSerializer(serializers.Serializer):
     fulfilment = serializers.SerializerMethodField()
     instalments_eligible = serializers.SerializerMethodField(
         help_text="The caller may pay this product in 3, 6 or 12 instalments (storefront)."
+    )
+    delivery_estimate = serializers.SerializerMethodField(
+        help_text="When an order placed now ships: kind (in_stock, lead_time, back_in_stock, "
+        "unknown) and dispatch_date (null when not known); null when the product is not sold."
     )
 
     @extend_schema_field(serializers.BooleanField())
@@ -105,6 +115,23 @@ class ProductSerializer(serializers.Serializer):
             page = getattr(self.parent, "instance", None) or [product]
             known.update(fulfilment_of_products([p.pk for p in page] + [product.pk]))
         return known[product.pk]
+
+    @extend_schema_field(DeliveryEstimateSerializer(allow_null=True))
+    def get_delivery_estimate(self, product):
+        info = self._info(product)[0]
+        available = bool(info.availability.is_available_to_buy)
+        lead_times = None
+        if not available and info.stockrecord is not None:
+            lead_times = self.context.get("lead_times")
+            if lead_times is None:
+                page = getattr(self.parent, "instance", None) or [product]
+                records = [self._info(p)[0].stockrecord for p in [*page, product]]
+                lead_times = lead_times_of(r.partner_id for r in records if r is not None)
+                self.context["lead_times"] = lead_times
+        estimate = estimate_for_stock(
+            stockrecord=info.stockrecord, available=available, lead_times=lead_times
+        )
+        return estimate.as_data() if estimate is not None else None
 
     def _info(self, product):
         cache = self.context.setdefault("purchase", {})
