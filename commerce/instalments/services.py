@@ -137,6 +137,26 @@ def instalments_check(*, user, basket, count: int, total: Decimal) -> None:
         raise InstalmentsNotAvailable("This order is too small to pay in instalments.")
 
 
+def instalments_offer(*, user, basket, total: Decimal, currency: str) -> tuple[int, ...]:
+    """The counts ``user`` may pay this basket in: none unless the tier and every
+    line qualify (``instalments_check``) and the account, not on hold, has the
+    credit for what follows the first part; then each count whose parts are not
+    too small."""
+    try:
+        instalments_check(user=user, basket=basket, count=COUNTS[0], total=total)
+    except InstalmentsNotAvailable:
+        return ()
+    standing = credit.standing(credit.account_for_user(user))
+    if standing.on_hold or standing.currency != currency:
+        return ()
+    return tuple(
+        count
+        for count in COUNTS
+        if total >= MINIMUM_PART * count
+        and total - first_part(total, count, currency) <= standing.available
+    )
+
+
 def first_part(total: Decimal, count: int, currency: str) -> Decimal:
     """What the card is charged at placement."""
     return split(total, count, currency)[0]
