@@ -108,7 +108,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             card = tokenize_card(form)
         except PaymentError as error:
             form.add_error(None, str(error))
-            return self.render_payment_details(request, card_form=form)
+            return self.render_payment_details(request, card_form=form, instalment_form=plans)
         self.checkout_session._set("payment", "card_token", card.token)
         self.checkout_session._set("payment", "card_label", card.label)
         count = plans.cleaned_data["instalments"]
