@@ -5,7 +5,7 @@ kind in their keys; a change of any kind retires them at once:
 
     product     products, their categories, attributes, images
     stock       stock records (availability, list prices)
-    price       price lists and their entries
+    price       price lists and their entries, members' prices
     visibility  channel and audience restrictions (``catalog.visibility``)
     promotion   promotions applied by the pricing engine
     category    category names, order, restrictions
@@ -71,7 +71,11 @@ def connect() -> None:
             ("catalogue", "ProductClass"),
         ],
         "stock": [("partner", "StockRecord")],
-        "price": [("partner", "PriceList"), ("partner", "PriceListEntry")],
+        "price": [
+            ("partner", "PriceList"),
+            ("partner", "PriceListEntry"),
+            ("members", "MembersPrice"),
+        ],
         "category": [("catalogue", "Category")],
     }
     for kind, models in watched.items():

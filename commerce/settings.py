@@ -396,6 +396,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.instalments.tasks.collect_due_instalments",
         "schedule": 60 * 60,
     },
+    "remind-instalments": {
+        "task": "commerce.instalments.tasks.remind_instalments",
+        "schedule": 60 * 60,
+    },
     "replenish-shopping-lists": {
         "task": "commerce.lists.tasks.replenish_lists",
         "schedule": 60 * 60,
@@ -797,6 +801,11 @@ SHIPPING_METHODS = {
 # (releasing stock and credit) after that many.
 APPROVAL_REMINDER_DAYS = env_int("APPROVAL_REMINDER_DAYS", 2)
 APPROVAL_EXPIRY_DAYS = env_int("APPROVAL_EXPIRY_DAYS", 14)
+
+# --- Instalments ------------------------------------------------------------------------
+
+# Days before an instalment is due that its reminder is emailed (once per part).
+INSTALMENT_REMINDER_DAYS = env_int("INSTALMENT_REMINDER_DAYS", 3)
 
 # A shared basket's payment link expires after this many days (the basket then
 # goes back to its owner).

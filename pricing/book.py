@@ -5,6 +5,7 @@ loads, for any number of products at once, their stock records (one query)
 and the entries of the context's price lists (one query), and caches them:
 a page of N products costs the same queries for N = 1 or 48, and the size of
 a price list does not matter (entries are fetched by (list, product) index).
+A member of a segment with members' prices costs one query more per page.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from oscar.core.loading import get_model
 
 from pricing.engine import EntryFact, PriceContext, ProductFacts, Quote, quote
 from pricing.fixed import FixedPrice, fixed_quote
+from pricing.members import MembersPriceFact
 
 StockRecord = get_model("partner", "StockRecord")
 PriceListEntry = get_model("partner", "PriceListEntry")
+MembersPrice = get_model("members", "MembersPrice")
 
 
 def primary_stockrecord(records: list):
@@ -45,9 +48,10 @@ class PriceBook:
         self.fixed = dict(fixed or {})
         self._records: dict[int, list] = {}
         self._entries: dict[int, tuple[EntryFact, ...]] = {}
+        self._members: dict[int, tuple[MembersPriceFact, ...]] = {}
 
     def load(self, products: Iterable) -> None:
-        """Load what pricing needs for ``products`` not loaded yet (two queries at most)."""
+        """Load what pricing needs for ``products`` not loaded yet (three queries at most)."""
         products = [p for p in products if p.pk not in self._records]
         if not products:
             return
@@ -63,6 +67,20 @@ class PriceBook:
             for record in StockRecord.objects.filter(product_id__in=missing).order_by("pk"):
                 self._records[record.product_id].append(record)
         self._load_entries([p.pk for p in products])
+        self._load_members_prices([p.pk for p in products])
+
+    def _load_members_prices(self, product_ids: list[int]) -> None:
+        segments = self.context.member_segments
+        if not segments:
+            return
+        rows = MembersPrice.objects.filter(
+            segment_id__in=segments, product_id__in=product_ids
+        ).values_list("product_id", "segment_id", "unit_price")
+        grouped: dict[int, list[MembersPriceFact]] = {}
+        for product_id, segment_id, price in rows:
+            grouped.setdefault(product_id, []).append(MembersPriceFact(segment_id, price))
+        for pk, prices in grouped.items():
+            self._members[pk] = tuple(prices)
 
     def _load_entries(self, product_ids: list[int]) -> None:
         for pk in product_ids:
@@ -108,6 +126,7 @@ class PriceBook:
             list_price=None if record is None else record.price,
             currency=self.context.currency if record is None else record.price_currency,
             entries=self._entries[product.pk],
+            members_prices=self._members.get(product.pk, ()),
         )
 
     def quote(self, product, quantity: int = 1, voucher_codes=None) -> Quote:

@@ -1,4 +1,6 @@
-"""Building the pricing context for a site, a buyer and (on the portal) a company."""
+"""Building the pricing context for a site, a buyer and (on the portal) a company
+(on the storefront: the consumer's loyalty tier and the members' segments that
+have prices)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from oscar.core.loading import get_model
 
 from commerce import sites
 from commerce.core.money import rate
+from commerce.members.prices import price_segments
 from pricing.engine import ListRef, Loyalty, PriceContext
 from pricing.vouchers import promotions_in_scope
 
@@ -60,11 +63,12 @@ def pricing_context(
     currency = settings.OSCAR_DEFAULT_CURRENCY
     portal = channel == sites.PORTAL
     authenticated = user is not None and user.is_authenticated
-    contracts, tier, loyalty = (), None, None
+    contracts, tier, loyalty, segments = (), None, None, ()
     if portal and company is not None:
         contracts, tier = company_lists(company, at, currency)
     elif not portal and authenticated:
         loyalty = consumer_loyalty(user)
+        segments = price_segments(user)
     promotions = promotions_in_scope(
         channel=channel,
         at=at,
@@ -85,4 +89,5 @@ def pricing_context(
         loyalty=loyalty,
         promotions=promotions,
         voucher_codes=frozenset(voucher_codes),
+        member_segments=segments,
     )

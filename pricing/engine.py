@@ -11,7 +11,9 @@ Rules, in order:
   price. Inside a list, the entry with the highest minimum quantity that is
   <= the quantity wins (volume breaks); entries and lists apply only inside
   their validity windows.
-* Storefront: list price less the consumer's loyalty-tier discount.
+* Storefront: list price less the consumer's loyalty-tier discount, or the
+  members' price of the consumer's segment when that is lower
+  (``pricing.members``).
 * Promotions (automatic offers, applied voucher codes) on top, with the
   precedence written in ``pricing.promotions``: never under a contract price
   unless the promotion names the company; loyalty skips promoted lines unless
@@ -26,6 +28,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from commerce.core.money import add_tax, quantize
+from pricing.members import REASON as MEMBERS_REASON
+from pricing.members import MembersPriceFact, members_price, members_price_wins
 from pricing.promotions import PromotionFact, best_promotion
 
 HUNDRED = Decimal(100)
@@ -38,6 +42,7 @@ class Rule:
     CONTRACT = "contract"
     TIER = "tier"
     LOYALTY = "loyalty"
+    MEMBERS = "members"
     LIST = "list"
     PROMOTION = "promotion"
     UNAVAILABLE = "unavailable"
@@ -79,6 +84,8 @@ class PriceContext:
     # them apply only to baskets that carry their code.
     promotions: tuple[PromotionFact, ...] = ()
     voucher_codes: frozenset[str] = frozenset()
+    # The consumer's segments that have members' prices (storefront), in id order.
+    member_segments: tuple[int, ...] = ()
 
     @property
     def lists(self) -> tuple[ListRef, ...]:
@@ -108,6 +115,7 @@ class ProductFacts:
     list_price: Decimal | None  # net, per unit
     currency: str
     entries: tuple[EntryFact, ...] = ()  # of the context's lists, any validity
+    members_prices: tuple[MembersPriceFact, ...] = ()  # of the context's segments
 
 
 @dataclass(frozen=True)
@@ -299,6 +307,19 @@ def _resolve(facts: ProductFacts, quantity: int, context: PriceContext) -> Quote
             f"loyalty tier {loyalty.tier_name}: {MINUS}{loyalty.discount_percent}% of "
             f"{list_price} = {net}"
         )
+    if rule in (Rule.LIST, Rule.LOYALTY) and context.member_segments:
+        members = members_price(facts.members_prices, context.member_segments, currency)
+        if members is not None and members_price_wins(members.unit_price, net):
+            trace.append(
+                f"members' price of segment #{members.segment_id}: {members.unit_price} "
+                f"(not above {net})"
+            )
+            net, rule, reason = members.unit_price, Rule.MEMBERS, MEMBERS_REASON
+        elif members is not None:
+            trace.append(
+                f"members' price of segment #{members.segment_id} {members.unit_price} "
+                f"above {net}: not used"
+            )
     promotion = None
     if context.promotions:
         applied, steps = best_promotion(

@@ -370,3 +370,14 @@ def credit_instalment_paid(
 ) -> LedgerEntry:
     """An instalment collected: the exposure falls by its amount."""
     return _entry(account, Kind.PAYMENT, -amount, actor=actor, reason=reason)
+
+
+def credit_instalments_release(
+    *, account: CreditAccount, amount: Decimal, reason: str, actor=None
+) -> LedgerEntry | None:
+    """The unpaid parts of a cancelled instalment plan: their hold is given back
+    (under the account's lock, step 7; the caller holds the plan, step 6b)."""
+    if amount <= 0:
+        return None
+    account = lock(account)
+    return _entry(account, Kind.ORDER_RELEASED, -amount, actor=actor, reason=reason)

@@ -39,3 +39,26 @@ class CardForm(forms.Form):
         month, year = self.cleaned_data["expiry"].replace(" ", "").split("/")
         century = timezone.localdate().year // 100 * 100
         return int(month), century + int(year)
+
+
+class InstalmentChoiceForm(forms.Form):
+    """Pay in full, or in one of the instalment plans the preview offers
+    (``commerce.checkout.preview.instalment_options``)."""
+
+    instalments = forms.TypedChoiceField(
+        label=_("How would you like to pay?"),
+        coerce=int,
+        empty_value=0,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalments"].choices = [("", _("Pay in full now"))] + [
+            (
+                str(option.count),
+                _("Pay in %(count)s monthly instalments (0 %%)") % {"count": option.count},
+            )
+            for option in options
+        ]

@@ -1,16 +1,24 @@
 """What a checkout would cost and what would happen, before the buyer confirms:
-the total per delivery option, the credit the company has left, and whether
-the order would wait for approval. Every checkout page asks here, with the
-same calculations placement makes (``commerce.checkout.placement``)."""
+the total per delivery option, the credit the company has left, whether
+the order would wait for approval, and the instalment plans a consumer may
+choose with their schedules. Every checkout page asks here, with the same
+calculations placement makes (``commerce.checkout.placement``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import TypedDict
 
+from django.utils import timezone
+
+from commerce import sites
 from commerce.approvals import rules as approval_rules
 from commerce.billing import credit
 from commerce.checkout.placement import totals
+from commerce.instalments import services as instalments
+from commerce.instalments.schedule import Part, schedule
 from commerce.shipping.repository import methods_for
 
 
@@ -54,3 +62,48 @@ def checkout_preview(basket, *, channel: str, company=None, membership=None) -> 
             company=company, membership=membership, basket=basket
         ),
     )
+
+
+@dataclass(frozen=True)
+class InstalmentOption:
+    """Paying the order in ``count`` monthly parts at 0 %: the schedule the
+    order's plan will get (the first part is charged to the card today)."""
+
+    count: int
+    total: Decimal
+    currency: str
+    parts: tuple[Part, ...]
+
+    @property
+    def first(self) -> Decimal:
+        return self.parts[0].amount
+
+    @property
+    def monthly(self) -> Decimal:
+        return self.parts[-1].amount
+
+
+def instalment_options(
+    basket, *, channel: str, user, method, today: date | None = None
+) -> list[InstalmentOption]:
+    """The instalment plans ``user`` may pay ``basket`` in with delivery
+    ``method`` (empty off the storefront, for guests and when the basket or the
+    buyer does not qualify)."""
+    if channel != sites.STOREFRONT or method is None:
+        return []
+    if user is None or not user.is_authenticated:
+        return []
+    _charge, total = totals(basket, method)
+    amount, currency = total.incl_tax, total.currency
+    start = today or timezone.localdate()
+    return [
+        InstalmentOption(
+            count=count,
+            total=amount,
+            currency=currency,
+            parts=tuple(schedule(amount, count, currency, start=start)),
+        )
+        for count in instalments.instalments_offer(
+            user=user, basket=basket, total=amount, currency=currency
+        )
+    ]

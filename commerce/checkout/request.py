@@ -58,8 +58,10 @@ def storefront_request(
     card_token: str,
     expected_total,
     source: dict | None = None,
+    instalments: int = 0,
 ) -> CheckoutRequest:
-    """Oscar's storefront checkout: the address and method from its session steps."""
+    """Oscar's storefront checkout: the address and method from its session steps
+    (``instalments``: the number of monthly parts when paying in instalments)."""
     return CheckoutRequest(
         channel=channel,
         user=user,
@@ -70,6 +72,7 @@ def storefront_request(
         card_token=card_token or "",
         expected_total=parse_expected_total(expected_total),
         source=source or {},
+        instalments=instalments if payment_method == PaymentMethod.INSTALMENTS else 0,
     )
 
 

@@ -13,8 +13,9 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 
 from commerce.billing import credit
-from commerce.checkout.forms import CardForm
+from commerce.checkout.forms import CardForm, InstalmentChoiceForm
 from commerce.checkout.placement import order_place
+from commerce.checkout.preview import instalment_options
 from commerce.checkout.request import storefront_request, tokenize_card
 from commerce.core import attribution
 from commerce.dealers import selectors as dealer_selectors
@@ -31,6 +32,20 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
 
     def chosen_method(self) -> str:
         return self.checkout_session._get("payment", "method") or PaymentMethod.CARD
+
+    def chosen_instalments(self) -> int:
+        if self.chosen_method() != PaymentMethod.INSTALMENTS:
+            return 0
+        return int(self.checkout_session._get("payment", "instalments") or 0)
+
+    def instalment_options(self, basket):
+        address = self.get_shipping_address(basket)
+        return instalment_options(
+            basket,
+            channel=self.request.channel,
+            user=self.request.user,
+            method=self.get_shipping_method(basket, address),
+        )
 
     def check_payment_data_is_captured(self, request):
         if self.chosen_method() == PaymentMethod.PAY_LATER:
@@ -52,6 +67,11 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         context["card_label"] = self.checkout_session._get("payment", "card_label")
         context["pay_later"] = self.chosen_method() == PaymentMethod.PAY_LATER
         context["pay_later_available"] = credit.pay_later_available(self.request.user)
+        options = self.instalment_options(self.request.basket)
+        context["instalment_options"] = options
+        context.setdefault("instalment_form", InstalmentChoiceForm(options=options))
+        chosen = self.chosen_instalments()
+        context["instalment_plan"] = next((o for o in options if o.count == chosen), None)
         if self.preview:
             context["idempotency_key"] = uuid.uuid4().hex
             total = context.get("order_total")
@@ -80,16 +100,22 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             self.checkout_session._set("payment", "method", PaymentMethod.PAY_LATER)
             return redirect("checkout:preview")
         form = CardForm(request.POST)
-        if not form.is_valid():
-            return self.render_payment_details(request, card_form=form)
+        plans = InstalmentChoiceForm(request.POST, options=self.instalment_options(request.basket))
+        valid = [form.is_valid(), plans.is_valid()]  # both, to show every error
+        if not all(valid):
+            return self.render_payment_details(request, card_form=form, instalment_form=plans)
         try:
             card = tokenize_card(form)
         except PaymentError as error:
             form.add_error(None, str(error))
-            return self.render_payment_details(request, card_form=form)
+            return self.render_payment_details(request, card_form=form, instalment_form=plans)
         self.checkout_session._set("payment", "card_token", card.token)
         self.checkout_session._set("payment", "card_label", card.label)
-        self.checkout_session._set("payment", "method", PaymentMethod.CARD)
+        count = plans.cleaned_data["instalments"]
+        self.checkout_session._set(
+            "payment", "method", PaymentMethod.INSTALMENTS if count else PaymentMethod.CARD
+        )
+        self.checkout_session._set("payment", "instalments", count)
         return redirect("checkout:preview")
 
     def handle_place_order_submission(self, request):
@@ -106,6 +132,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             card_token=self.checkout_session._get("payment", "card_token"),
             expected_total=request.POST.get("expected_total"),
             source=attribution.snapshot(request),
+            instalments=self.chosen_instalments(),
         )
         key = request.POST.get("idempotency_key", "")[:64] or None
         try:

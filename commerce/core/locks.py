@@ -13,7 +13,8 @@ other but never in a circle:
                                           dealer shipment and delivery)
     5. approval request                  (approval decisions, cancellation, expiry, edits)
     6. card payment source               (capture, void, refund, edits)
-   6b. instalment plan                   (instalment collection, early payoff)
+   6b. instalment plan                   (instalment collection, early payoff,
+                                          release when its order is cancelled)
     7. credit account                    (on-account orders, releases, invoices, payments)
     8. invoices, by primary key          (payments, credit notes)
     9. stock records, by primary key     (allocation, release, shipping, stock imports)
@@ -43,9 +44,12 @@ changes. A dealer offer row is locked after its order's routing row (4b) and
 only under it. A members' invitation is locked on its own when it is taken.
 Applying or removing a voucher locks the basket (step 2) alone. A settled
 instalment part, an invoice card payment and an order are captured through the
-outbox after their transaction commits, never under these locks. An assisted
-session (a staff member buying on a member's behalf) is locked on its own, one
-row, when it is begun; ending one is a conditional update of that row alone.
+outbox after their transaction commits, never under these locks; so are the
+refunds of the paid parts of a cancelled instalment plan. An instalment part's
+reminder mark is set by one conditional update of that row alone, holding
+nothing else. An assisted session (a staff member buying on a member's behalf)
+is locked on its own, one row, when it is begun; ending one is a conditional
+update of that row alone.
 
 A service may skip steps but never go back: a payment locks the account, then
 its invoices; a credit note locks the account, then the invoice; placing an

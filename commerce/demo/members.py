@@ -1,10 +1,12 @@
 """Demo members' shop: the Gold tier's segment (members may invite friends), a
 drop in early access now (Gold members and invitees only for 30 days, then
-everyone), a reusable staff invitation and one waitlist request."""
+everyone) whose products carry a members' price (15 % under the list price),
+a reusable staff invitation and one waitlist request."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,11 +14,20 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from accounts.models import LoyaltyTier
+from commerce.core.money import quantize
 from commerce.demo.catalog import upc_for
 from commerce.members import services
-from commerce.members.models import Drop, Segment, SegmentInvitation, WaitlistRequest
+from commerce.members.models import (
+    Drop,
+    MembersPrice,
+    Segment,
+    SegmentInvitation,
+    WaitlistRequest,
+)
 
 Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
+MEMBERS_SHARE = Decimal("0.85")  # members pay 85 % of the list price
 
 SEGMENT = "gold-members"
 DROP = "Members' early access"
@@ -55,6 +66,7 @@ def seed_members(count: int) -> str:
     )
     if created:
         drop.products.set(Product.objects.filter(upc__in=drop_upcs(count)))
+    seed_members_prices(segment, drop)
     staff = get_user_model().objects.filter(is_staff=True).order_by("pk").first()
     invitation = SegmentInvitation.objects.filter(
         segment=segment, email="", revoked_at=None, expires_at__gt=now
@@ -67,3 +79,18 @@ def seed_members(count: int) -> str:
             note="Saw the preview on social media.",
         )
     return services.invitation_url(invitation)
+
+
+def seed_members_prices(segment: Segment, drop: Drop) -> None:
+    """The drop's products at the members' price (each product's lowest list price)."""
+    lists: dict[int, Decimal] = {}
+    for product_id, price in StockRecord.objects.filter(
+        product__in=drop.products.all(), price__isnull=False
+    ).values_list("product_id", "price"):
+        lists[product_id] = min(price, lists.get(product_id, price))
+    for product_id, price in lists.items():
+        MembersPrice.objects.get_or_create(
+            segment=segment,
+            product_id=product_id,
+            defaults={"unit_price": quantize(price * MEMBERS_SHARE)},
+        )

@@ -19,6 +19,7 @@ from commerce.billing import credit
 from commerce.billing import topics as billing_topics
 from commerce.billing.invoicing import invoice_account, shipped_quantities
 from commerce.core.locks import lock_order, retry_on_conflict
+from commerce.instalments import services as instalments
 from commerce.order import status as order_status
 from commerce.order import stock
 from commerce.order.exceptions import IllegalStatusChange
@@ -162,7 +163,10 @@ def order_set_status(
         else:
             old = _move(order, status)
         if status in _RELEASING:
-            # Lock order: the credit account (step 7) before the stock records (step 9).
+            # Lock order: the instalment plan (step 6b) and the credit account
+            # (step 7) before the stock records (step 9).
+            if order.payment_method == PaymentMethod.INSTALMENTS:
+                instalments.plan_release(order=order, actor=actor)
             credit.credit_release(
                 order=order, actor=actor, reason=f"Order {order.number} {status.lower()}"
             )
@@ -204,7 +208,8 @@ def _after(order, old: str, status: str) -> None:
     card = order.payment_method == PaymentMethod.CARD
     if card and status == order_status.PLACED and old == order_status.PENDING_APPROVAL:
         outbox_emit(topic=handlers.TOPIC_CAPTURE, payload={"order": order_id})
-    if card and status in _RELEASING:
+    # An instalment order's card payment is its first part.
+    if (card or order.payment_method == PaymentMethod.INSTALMENTS) and status in _RELEASING:
         outbox_emit(topic=handlers.TOPIC_RELEASE, payload={"order": order_id})
     if (
         status in (order_status.SHIPPED, order_status.PROCESSING)

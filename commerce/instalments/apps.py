@@ -9,6 +9,6 @@ class InstalmentsConfig(AppConfig):
     verbose_name = "Instalments"
 
     def ready(self) -> None:
-        from commerce.instalments import services
+        from commerce.instalments import handlers, services  # noqa: F401  (outbox handlers)
 
         services.connect()

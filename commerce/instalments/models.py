@@ -31,6 +31,7 @@ class InstalmentPlan(models.Model):
         ACTIVE = "active", _("Active")
         ON_HOLD = "on_hold", _("On hold (a collection failed)")
         PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled with its order")
 
     order = models.OneToOneField(
         "order.Order", on_delete=models.PROTECT, related_name="instalment_plan"
@@ -56,6 +57,10 @@ class Instalment(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Collection failed")
+        CANCELLED = "cancelled", _("Cancelled with its order")
+
+    # Parts still to collect.
+    OPEN = ("scheduled", "failed")
 
     plan = models.ForeignKey(InstalmentPlan, on_delete=models.CASCADE, related_name="instalments")
     number = models.PositiveSmallIntegerField()
@@ -65,6 +70,7 @@ class Instalment(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     reference = models.CharField(max_length=100, blank=True)
+    # The day its reminder was queued (once per part).
     reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -6,14 +6,20 @@ order's transaction, captured like any card order); the rest is held on the
 consumer's personal credit account (``billing.credit``, lock order step 7) and
 falls as each part is collected. A part that cannot be collected puts the plan
 and the account on hold (no new instalment or pay-later orders).
+
+Each part is announced by email a few days before it is due
+(``INSTALMENT_REMINDER_DAYS``) and receipted when collected, once each (outbox
+rows with keys). Cancelling the order cancels the plan: the unpaid parts are
+cancelled and their hold released; paid parts are refunded through the outbox.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -24,9 +30,11 @@ from oscar.core.loading import get_model
 from commerce.billing import credit
 from commerce.core.cache import cache_version, cache_version_bump
 from commerce.core.money import quantize
+from commerce.instalments import topics
 from commerce.instalments.exceptions import InstalmentError, InstalmentsNotAvailable
 from commerce.instalments.models import COUNTS, Instalment, InstalmentOffer, InstalmentPlan
 from commerce.instalments.schedule import schedule, split
+from commerce.outbox.services import outbox_emit
 from commerce.payments import services as payments
 from commerce.payments.gateway import PaymentError, get_gateway
 
@@ -129,6 +137,26 @@ def instalments_check(*, user, basket, count: int, total: Decimal) -> None:
         raise InstalmentsNotAvailable("This order is too small to pay in instalments.")
 
 
+def instalments_offer(*, user, basket, total: Decimal, currency: str) -> tuple[int, ...]:
+    """The counts ``user`` may pay this basket in: none unless the tier and every
+    line qualify (``instalments_check``) and the account, not on hold, has the
+    credit for what follows the first part; then each count whose parts are not
+    too small."""
+    try:
+        instalments_check(user=user, basket=basket, count=COUNTS[0], total=total)
+    except InstalmentsNotAvailable:
+        return ()
+    standing = credit.standing(credit.account_for_user(user))
+    if standing.on_hold or standing.currency != currency:
+        return ()
+    return tuple(
+        count
+        for count in COUNTS
+        if total >= MINIMUM_PART * count
+        and total - first_part(total, count, currency) <= standing.available
+    )
+
+
 def first_part(total: Decimal, count: int, currency: str) -> Decimal:
     """What the card is charged at placement."""
     return split(total, count, currency)[0]
@@ -180,10 +208,8 @@ def plan_create(
 
 
 def outstanding(plan: InstalmentPlan) -> Decimal:
-    """What is still to pay on ``plan`` (the parts not yet paid)."""
-    amounts = plan.instalments.exclude(status=Instalment.Status.PAID).values_list(
-        "amount", flat=True
-    )
+    """What is still to pay on ``plan`` (the parts not yet paid nor cancelled)."""
+    amounts = plan.instalments.filter(status__in=Instalment.OPEN).values_list("amount", flat=True)
     return quantize(sum(amounts, Decimal("0")), plan.currency)
 
 
@@ -210,10 +236,8 @@ def _settle(plan_id: int, instalment_ids: list[int], reference: str) -> Decimal 
     no longer due (another run paid)."""
     with transaction.atomic():
         plan = InstalmentPlan.objects.select_for_update().get(pk=plan_id)
-        parts = list(
-            Instalment.objects.filter(pk__in=instalment_ids).exclude(status=Instalment.Status.PAID)
-        )
-        if len(parts) != len(instalment_ids):
+        parts = list(Instalment.objects.filter(pk__in=instalment_ids, status__in=Instalment.OPEN))
+        if len(parts) != len(instalment_ids) or plan.status == InstalmentPlan.Status.CANCELLED:
             return None
         amount = quantize(sum((p.amount for p in parts), Decimal("0")), plan.currency)
         now = timezone.now()
@@ -227,10 +251,15 @@ def _settle(plan_id: int, instalment_ids: list[int], reference: str) -> Decimal 
             + ", ".join(str(p.number) for p in parts)
             + " paid",
         )
-        if not plan.instalments.exclude(status=Instalment.Status.PAID).exists():
+        if not plan.instalments.filter(status__in=Instalment.OPEN).exists():
             plan.status = InstalmentPlan.Status.PAID
             plan.save(update_fields=["status"])
         payments.payment_capture_after_commit(authorization_id=reference, amount=amount)
+        outbox_emit(
+            topic=topics.RECEIPT_EMAIL,
+            payload={"plan": plan.pk, "reference": reference, "amount": str(amount)},
+            key=f"instalments.receipt:{plan.pk}:{reference}",
+        )
         return amount
 
 
@@ -287,10 +316,95 @@ def plan_pay_off(*, plan: InstalmentPlan, user) -> Decimal:
     """Pay every part still open at once, by the plan's card."""
     if plan.user_id != getattr(user, "pk", None):
         raise InstalmentError("This is not your instalment plan.")
-    parts = list(plan.instalments.exclude(status=Instalment.Status.PAID))
+    if plan.status == InstalmentPlan.Status.CANCELLED:
+        raise InstalmentError("This plan was cancelled with its order.")
+    parts = list(plan.instalments.filter(status__in=Instalment.OPEN))
     if not parts:
         raise InstalmentError("This plan is paid in full.")
     amount = quantize(sum((p.amount for p in parts), Decimal("0")), plan.currency)
     if not _pay(plan, parts, f"{plan.order.number}-payoff"):
         raise InstalmentError("The plan changed meanwhile; please try again.")
     return amount
+
+
+def instalments_remind(*, today: date | None = None) -> list[int]:
+    """Queue a reminder for every part due within ``INSTALMENT_REMINDER_DAYS``
+    (and not yet due) of an active plan, once per part: the part is marked by one
+    conditional update, its email is an outbox row with the part's key, so a
+    rerun, a retry or two beats at once send nothing twice. Returns the parts
+    reminded now."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.INSTALMENT_REMINDER_DAYS)
+    due = Instalment.objects.filter(
+        status=Instalment.Status.SCHEDULED,
+        reminded_on__isnull=True,
+        due__gt=today,
+        due__lte=horizon,
+        plan__status=InstalmentPlan.Status.ACTIVE,
+    ).values_list("pk", flat=True)
+    reminded = []
+    for pk in list(due):
+        with transaction.atomic():
+            if not Instalment.objects.filter(pk=pk, reminded_on__isnull=True).update(
+                reminded_on=today
+            ):
+                continue  # another run took it
+            outbox_emit(
+                topic=topics.REMINDER_EMAIL,
+                payload={"instalment": pk},
+                key=f"instalments.reminder:{pk}",
+            )
+        reminded.append(pk)
+    return reminded
+
+
+@dataclass(frozen=True)
+class Release:
+    cancelled: list[int]
+    released: Decimal
+    refunds: dict[str, Decimal]
+
+
+def plan_release(*, order, actor=None) -> Release | None:
+    """In the cancelling order's transaction, after the order's lock (step 4):
+    lock the plan (6b), cancel its unpaid parts, give their hold back on the
+    credit account (7), and queue a refund of each paid part after the first
+    (each collection's own card authorization) as an outbox row. The first
+    part is the order's card payment: the order's release voids or refunds it.
+    Once only: a cancelled plan is left as it is. None without a plan."""
+    plan = (
+        InstalmentPlan.objects.select_for_update()
+        .select_related("account")
+        .filter(order_id=order.pk)
+        .first()
+    )
+    if plan is None or plan.status == InstalmentPlan.Status.CANCELLED:
+        return None
+    parts = list(plan.instalments.order_by("number"))
+    unpaid = [p for p in parts if p.status in Instalment.OPEN]
+    released = quantize(sum((p.amount for p in unpaid), Decimal("0")), plan.currency)
+    Instalment.objects.filter(pk__in=[p.pk for p in unpaid]).update(
+        status=Instalment.Status.CANCELLED
+    )
+    plan.status = InstalmentPlan.Status.CANCELLED
+    plan.save(update_fields=["status"])
+    credit.credit_instalments_release(
+        account=plan.account,
+        amount=released,
+        actor=actor,
+        reason=f"Order {order.number} cancelled: instalments "
+        + ", ".join(str(p.number) for p in unpaid)
+        + " released",
+    )
+    refunds: dict[str, Decimal] = {}
+    for part in parts:
+        if part.number > 1 and part.status == Instalment.Status.PAID and part.reference:
+            refunds[part.reference] = refunds.get(part.reference, Decimal("0")) + part.amount
+    for reference, amount in refunds.items():
+        payments.payment_refund_after_commit(
+            authorization_id=reference,
+            amount=quantize(amount, plan.currency),
+            order_id=order.pk,
+            key=f"instalments.refund:{plan.pk}:{reference}",
+        )
+    return Release(cancelled=[p.number for p in unpaid], released=released, refunds=refunds)

@@ -6,7 +6,14 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from commerce.members import services
-from commerce.members.models import Drop, Segment, SegmentInvitation, SegmentMember, WaitlistRequest
+from commerce.members.models import (
+    Drop,
+    MembersPrice,
+    Segment,
+    SegmentInvitation,
+    SegmentMember,
+    WaitlistRequest,
+)
 
 
 class SegmentMemberInline(admin.TabularInline):
@@ -17,12 +24,30 @@ class SegmentMemberInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class MembersPriceInline(admin.TabularInline):
+    model = MembersPrice
+    extra = 0
+    fields = ["product", "unit_price"]
+    raw_id_fields = ["product"]
+
+
 @admin.register(Segment)
 class SegmentAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "by_invitation", "members_may_invite", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["loyalty_tiers"]
-    inlines = [SegmentMemberInline]
+    inlines = [SegmentMemberInline, MembersPriceInline]
+
+
+@admin.register(MembersPrice)
+class MembersPriceAdmin(admin.ModelAdmin):
+    """The segments' price lists: a net unit price per product."""
+
+    list_display = ["segment", "product", "unit_price", "updated_at"]
+    list_filter = ["segment"]
+    list_select_related = ["segment", "product"]
+    search_fields = ["product__title", "product__upc"]
+    raw_id_fields = ["product"]
 
 
 @admin.register(SegmentInvitation)

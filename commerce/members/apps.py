@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Members' shop"
 
     def ready(self) -> None:
-        from commerce.members import drops, handlers  # noqa: F401  (outbox handlers)
+        from commerce.members import drops, handlers, prices  # noqa: F401  (outbox handlers)
 
         drops.connect()
+        prices.connect()

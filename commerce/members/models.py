@@ -182,3 +182,37 @@ class Drop(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MembersPrice(models.Model):
+    """A segment's own net unit price for one product (its members' price list).
+
+    The pricing engine applies it to consumers in the segment on every path
+    (``pricing.members`` says how it combines with loyalty and promotions)."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="prices")
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="members_prices"
+    )
+    unit_price = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Net, per unit; tax is added as for every price."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["segment", "product"]
+        verbose_name = _("members' price")
+        verbose_name_plural = _("members' prices")
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "product"], name="members_one_price"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="members_price_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "segment"], name="members_price_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.segment}: {self.product_id} @ {self.unit_price}"

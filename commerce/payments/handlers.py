@@ -10,6 +10,7 @@ from commerce.payments import topics
 from commerce.payments.services import (
     payment_capture_authorization,
     payment_refund,
+    payment_refund_authorization,
     payment_void_authorization_id,
 )
 
@@ -41,3 +42,17 @@ def _refund(message) -> None:
         return
     amount = Decimal(message.payload["amount"])
     effect_once(message, lambda: payment_refund(order=order, amount=amount), step="refund")
+
+
+@register(topics.REFUND_AUTHORIZATION)
+def _refund_authorization(message) -> None:
+    payload = message.payload
+    effect_once(
+        message,
+        lambda: payment_refund_authorization(
+            authorization_id=payload["authorization"],
+            amount=Decimal(payload["amount"]),
+            order_id=payload.get("order"),
+        ),
+        step="refund",
+    )

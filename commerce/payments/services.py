@@ -90,6 +90,32 @@ def payment_capture_after_commit(*, authorization_id: str, amount: Decimal) -> N
     )
 
 
+def payment_refund_after_commit(
+    *, authorization_id: str, amount: Decimal, order_id: int | None = None, key: str
+) -> None:
+    """Refund ``amount`` captured on ``authorization_id`` (not an order's own card
+    source: an instalment collection) once the caller's transaction commits, as
+    an outbox row with ``key`` (one refund per key)."""
+    outbox_emit(
+        topic=topics.REFUND_AUTHORIZATION,
+        payload={"authorization": authorization_id, "amount": str(amount), "order": order_id},
+        key=key,
+    )
+
+
+def payment_refund_authorization(
+    *, authorization_id: str, amount: Decimal, order_id: int | None = None
+) -> None:
+    """Give back ``amount`` captured on ``authorization_id`` (the outbox handler's
+    call, once per message), recorded as a refund event of the order when given.
+    A refund before its capture went through fails and is retried."""
+    receipt = get_gateway().refund(authorization_id=authorization_id, amount=amount)
+    if order_id is not None:
+        order = get_model("order", "Order").objects.filter(pk=order_id).first()
+        if order is not None:
+            _event(order, REFUND_EVENT, amount, receipt.id)
+
+
 def _card_source(order, *, lock: bool):
     sources = Source.objects.filter(order=order, source_type__code=CARD)
     if lock:

@@ -7,6 +7,8 @@ from oscar.apps.customer import views as oscar_views
 from oscar.core.loading import get_model
 
 from commerce.dealers.selectors import fulfilment_of_order
+from commerce.instalments.selectors import plan_of_order
+from commerce.order.models import PaymentMethod
 
 Order = get_model("order", "Order")
 
@@ -30,6 +32,12 @@ class OrderDetailView(oscar_views.OrderDetailView):
         context["fulfilment"] = fulfilment_of_order(self.object)
         if context["fulfilment"]["by"] == "dealer":
             context["dealer_company"] = self.object.dealer_routing.dealer.company
+        plan = None
+        if self.object.payment_method == PaymentMethod.INSTALMENTS:
+            plan = plan_of_order(self.object)
+        if plan is not None:
+            context["instalment_plan"] = plan
+            context["instalment_parts"] = list(plan.instalments.all())
         return context
 
 

@@ -74,3 +74,11 @@ def fill(client, product, quantity=1):
 
 
 ZERO = Decimal("0.00")
+
+
+@pytest.fixture
+def consumer_without_tier(db):
+    factories.CountryFactory()
+    user = factories.UserFactory(email="plain@example.com")
+    factories.credit_account(user=user, limit="1000.00")
+    return user
