@@ -11,6 +11,7 @@ from typing import TypedDict
 from commerce.approvals import rules as approval_rules
 from commerce.billing import credit
 from commerce.checkout.placement import totals
+from commerce.households import budget as household_budget
 from commerce.shipping.repository import methods_for
 
 
@@ -54,3 +55,17 @@ def checkout_preview(basket, *, channel: str, company=None, membership=None) -> 
             company=company, membership=membership, basket=basket
         ),
     )
+
+
+def household_preview(user, total) -> object | None:
+    """For a household member on the storefront: the budget's verdict on an
+    order of ``total`` (an approval ``Evaluation``, ``required`` when it would
+    wait for the owner), with the member's standing; None for everyone else."""
+    member = household_budget.membership_of(user)
+    if member is None or total is None:
+        return None
+    return {
+        "member": member,
+        "standing": household_budget.standing(member),
+        "approval": approval_rules.evaluate_household(member=member, total=total.incl_tax),
+    }

@@ -8,6 +8,8 @@ other but never in a circle:
     2. basket                            (checkout, sharing)
     3. idempotency key                   (checkout)
    3a. promotions, by primary key        (checkout: promotion and voucher usage limits)
+   3b. household                         (checkout: a household member's monthly budget;
+                                          budget edits, members leaving)
     4. order                             (status changes, shipping, invoicing, emails)
    4b. the order's dealer routing        (dealer offers: accept, reject, lapse, re-route,
                                           dealer shipment and delivery)
@@ -40,7 +42,11 @@ locked on its own only by replenishment (SKIP LOCKED, then an outbox row; the
 basket is filled by the handler), a list line on its own when its quantity
 changes. A dealer offer row is locked after its order's routing row (4b) and
 only under it. A members' invitation is locked on its own when it is taken.
-Applying or removing a voucher locks the basket (step 2) alone. A settled
+Applying or removing a voucher locks the basket (step 2) alone. A household
+row (3b) serialises its members' storefront orders, so two orders spending the
+last of a budget at once see each other (one fits, the other waits for the
+owner's approval); the owner's budget edits and a member leaving lock it
+alone, and a household invitation is locked on its own when it is taken. A settled
 instalment part, an invoice card payment and an order are captured through the
 outbox after their transaction commits, never under these locks.
 
@@ -184,3 +190,9 @@ def lock_order(order):
     """Step 4: the order row."""
     Order = get_model("order", "Order")
     return Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+
+
+def lock_household(household_id: int):
+    """Step 3b: the household row (its members' budgets are checked under it)."""
+    Household = get_model("households", "Household")
+    return Household.objects.select_for_update(of=("self",)).get(pk=household_id)
