@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0006_company_allow_one_off_addresses'),
         ('approvals', '0001_initial'),
-        ('households', '0001_initial'),
+        ('households', '0001_households'),
         ('order', '0026_alter_order_payment_method'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
