@@ -69,12 +69,10 @@ class HouseholdView(LoginRequiredMixin, View):
             context.update(
                 membership=member,
                 standing=budget.standing(member),
-                my_pending=list(
-                    ApprovalRequest.objects.filter(
-                        requested_by=user,
-                        household=member.household,
-                        status=ApprovalRequest.Status.PENDING,
-                    ).select_related("order")
+                my_requests=list(
+                    ApprovalRequest.objects.filter(requested_by=user, household=member.household)
+                    .select_related("order")
+                    .order_by("-created_at", "-pk")[:10]
                 ),
             )
         return context
