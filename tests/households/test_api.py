@@ -134,7 +134,7 @@ def test_another_households_member_or_request_is_404(household, member):
 
 def test_the_owner_lists_and_approves_through_the_api(household, member):
     order = over_budget_order(member, household)
-    listed = api(household.owner).get("/api/household/approvals/").json()
+    listed = api(household.owner).get("/api/household/approvals/").json()["results"]
     assert [a["order"] for a in listed] == [str(order.number)]
     assert listed[0]["rules"][0]["kind"] == "household_budget"
 
@@ -155,6 +155,24 @@ def test_rejecting_needs_a_reason(household, member):
     assert response.status_code == 200
     order.refresh_from_db()
     assert order.status == order_status.REJECTED
+
+
+def test_the_approvals_list_costs_the_same_queries_for_more_requests(household, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(household.owner)
+    over_budget_order(member, household)
+    client.get("/api/household/approvals/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/household/approvals/")
+    for n in range(3):
+        extra = add_member(household, f"m{n}@home.example", "0.00")
+        helpers.place_storefront_order(extra.user, product())
+    with CaptureQueriesContext(connection) as four:
+        body = client.get("/api/household/approvals/").json()
+    assert body["count"] == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
 
 
 def test_the_member_cannot_approve_their_own_order(household, member):

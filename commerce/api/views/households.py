@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from commerce.api.serializers.orders import ApprovalSerializer, DecideSerializer
-from commerce.api.views.base import ApiGenericView, ApiView
+from commerce.api.views.base import ApiGenericView, ApiListView, ApiView
 from commerce.approvals import services as approval_services
 from commerce.approvals.models import ApprovalRequest
 from commerce.approvals.selectors import household_approvals
@@ -161,8 +161,15 @@ class MemberView(ApiView):
         return Response(MemberSerializer(_member_data(member)).data)
 
 
-class ApprovalListView(ApiView):
+class ApprovalListView(ApiListView):
     """The owner's approval inbox: pending by default, ``?status=all``."""
+
+    serializer_class = ApprovalSerializer
+
+    def get_queryset(self):
+        household = _owned(self.request.user)
+        wanted = self.request.query_params.get("status", ApprovalRequest.Status.PENDING)
+        return household_approvals(household, status=None if wanted == "all" else wanted)
 
     @extend_schema(
         parameters=[
@@ -172,14 +179,10 @@ class ApprovalListView(ApiView):
                 enum=[*ApprovalRequest.Status.values, "all"],
                 description="Default: pending.",
             )
-        ],
-        responses=ApprovalSerializer(many=True),
+        ]
     )
-    def get(self, request):
-        household = _owned(request.user)
-        wanted = request.query_params.get("status", ApprovalRequest.Status.PENDING)
-        requests = household_approvals(household, status=None if wanted == "all" else wanted)
-        return Response(ApprovalSerializer(requests, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class ApprovalDecideView(ApiGenericView):
