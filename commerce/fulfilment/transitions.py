@@ -42,10 +42,10 @@ SHIPPED_EVENT = "Shipped"
 
 def approval_freeze(order) -> str | None:
     """The pending-approval freeze, the one place that states it: an order
-    waiting for its company's approvers changes only by their decision, the
-    buyer's cancellation or expiry (``by_approval``); nobody else, staff
-    included, moves it, ships it, pays it or edits its lines. The reason, or
-    None when ``order`` is not frozen."""
+    waiting for its approvers (its company's, or its household's owner)
+    changes only by their decision, the buyer's cancellation or expiry
+    (``by_approval``); nobody else, staff included, moves it, ships it, pays
+    it or edits its lines. The reason, or None when ``order`` is not frozen."""
     if order.status != order_status.PENDING_APPROVAL:
         return None
     return (
