@@ -21,7 +21,7 @@ from commerce.households.models import HouseholdMember
 BUDGET = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
-class MemberSerializer(serializers.Serializer):
+class HouseholdMemberSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField(source="user.email")
     monthly_budget = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -34,7 +34,7 @@ class MemberSerializer(serializers.Serializer):
     joined_at = serializers.DateTimeField()
 
 
-class InvitationSerializer(serializers.Serializer):
+class HouseholdInvitationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     monthly_budget = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -46,28 +46,28 @@ class InvitationSerializer(serializers.Serializer):
 
 
 class HouseholdSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=["owner", "member"])
+    role = serializers.CharField(help_text="owner, or member")
     name = serializers.CharField()
     owner = serializers.EmailField()
     monthly_budget = serializers.DecimalField(
         max_digits=12, decimal_places=2, allow_null=True, help_text="Owner: the shared budget."
     )
-    members = MemberSerializer(many=True, required=False)
-    invitations = InvitationSerializer(many=True, required=False)
+    members = HouseholdMemberSerializer(many=True, required=False)
+    invitations = HouseholdInvitationSerializer(many=True, required=False)
     spent_this_month = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
     remaining = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
 
 
-class InviteSerializer(serializers.Serializer):
+class HouseholdInviteSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     monthly_budget = serializers.DecimalField(**BUDGET)
 
 
-class AcceptSerializer(serializers.Serializer):
+class HouseholdAcceptSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=500)
 
 
-class BudgetSerializer(serializers.Serializer):
+class HouseholdBudgetSerializer(serializers.Serializer):
     monthly_budget = serializers.DecimalField(**BUDGET)
 
 
@@ -118,32 +118,36 @@ class HouseholdView(ApiView):
 class InvitationCreateView(ApiView):
     """The owner invites someone (the link is emailed to them)."""
 
-    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
+    @extend_schema(
+        request=HouseholdInviteSerializer, responses={201: HouseholdInvitationSerializer}
+    )
     def post(self, request):
         household = _owned(request.user)
-        body = InviteSerializer(data=request.data)
+        body = HouseholdInviteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         invitation = services.invitation_create(
             household=household, actor=request.user, **body.validated_data
         )
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(
+            HouseholdInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED
+        )
 
 
 class InvitationAcceptView(ApiView):
     """The invited consumer (signed in with the invited address) joins."""
 
-    @extend_schema(request=AcceptSerializer, responses=MemberSerializer)
+    @extend_schema(request=HouseholdAcceptSerializer, responses=HouseholdMemberSerializer)
     def post(self, request):
-        body = AcceptSerializer(data=request.data)
+        body = HouseholdAcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         member = services.invitation_accept(token=body.validated_data["token"], user=request.user)
-        return Response(MemberSerializer(_member_data(member)).data)
+        return Response(HouseholdMemberSerializer(_member_data(member)).data)
 
 
 class MemberView(ApiView):
     """The owner changes a member's monthly budget (another household's member: 404)."""
 
-    @extend_schema(request=BudgetSerializer, responses=MemberSerializer)
+    @extend_schema(request=HouseholdBudgetSerializer, responses=HouseholdMemberSerializer)
     def patch(self, request, pk: int):
         household = _owned(request.user)
         member = (
@@ -153,12 +157,12 @@ class MemberView(ApiView):
         )
         if member is None:
             raise Http404("No such member.")
-        body = BudgetSerializer(data=request.data)
+        body = HouseholdBudgetSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         member = services.member_budget_set(
             member=member, actor=request.user, monthly_budget=body.validated_data["monthly_budget"]
         )
-        return Response(MemberSerializer(_member_data(member)).data)
+        return Response(HouseholdMemberSerializer(_member_data(member)).data)
 
 
 class ApprovalListView(ApiListView):
