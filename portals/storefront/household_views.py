@@ -51,9 +51,10 @@ class HouseholdView(LoginRequiredMixin, View):
         context = {"page_title": "Household", "active_tab": "household", **extra}
         if household is not None:
             members = list(selectors.active_members(household))
+            standings = budget.standings(household, members)
             context.update(
                 household=household,
-                members=[(m, budget.standing(m)) for m in members],
+                members=[(m, standings[m.pk]) for m in members],
                 invitations=list(selectors.open_invitations(household)),
                 pending=list(household_approvals(household, status=ApprovalRequest.Status.PENDING)),
                 decided=list(

@@ -126,6 +126,21 @@ def test_the_household_budget_is_shared_by_its_members(member, household):
     assert "household's monthly budget" in then.approval.reasons[0]["message"]
 
 
+def test_the_standings_of_all_members_at_once_match_each_alone(household, member):
+    household = services.household_budget_set(
+        household=household, actor=household.owner, monthly_budget="500"
+    )
+    second = add_member(household, "other@home.example", "30.00")
+    helpers.place_storefront_order(member.user, product("10.00"))
+    helpers.place_storefront_order(second.user, product("20.00"), 2)
+    helpers.place_storefront_order(household.owner, product("20.00"))  # the owner's own
+
+    together = budget.standings(household, [member, second])
+
+    assert together == {m.pk: budget.standing(m) for m in (member, second)}
+    assert together[second.pk].remaining == Decimal("0.00")
+
+
 def test_last_month_and_orders_before_joining_do_not_count(household):
     user = factories.UserFactory(email="late@home.example")
     earlier = helpers.place_storefront_order(user, product()).order

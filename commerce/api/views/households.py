@@ -78,8 +78,8 @@ def _owned(user):
     return household
 
 
-def _member_data(member) -> dict:
-    member.standing = budget.standing(member)
+def _member_data(member, standing=None):
+    member.standing = standing or budget.standing(member)
     return member
 
 
@@ -91,12 +91,14 @@ class HouseholdView(ApiView):
     def get(self, request):
         household = selectors.owned_household(request.user)
         if household is not None:
+            members = list(selectors.active_members(household))
+            standings = budget.standings(household, members)
             data = {
                 "role": "owner",
                 "name": household.name,
                 "owner": request.user.email,
                 "monthly_budget": household.monthly_budget,
-                "members": [_member_data(m) for m in selectors.active_members(household)],
+                "members": [_member_data(m, standings[m.pk]) for m in members],
                 "invitations": list(selectors.open_invitations(household)),
             }
             return Response(HouseholdSerializer(data).data)
