@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "commerce.imports.apps.ImportsConfig",
     "commerce.billing.apps.BillingConfig",
     "commerce.approvals.apps.ApprovalsConfig",
+    "commerce.households.apps.HouseholdsConfig",
     "commerce.dealers.apps.DealersConfig",
     "commerce.leads.apps.LeadsConfig",
     "commerce.lists.apps.ListsConfig",

@@ -12,6 +12,8 @@ from commerce.outbox.services import effect_once
 
 
 def approver_emails(request: ApprovalRequest) -> list[str]:
+    if request.household_id is not None:
+        return [request.household.owner.email]
     return list(
         policy.members_who_may(request.company, policy.Action.APPROVE_ORDERS)
         .filter(user__is_staff=False)  # staff never approve (accounts.policy)
@@ -21,13 +23,21 @@ def approver_emails(request: ApprovalRequest) -> list[str]:
 
 
 def _url(request: ApprovalRequest) -> str:
+    if request.household_id is not None:
+        return sites.site_url(sites.STOREFRONT, "storefront:household")
     return sites.site_url(sites.PORTAL, "portal:approval-detail", pk=request.pk)
 
 
+def _order_url(request: ApprovalRequest) -> str:
+    if request.household_id is not None:
+        return sites.site_url(sites.STOREFRONT, "customer:order", order_number=request.order.number)
+    return sites.site_url(sites.PORTAL, "portal:order-detail", number=request.order.number)
+
+
 def notify_approvers(request_id: int, reminder: bool = False) -> int:
-    request = ApprovalRequest.objects.select_related("order", "company", "requested_by").get(
-        pk=request_id
-    )
+    request = ApprovalRequest.objects.select_related(
+        "order", "company", "household__owner", "requested_by"
+    ).get(pk=request_id)
     if not request.is_pending:
         return 0
     return send_templated_email(
@@ -38,9 +48,9 @@ def notify_approvers(request_id: int, reminder: bool = False) -> int:
 
 
 def notify_requester(request_id: int) -> int:
-    request = ApprovalRequest.objects.select_related("order", "company", "requested_by").get(
-        pk=request_id
-    )
+    request = ApprovalRequest.objects.select_related(
+        "order", "company", "household__owner", "requested_by"
+    ).get(pk=request_id)
     last = request.decisions.order_by("-created_at").first()
     return send_templated_email(
         to=[request.requested_by.email],
@@ -48,7 +58,7 @@ def notify_requester(request_id: int) -> int:
         context={
             "request": request,
             "comment": last.comment if last else "",
-            "url": sites.site_url(sites.PORTAL, "portal:order-detail", number=request.order.number),
+            "url": _order_url(request),
         },
     )
 

@@ -72,8 +72,21 @@ class ApprovalRequest(models.Model):
         EXPIRED = "expired", _("Expired")
 
     order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="approval")
+    # Who decides: a company's approvers, or the owner of a household (a
+    # storefront member's order over their monthly budget); exactly one is set.
     company = models.ForeignKey(
-        "accounts.Company", on_delete=models.CASCADE, related_name="approval_requests"
+        "accounts.Company",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approval_requests",
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approval_requests",
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -91,6 +104,13 @@ class ApprovalRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["company", "status"], name="approval_company_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(company__isnull=False, household__isnull=True)
+                | Q(company__isnull=True, household__isnull=False),
+                name="approval_company_or_household",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Approval of {self.order}"
@@ -129,7 +149,18 @@ class ApprovalEvent(models.Model):
     """Append-only audit of approvals: requests, decisions, comments, rule and budget changes."""
 
     company = models.ForeignKey(
-        "accounts.Company", on_delete=models.CASCADE, related_name="approval_events"
+        "accounts.Company",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approval_events",
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approval_events",
     )
     request = models.ForeignKey(
         ApprovalRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="events"

@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from commerce.approvals.models import ApprovalRule
 from commerce.core.money import ZERO, quantize
 from commerce.core.templatetags.money import money
+from commerce.households import budget as household_budget
 from commerce.order import status as order_status
 
 Order = get_model("order", "Order")
@@ -141,3 +142,17 @@ def evaluate(
         two = rule.two_approvals_over is not None and total_net > rule.two_approvals_over
         matches.append(Match(rule.pk, rule.kind, message, 2 if two else 1))
     return Evaluation(tuple(matches), spent if spent is not None else ZERO)
+
+
+HOUSEHOLD_BUDGET = "household_budget"
+
+
+def evaluate_household(*, member, total: Decimal, at=None) -> Evaluation:
+    """A household member's order of ``total`` (as paid) against what is left
+    of their monthly budget and the household's (``commerce.households.budget``):
+    over it, the owner approves (one approval)."""
+    if member is None:
+        return Evaluation(())
+    standing = household_budget.standing(member, at)
+    matches = tuple(Match(0, HOUSEHOLD_BUDGET, message, 1) for message in standing.over(total))
+    return Evaluation(matches, standing.spent)

@@ -23,3 +23,20 @@ def approvals_of(company, *, status: str | None = None) -> QuerySet:
         .order_by("-created_at", "-pk")
     )
     return requests if status is None else requests.filter(status=status)
+
+
+def household_approvals(household, *, status: str | None = None) -> QuerySet:
+    """The approval requests of ``household``'s members' orders (for its owner),
+    newest first, with their order, requester and decisions."""
+    requests = (
+        ApprovalRequest.objects.filter(household=household)
+        .select_related("order", "requested_by", "household")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ApprovalDecision.objects.select_related("approver").order_by("pk"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return requests if status is None else requests.filter(status=status)

@@ -39,10 +39,13 @@ Kind = ApprovalRule.Kind
 
 
 def record(
-    *, company, kind: str, message: str, actor=None, request=None, data=None
+    *, company, kind: str, message: str, actor=None, request=None, data=None, household=None
 ) -> ApprovalEvent:
+    if request is not None and company is None and household is None:
+        household = request.household
     return ApprovalEvent.objects.create(
         company=company,
+        household=household,
         request=request,
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
         kind=kind,
@@ -54,19 +57,23 @@ def record(
 # --- requests -----------------------------------------------------------------------------
 
 
-def approval_request_create(*, order, requester, evaluation: Evaluation) -> ApprovalRequest:
+def approval_request_create(
+    *, order, requester, evaluation: Evaluation, household=None
+) -> ApprovalRequest:
     """Open the approval request of an order placed as Pending approval (inside
-    the order's transaction)."""
+    the order's transaction): for its company's approvers, or for the owner of
+    ``household`` (a member's storefront order over budget)."""
     request = ApprovalRequest.objects.create(
         order=order,
-        company=order.company,
+        company=order.company if household is None else None,
+        household=household,
         requested_by=requester,
         approvals_required=evaluation.approvals_required,
         reasons=[m.as_dict() for m in evaluation.matches],
         expires_at=timezone.now() + timedelta(days=settings.APPROVAL_EXPIRY_DAYS),
     )
     record(
-        company=order.company,
+        company=request.company,
         request=request,
         actor=requester,
         kind="requested",
@@ -124,14 +131,18 @@ def _locked(request: ApprovalRequest) -> ApprovalRequest:
     lock_order(Order(pk=order_id))
     return (
         ApprovalRequest.objects.select_for_update(of=("self",))
-        .select_related("order", "company")
+        .select_related("order", "company", "household")
         .get(pk=request.pk)
     )
 
 
-def _approver_membership(request: ApprovalRequest, approver) -> Membership:
+def _approver_membership(request: ApprovalRequest, approver) -> Membership | None:
     if approver.pk == request.requested_by_id:
         raise NotApprover("You cannot approve or reject your own order.")
+    if request.household_id is not None:
+        if request.household.owner_id != approver.pk:
+            raise NotApprover("Only the household's owner approves its members' orders.")
+        return None
     membership = (
         Membership.objects.select_related("company", "user")
         .filter(company=request.company, user=approver)
@@ -241,7 +252,10 @@ def _decide(request: ApprovalRequest, approver, decision: str, comment: str) -> 
 def approval_cancel(*, request: ApprovalRequest, actor, reason: str = "") -> ApprovalRequest:
     """The requester (or a company admin) withdraws a pending order."""
     request = _locked(request)
-    if actor.pk != request.requested_by_id:
+    if request.household_id is not None:
+        if actor.pk not in (request.requested_by_id, request.household.owner_id):
+            raise NotApprover("Only the member who placed the order, or the owner, can cancel it.")
+    elif actor.pk != request.requested_by_id:
         membership = (
             Membership.objects.filter(company=request.company, user=actor)
             .select_related("company", "user")

@@ -34,6 +34,7 @@ def approvals_housekeeping() -> dict:
             ApprovalRequest.objects.filter(pk=request.pk).update(last_reminded_at=now)
             record(
                 company=request.company,
+                household=request.household,
                 request=request,
                 kind="reminded",
                 message=f"Approvers reminded of order {request.order.number}",

@@ -36,6 +36,8 @@ from commerce.approvals import services as approval_services
 from commerce.billing import credit
 from commerce.core.locks import in_transaction, retry_on_conflict
 from commerce.dealers import services as dealer_services
+from commerce.households import budget as household_budget
+from commerce.households import services as household_services
 from commerce.instalments import services as instalments
 from commerce.order import idempotency, stock
 from commerce.order import status as order_status
@@ -406,6 +408,8 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
     _addresses(request)
     if checked.membership is not None and request.refuse_if_approval_needed:
         _evaluate_approval(request, checked.membership, current)
+    elif request.refuse_if_approval_needed and _budgeted(request):
+        _evaluate_household(request, household_budget.membership_of(request.user), checked.total)
     return _Preview(number=OrderNumberGenerator().order_number(current), total=checked.total)
 
 
@@ -458,6 +462,32 @@ def _evaluate_approval(request: CheckoutRequest, membership, basket):
     return evaluation
 
 
+def _budgeted(request: CheckoutRequest) -> bool:
+    """Whether a household budget may apply: a signed-in consumer's storefront
+    order they pay themselves (a shared basket's payer spends their own money)."""
+    return (
+        request.channel == sites.STOREFRONT
+        and request.user is not None
+        and request.paid_by is None
+        and not request.payer_email
+    )
+
+
+def _evaluate_household(request: CheckoutRequest, member, total):
+    """A household member's order against their monthly budget: over it, the
+    household's owner approves (the approval engine)."""
+    evaluation = approval_rules.evaluate_household(member=member, total=total.incl_tax)
+    if evaluation.required:
+        if request.refuse_if_approval_needed:
+            raise ApprovalRequired([match.message for match in evaluation.matches])
+        if request.payment_method == PaymentMethod.INSTALMENTS:
+            raise PaymentMethodNotAllowed(
+                "This order is over your household budget: pay it in full (it then waits "
+                "for the owner's approval) or ask the owner to pay."
+            )
+    return evaluation
+
+
 @retry_on_conflict
 def _place_locked(basket, request, idempotency_key, fingerprint, authorization, around):
     with transaction.atomic():
@@ -507,6 +537,13 @@ def _place(
 
     # Purchase approval: matching a company rule places the order as pending.
     evaluation = _evaluate_approval(request, membership, locked) if membership is not None else None
+    household = None
+    if membership is None and _budgeted(request):
+        # A household member's budget, under the household's row lock (step 3b).
+        member = household_services.member_for_order(request.user)
+        if member is not None:
+            evaluation = _evaluate_household(request, member, total)
+            household = member.household
     needs_approval = evaluation is not None and evaluation.required
 
     # On account: check the credit and hold it under the account's row lock
@@ -537,7 +574,7 @@ def _place(
         )
     if needs_approval:
         approval_services.approval_request_create(
-            order=order, requester=request.user, evaluation=evaluation
+            order=order, requester=request.user, evaluation=evaluation, household=household
         )
     if account is not None:
         credit.credit_record_reservation(

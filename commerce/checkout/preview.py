@@ -17,6 +17,7 @@ from commerce import sites
 from commerce.approvals import rules as approval_rules
 from commerce.billing import credit
 from commerce.checkout.placement import totals
+from commerce.households import budget as household_budget
 from commerce.instalments import services as instalments
 from commerce.instalments.schedule import Part, schedule
 from commerce.shipping.repository import methods_for
@@ -107,3 +108,17 @@ def instalment_options(
             user=user, basket=basket, total=amount, currency=currency
         )
     ]
+
+
+def household_preview(user, total) -> object | None:
+    """For a household member on the storefront: the budget's verdict on an
+    order of ``total`` (an approval ``Evaluation``, ``required`` when it would
+    wait for the owner), with the member's standing; None for everyone else."""
+    member = household_budget.membership_of(user)
+    if member is None or total is None:
+        return None
+    return {
+        "member": member,
+        "standing": household_budget.standing(member),
+        "approval": approval_rules.evaluate_household(member=member, total=total.incl_tax),
+    }

@@ -15,7 +15,7 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 from commerce.billing import credit
 from commerce.checkout.forms import CardForm, InstalmentChoiceForm
 from commerce.checkout.placement import order_place
-from commerce.checkout.preview import instalment_options
+from commerce.checkout.preview import household_preview, instalment_options
 from commerce.checkout.request import storefront_request, tokenize_card
 from commerce.core import attribution
 from commerce.dealers import selectors as dealer_selectors
@@ -76,6 +76,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             context["idempotency_key"] = uuid.uuid4().hex
             total = context.get("order_total")
             context["expected_total"] = getattr(total, "incl_tax", None)
+            context["household"] = household_preview(self.request.user, total)
             address = context.get("shipping_address")
             if address is not None:
                 context["delivered_by"] = dealer_selectors.dealer_preview(

@@ -8,6 +8,8 @@ other but never in a circle:
     2. basket                            (checkout, sharing)
     3. idempotency key                   (checkout, order edits)
    3a. promotions, by primary key        (checkout: promotion and voucher usage limits)
+   3b. household                         (checkout: a household member's monthly budget;
+                                          budget edits, members leaving)
     4. order                             (status changes, shipping, invoicing, emails, edits)
    4b. the order's dealer routing        (dealer offers: accept, reject, lapse, re-route,
                                           dealer shipment and delivery)
@@ -42,7 +44,11 @@ basket is filled, or the order placed through ``order_place`` from step 2 on, by
 the handler, holding no list row), a list line on its own when its quantity
 changes. A dealer offer row is locked after its order's routing row (4b) and
 only under it. A members' invitation is locked on its own when it is taken.
-Applying or removing a voucher locks the basket (step 2) alone. A settled
+Applying or removing a voucher locks the basket (step 2) alone. A household
+row (3b) serialises its members' storefront orders, so two orders spending the
+last of a budget at once see each other (one fits, the other waits for the
+owner's approval); the owner's budget edits and a member leaving lock it
+alone, and a household invitation is locked on its own when it is taken. A settled
 instalment part, an invoice card payment and an order are captured through the
 outbox after their transaction commits, never under these locks; so are the
 refunds of the paid parts of a cancelled instalment plan. An instalment part's
@@ -196,3 +202,9 @@ def lock_order(order):
     """Step 4: the order row."""
     Order = get_model("order", "Order")
     return Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+
+
+def lock_household(household_id: int):
+    """Step 3b: the household row (its members' budgets are checked under it)."""
+    Household = get_model("households", "Household")
+    return Household.objects.select_for_update(of=("self",)).get(pk=household_id)

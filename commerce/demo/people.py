@@ -51,6 +51,7 @@ CONSUMERS = [
     Person("consumer@example.com", "Chris", "Consumer"),
     Person("gold.consumer@example.com", "Gina", "Gold"),
     Person("silver.consumer@example.com", "Sven", "Silver"),
+    Person("household.member@example.com", "Hanna", "Household"),
 ]
 
 COMPANIES = {

@@ -43,12 +43,13 @@ SHIPPED_EVENT = "Shipped"
 
 def approval_freeze(order) -> str | None:
     """The pending-approval freeze, the one place that states it: an order
-    waiting for its company's approvers changes only by their decision, the
-    buyer's cancellation or expiry (``by_approval``); nobody else, staff
-    included, moves it, ships it, pays it or edits its lines. The reason, or
-    None when ``order`` is not frozen. An order edit (``commerce.orderedit``)
-    may change such an order's lines, and it keeps the order waiting for its
-    approvers (the request is opened anew), so it never gets past them."""
+    waiting for its approvers (its company's, or its household's owner)
+    changes only by their decision, the buyer's cancellation or expiry
+    (``by_approval``); nobody else, staff included, moves it, ships it, pays
+    it or edits its lines. The reason, or None when ``order`` is not frozen.
+    An order edit (``commerce.orderedit``) may change such an order's lines,
+    and it keeps the order waiting for its approvers (the request is opened
+    anew), so it never gets past them."""
     if order.status != order_status.PENDING_APPROVAL:
         return None
     return (

@@ -46,7 +46,12 @@ class ShareCreateView(LoginRequiredMixin, View):
     template_name = "storefront/share/create.html"
 
     def get(self, request):
-        return self.show(request, ShareForm())
+        # ``?payer=`` prefills who pays (a household member asking its owner).
+        try:
+            payer = forms.EmailField(required=False).clean(request.GET.get("payer", "")[:254])
+        except forms.ValidationError:
+            payer = ""
+        return self.show(request, ShareForm(initial={"payer_email": payer} if payer else None))
 
     def show(self, request, form, status=200):
         return render(

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from commerce.api import pages as api_pages
-from portals.storefront import lead_views, member_views, share_views, views
+from portals.storefront import household_views, lead_views, member_views, share_views, views
 
 app_name = "storefront"
 
@@ -39,6 +39,8 @@ urlpatterns = [
         ),
         name="api-token-rotate",
     ),
+    path("accounts/household/", household_views.HouseholdView.as_view(), name="household"),
+    path("household/join/<str:token>/", household_views.JoinView.as_view(), name="household-join"),
     path("dealers/", views.DealerLocatorView.as_view(), name="dealer-locator"),
     path("accounts/loyalty/", login_required(views.LoyaltyView.as_view()), name="loyalty"),
     path(

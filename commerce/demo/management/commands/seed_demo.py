@@ -10,6 +10,7 @@ from commerce.demo.buying import seed_buying_tools
 from commerce.demo.catalog import seed_catalog, seed_visibility
 from commerce.demo.dealers import seed_dealer_network, seed_dealer_orders
 from commerce.demo.history import seed_history
+from commerce.demo.households import seed_households
 from commerce.demo.instalments import seed_instalments
 from commerce.demo.leads import seed_leads
 from commerce.demo.members import seed_members
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         seed_visibility(companies, products)
         link = seed_members(products)
         seed_instalments(products)
+        seed_households()
         bump_catalog_version()
         seed_buying_tools(companies)
         self.stdout.write("Dealer network...")
