@@ -16,9 +16,7 @@ def portal(request) -> dict:
         return {"can_order": False}
     return {
         "can_order": policy.can(membership, policy.Action.PLACE_ORDER),
-        "portal_memberships": SimpleLazyObject(
-            lambda: list(selectors.portal_memberships(request.user))
-        ),
+        "portal_memberships": SimpleLazyObject(lambda: selectors.request_memberships(request)),
         "pending_approvals": SimpleLazyObject(lambda: _pending_approvals(membership)),
         "is_dealer": SimpleLazyObject(lambda: is_dealer_company(membership.company_id)),
         "credit_hold": SimpleLazyObject(lambda: credit_hold_of(membership.company)),
