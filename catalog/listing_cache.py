@@ -140,17 +140,12 @@ class AnonymousPageCacheMixin:
             key = page_key(request, view=type(self).__name__)
             html = cache.get(key)
             if html is not None:
-                response = HttpResponse(fill_page(html, request))
-                self.page_served(request, response, **kwargs)
-                return response
+                return HttpResponse(fill_page(html, request))
             self.page_cache_key = key
         response = super().dispatch(request, *args, **kwargs)
         if self.page_cache_key and response.status_code == 200 and hasattr(response, "render"):
             response.add_post_render_callback(self._store_page)
         return response
-
-    def page_served(self, request, response, **kwargs) -> None:
-        """A page went out whole from the cache (what the view would have recorded)."""
 
     def _store_page(self, response):
         html = response.content.decode()

@@ -234,9 +234,6 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
         products = visibility.visible_products(super().get_queryset(), site=site, company=company)
         return selectors.for_listing(products)
 
-    def page_served(self, request, response, **kwargs) -> None:
-        self.send_signal(request, response, Product(pk=int(kwargs["pk"])))
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         product = context["product"]

@@ -3,7 +3,8 @@
 Every portal page shows it; loading the basket and its lines (and pricing them)
 on every page would cost more than the page. The summary is cached under the
 owner, site and company, the owner's basket version (any basket or line write
-of theirs bumps it) and the catalog versions (prices, promotions, stock,
+of theirs bumps it), the price audience (the company's lists and tier, the
+promotions in scope now) and the catalog versions (prices, promotions, stock,
 visibility). It is a display only: the basket page and checkout load and price
 the basket live. With Redis down it is computed on every page.
 """
@@ -25,23 +26,26 @@ def _version_key(owner_id) -> str:
     return f"basket:mini-version:{owner_id}"
 
 
-def mini_basket(request) -> dict:
-    """``{"num_lines", "num_items", "total", "currency"}`` of the request's basket."""
+def _key(request) -> str:
     user = request.user
     company = getattr(request, "company", None)
-    site_id = request.site_info.site_id
     version_key = _version_key(user.pk)
-    key = ":".join(
+    return ":".join(
         [
             "basket:mini",
             str(user.pk),
-            str(site_id),
+            str(request.site_info.site_id),
             str(company.pk if company is not None else "-"),
             cache.get(version_key) or cache_version(version_key),
+            request.strategy.price_audience(),
             catalog_versions(),
         ]
     )
-    summary = cache.get(key)
+
+
+def mini_basket(request) -> dict:
+    """``{"num_lines", "num_items", "total", "currency"}`` of the request's basket."""
+    summary = cache.get(_key(request))
     if summary is None:
         basket = request.basket
         summary = {
@@ -50,7 +54,8 @@ def mini_basket(request) -> dict:
             "total": basket.total_excl_tax if basket.num_lines else None,
             "currency": basket.currency,
         }
-        cache.set(key, summary, TIMEOUT)
+        # Loading the basket may have created or merged one: the key after it.
+        cache.set(_key(request), summary, TIMEOUT)
     return summary
 
 
