@@ -158,11 +158,13 @@ class EngineStrategy(Base):
         live context."""
         if "context" in self.__dict__ or self.company is None:
             return index.audience(self.context)
-        return index.audience(
-            pricing_context(
-                channel=self.channel, user=self.buyer, company=self.company, cached_lists=True
+        if "_audience" not in self.__dict__:  # once per request: several keys use it
+            self._audience = index.audience(
+                pricing_context(
+                    channel=self.channel, user=self.buyer, company=self.company, cached_lists=True
+                )
             )
-        )
+        return self._audience
 
     def display_prices(self, product_ids) -> dict:
         """product id -> (one-unit display price or None, free units), in bulk."""
