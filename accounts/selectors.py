@@ -44,17 +44,37 @@ def membership_for(user, company_id) -> Membership | None:
 ACTIVE_COMPANY_SESSION_KEY = "portal_company_id"
 
 
-def active_membership(user, *, session=None, remember: bool = False) -> Membership | None:
+def request_memberships(request) -> list[Membership]:
+    """The signed-in user's portal memberships (``portal_memberships``), loaded once
+    per request: the active company and the header's company switcher share them."""
+    user = request.user
+    known = getattr(request, "_portal_memberships", None)
+    if known is None or known[0] != user.pk:
+        known = (user.pk, list(portal_memberships(user)))
+        request._portal_memberships = known
+    return known[1]
+
+
+def active_membership(
+    user, *, session=None, remember: bool = False, memberships: list[Membership] | None = None
+) -> Membership | None:
     """The membership a portal request acts in (the one rule, for pages and the
     API): the session's active company when it is still one of the user's,
     else their first company, remembered in ``session`` when ``remember``.
-    None when that membership does not admit them to the portal."""
+    None when that membership does not admit them to the portal.
+    ``memberships``: the user's ``portal_memberships`` when already loaded."""
     if not user.is_authenticated:
         return None
+    if memberships is None:
+        memberships = list(portal_memberships(user))
     wanted = session.get(ACTIVE_COMPANY_SESSION_KEY) if session is not None else None
-    membership = membership_for(user, wanted) if wanted else None
+    try:
+        wanted = int(wanted) if wanted else None
+    except (TypeError, ValueError):
+        wanted = None
+    membership = next((m for m in memberships if m.company_id == wanted), None)
     if membership is None:
-        membership = portal_memberships(user).first()
+        membership = memberships[0] if memberships else None
         if membership is not None and remember and session is not None:
             session[ACTIVE_COMPANY_SESSION_KEY] = membership.company_id
     return membership if policy.admits_to_portal(membership) else None

@@ -30,6 +30,7 @@ from django.utils.translation import get_language
 
 from catalog import visibility
 from catalog.versions import catalog_versions
+from commerce.shipping.estimate import estimate_period
 
 CSRF_PLACEHOLDER = "__listing_csrf_token__"
 TIMEOUT = 10 * 60
@@ -54,6 +55,7 @@ def key(request, *, view: str, site, company) -> str:
             str(getattr(membership, "role", "-")),
             get_language() or "",
             catalog_versions(),
+            estimate_period(),
             path,
         ]
     )
@@ -110,6 +112,7 @@ def page_key(request, *, view: str) -> str:
             request.strategy.price_audience(),
             get_language() or "",
             catalog_versions(),
+            estimate_period(),
             path,
         ]
     )

@@ -4,7 +4,8 @@ Cached listings (``catalog.listing_cache``) carry the current version of every
 kind in their keys; a change of any kind retires them at once:
 
     product     products, their categories, attributes, images
-    stock       stock records (availability, list prices)
+    stock       stock records (list prices, SKUs, and availability as shown:
+                out of stock, at or below the low-stock threshold, in stock)
     price       price lists and their entries, members' prices
     visibility  channel and audience restrictions (``catalog.visibility``)
     promotion   promotions applied by the pricing engine
@@ -22,7 +23,7 @@ created, changed or ends::
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from oscar.core.loading import get_model
 
 from catalog import visibility
@@ -70,7 +71,6 @@ def connect() -> None:
             ("catalogue", "ProductImage"),
             ("catalogue", "ProductClass"),
         ],
-        "stock": [("partner", "StockRecord")],
         "price": [
             ("partner", "PriceList"),
             ("partner", "PriceListEntry"),
@@ -86,11 +86,62 @@ def connect() -> None:
             post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save", weak=False)
             post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-del", weak=False)
     _connect_promotions()
+    _connect_stock()
     Product = get_model("catalogue", "Product")
     for through in (Product.product_options.through, Product.recommended_products.through):
         m2m_changed.connect(
             _receivers["product"], sender=through, dispatch_uid=f"catalog-versions-{through}"
         )
+
+
+# --- stock: only what pages show of it -----------------------------------------------
+
+
+def stock_shown(record) -> tuple | None:
+    """What pages show of a stock record: its price and SKU, and its stock only as
+    out of stock, the exact level at or below its low-stock threshold, or "in
+    stock" above it (``pricing.strategy.StockLevel``). None when a field was not
+    loaded (then any save counts as a change)."""
+    values = record.__dict__
+    names = (
+        "price",
+        "price_currency",
+        "partner_sku",
+        "num_in_stock",
+        "num_allocated",
+        "low_stock_threshold",
+    )
+    if any(name not in values for name in names):
+        return None
+    free = max((values["num_in_stock"] or 0) - (values["num_allocated"] or 0), 0)
+    low = values["low_stock_threshold"] or 0
+    level = free if free <= low else "in stock"
+    return (values["price"], values["price_currency"], values["partner_sku"], level)
+
+
+def _remember_stock(sender, instance, **kwargs):
+    instance._stock_shown = stock_shown(instance)
+
+
+def _stock_saved(sender, instance, created=False, **kwargs):
+    """Every order moves stock; cached pages are rebuilt only when what they show of
+    it changed (a sale that leaves a product plainly in stock retires nothing)."""
+    shown = stock_shown(instance)
+    before = instance.__dict__.get("_stock_shown")
+    instance._stock_shown = shown
+    if created or shown is None or before is None or before != shown:
+        bump_catalog_version("stock")
+
+
+def _connect_stock() -> None:
+    StockRecord = get_model("partner", "StockRecord")
+    uid = "catalog-versions-stock"
+    for signal, receiver, name in (
+        (post_init, _remember_stock, "init"),
+        (post_save, _stock_saved, "save"),
+        (post_delete, _receivers["stock"], "del"),
+    ):
+        signal.connect(receiver, sender=StockRecord, dispatch_uid=f"{uid}-{name}", weak=False)
 
 
 def _connect_promotions() -> None:

@@ -24,7 +24,7 @@ from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
 from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
-from catalog import facets, listing_cache, selectors, visibility
+from catalog import facets, listing_cache, product_page, selectors, visibility
 from catalog.pagination import CachedCountPaginator
 from commerce.core.templatetags.money import money
 
@@ -214,8 +214,20 @@ class ProductCategoryView(ProductListView):
 
 
 class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetailView):
-    """Oscar's product page; a product hidden from the buyer is a 404. Served whole
-    from the cache to anonymous storefront visitors (``catalog.listing_cache``)."""
+    """Oscar's product page; a product hidden from the buyer is a 404. Its parts are
+    cached per audience (``catalog.product_page``) and filled per visitor; served
+    whole from the cache to anonymous storefront visitors (``catalog.listing_cache``)."""
+
+    def get(self, request, *args, **kwargs):
+        self.parts_key = product_page.key(request)
+        parts = product_page.get(self.parts_key)
+        if parts is None:
+            return super().get(request, *args, **kwargs)
+        self.parts = parts
+        response = self.render_to_response({"view": self})
+        # Receivers (view counts, the recently-viewed cookie) need only its id.
+        self.send_signal(request, response, Product(pk=parts["product_id"]))
+        return response
 
     def get_queryset(self):
         site, company = visibility.request_context(self.request)
@@ -230,11 +242,33 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
         if recommended:
             site, company = visibility.request_context(self.request)
             shown = visibility.visible_ids(recommended, site=site, company=company)
-            product._visible_recommendations = [p for p in recommended if p.pk in shown]
+            recommended = [p for p in recommended if p.pk in shown]
+        product._visible_recommendations = list(recommended)
         if not product.is_parent:
             product.purchase = self.request.strategy.fetch_for_product(product)
-        context.update(self.page_placeholders())
+        context["product_categories"] = list(product.get_categories())
         return context
+
+    def get_alert_status(self):
+        return False  # the visitor's own: filled per response (catalog.product_page)
+
+    def get_alert_form(self):
+        return None
+
+    def render_to_response(self, context, **response_kwargs):
+        if not hasattr(self, "parts"):
+            self.parts = product_page.render_parts(self.get_template_names(), context, self.request)
+            product_page.put(self.parts_key, self.parts)
+        whole_page = bool(self.page_cache_key)
+        page = product_page.fill(self.parts, self.request, whole_page=whole_page)
+        shell = {**context, "page": page, **self.page_placeholders()}
+        return self.response_class(
+            request=self.request,
+            template=[product_page.SHELL],
+            context=shell,
+            using=self.template_engine,
+            **response_kwargs,
+        )
 
 
 class VisibleProductsMixin:

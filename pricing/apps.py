@@ -17,3 +17,11 @@ class PartnerConfig(apps.PartnerConfig):
         m2m_changed.connect(
             forget_promotions, sender=Promotion.products.through, dispatch_uid="promo-products"
         )
+        from oscar.core.loading import get_model
+
+        from pricing.context import lists_changed
+
+        # A company's lists are cached for page keys; any list write retires them.
+        PriceList = get_model("partner", "PriceList")
+        for signal in (post_save, post_delete):
+            signal.connect(lists_changed, sender=PriceList, dispatch_uid=f"lists-{signal}")

@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from commerce import sites
+from commerce.core.cache import cache_version, cache_version_bump
 from commerce.core.money import rate
 from commerce.members.prices import price_segments
 from pricing.engine import ListRef, Loyalty, PriceContext
@@ -27,21 +30,70 @@ def _valid_now(at: datetime) -> Q:
 
 
 def company_lists(
-    company, at: datetime, currency: str
+    company, at: datetime, currency: str, *, cached: bool = False
 ) -> tuple[tuple[ListRef, ...], ListRef | None]:
     """The company's contract lists (most recently started first) and its tier list,
-    as far as they are active and valid at ``at`` (one query)."""
-    wanted = Q(kind=PriceList.Kind.CONTRACT, company_id=company.pk)
-    if company.price_tier_id:
-        wanted |= Q(pk=company.price_tier_id)
-    rows = list(
-        PriceList.objects.filter(wanted, _valid_now(at), is_active=True, currency=currency)
-        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
-        .values_list("pk", "name", "kind")
-    )
+    as far as they are active and valid at ``at`` (one query). ``cached``: from
+    the cache of the company's lists (``cached_list_rows``) where it has them;
+    only for cache keys, never for prices."""
+    rows = _cached_list_rows(company, currency) if cached else None
+    if rows is not None:
+        rows = _valid_rows(rows, at)
+    else:
+        rows = list(
+            PriceList.objects.filter(_lists_of(company), _valid_now(at), currency=currency)
+            .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+            .values_list("pk", "name", "kind")
+        )
     contracts = tuple(ListRef(pk, name, kind) for pk, name, kind in rows if kind == "contract")
     tier = next((ListRef(pk, name, kind) for pk, name, kind in rows if kind == "tier"), None)
     return contracts, tier
+
+
+def _lists_of(company) -> Q:
+    wanted = Q(kind=PriceList.Kind.CONTRACT, company_id=company.pk)
+    if company.price_tier_id:
+        wanted |= Q(pk=company.price_tier_id)
+    return wanted & Q(is_active=True)
+
+
+# The lists of a company with their validity windows, cached for the price-audience
+# part of page cache keys; any price list write retires them all (``lists_changed``).
+LISTS_VERSION_KEY = "pricing:company-lists-version"
+LISTS_SECONDS = 10 * 60
+
+
+def _cached_list_rows(company, currency: str) -> list[tuple]:
+    key = f"pricing:company-lists:{company.pk}:{currency}"
+    found = cache.get_many([LISTS_VERSION_KEY, key])
+    version = found.get(LISTS_VERSION_KEY) or cache_version(LISTS_VERSION_KEY)
+    stamp = (version, company.price_tier_id)
+    entry = found.get(key)
+    if entry is not None and entry[0] == stamp:
+        return entry[1]
+    rows = list(
+        PriceList.objects.filter(_lists_of(company), currency=currency).values_list(
+            "pk", "name", "kind", "valid_from", "valid_until"
+        )
+    )
+    cache.set(key, (stamp, rows), LISTS_SECONDS)
+    return rows
+
+
+def _valid_rows(rows: list[tuple], at: datetime) -> list[tuple]:
+    """``rows`` valid at ``at``, in ``company_lists`` order (latest start first)."""
+    valid = [
+        row for row in rows if (row[3] is None or row[3] <= at) and (row[4] is None or row[4] > at)
+    ]
+    valid.sort(key=lambda row: (row[3] is None, -row[3].timestamp() if row[3] else 0, -row[0]))
+    return [row[:3] for row in valid]
+
+
+def lists_changed(**kwargs) -> None:
+    """A price list was written: retire every company's cached lists, now and again
+    when the transaction commits (a read in between may have cached the old rows)."""
+    cache_version_bump(LISTS_VERSION_KEY)
+    transaction.on_commit(lambda: cache_version_bump(LISTS_VERSION_KEY), robust=True)
 
 
 def consumer_loyalty(user) -> Loyalty | None:
@@ -56,16 +108,23 @@ def consumer_loyalty(user) -> Loyalty | None:
 
 
 def pricing_context(
-    *, channel: str, user=None, company=None, at: datetime | None = None, voucher_codes=()
+    *,
+    channel: str,
+    user=None,
+    company=None,
+    at: datetime | None = None,
+    voucher_codes=(),
+    cached_lists: bool = False,
 ) -> PriceContext:
-    """The pricing context: site, buyer, company, and the lists/tier that apply now."""
+    """The pricing context: site, buyer, company, and the lists/tier that apply now
+    (``cached_lists``: the company's lists from the cache, for cache keys only)."""
     at = at or timezone.now()
     currency = settings.OSCAR_DEFAULT_CURRENCY
     portal = channel == sites.PORTAL
     authenticated = user is not None and user.is_authenticated
     contracts, tier, loyalty, segments = (), None, None, ()
     if portal and company is not None:
-        contracts, tier = company_lists(company, at, currency)
+        contracts, tier = company_lists(company, at, currency, cached=cached_lists)
     elif not portal and authenticated:
         loyalty = consumer_loyalty(user)
         segments = price_segments(user)

@@ -38,6 +38,24 @@ class QuotedPrice(prices.FixedPrice):
         return self.excl_tax
 
 
+class StockLevel(availability.StockRequired):
+    """Oscar's stock availability, telling the number of units only at or below the
+    product's low-stock threshold (the lowest of its records'; none: never): above
+    it a page says "In stock", so what pages show changes only when a record goes
+    out of stock, crosses its threshold or moves below it, which is when
+    ``catalog.versions`` retires cached pages."""
+
+    def __init__(self, num_available: int, low: int):
+        super().__init__(num_available)
+        self.low = low
+
+    @property
+    def message(self) -> str:
+        if self.num_available > self.low:
+            return self.short_message
+        return super().message
+
+
 class NotVisible(availability.Unavailable):
     """The product is not sold on this site or not to this account."""
 
@@ -134,8 +152,19 @@ class EngineStrategy(Base):
         self._load_visibility(products)
 
     def price_audience(self) -> str:
-        """Who shares this strategy's prices (a cache key part; ``pricing.index``)."""
-        return index.audience(self.context)
+        """Who shares this strategy's prices (a cache key part; ``pricing.index``).
+        Before anything is priced, a company's lists come from their cache (a page
+        served from the cache then reads no price list); prices always use the
+        live context."""
+        if "context" in self.__dict__ or self.company is None:
+            return index.audience(self.context)
+        if "_audience" not in self.__dict__:  # once per request: several keys use it
+            self._audience = index.audience(
+                pricing_context(
+                    channel=self.channel, user=self.buyer, company=self.company, cached_lists=True
+                )
+            )
+        return self._audience
 
     def display_prices(self, product_ids) -> dict:
         """product id -> (one-unit display price or None, free units), in bulk."""
@@ -206,5 +235,7 @@ class EngineStrategy(Base):
         if not product.get_product_class().track_stock:
             return availability.Available()
         # Every warehouse counts: placement splits a line over them as needed.
-        free = sum(max(r.net_stock_level, 0) for r in self.book.records(product))
-        return availability.StockRequired(free)
+        records = self.book.records(product)
+        free = sum(max(r.net_stock_level, 0) for r in records)
+        low = min((getattr(r, "low_stock_threshold", None) or 0 for r in records), default=0)
+        return StockLevel(free, low)

@@ -6,4 +6,9 @@ class BasketConfig(apps.BasketConfig):
 
     def ready(self):
         super().ready()
-        from commerce.basket import handlers  # noqa: F401  (registers the outbox handlers)
+        from commerce.basket import (
+            handlers,  # noqa: F401  (registers the outbox handlers)
+            summary,
+        )
+
+        summary.connect()

@@ -131,3 +131,16 @@ def lead_times_of(partner_ids) -> dict[int, int | None]:
 
     Partner = get_model("partner", "Partner")
     return dict(Partner.objects.filter(pk__in=set(partner_ids)).values_list("pk", "lead_time_days"))
+
+
+def estimate_period(now: datetime | None = None) -> str:
+    """What a delivery estimate shown now depends on besides stock: the local
+    day and whether the dispatch cut-off has passed. Cached pages that show an
+    estimate carry it in their key, so none outlives the cut-off or the day."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = timezone.localtime(now)
+    hours, _, minutes = settings.DELIVERY_CUTOFF.partition(":")
+    after = now.time() >= time(int(hours), int(minutes or 0))
+    return f"{now.date().isoformat()}{'a' if after else 'b'}"

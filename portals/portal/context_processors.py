@@ -2,13 +2,14 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts import policy, selectors
 from commerce import sites
+from commerce.basket.summary import mini_basket
 from commerce.dealers.selectors import is_dealer_company
 from portals.portal.home import credit_hold_of
 
 
 def portal(request) -> dict:
-    """The member's companies for the header switcher (loaded only if rendered),
-    and whether the current visitor may put things in a basket."""
+    """The member's companies for the header switcher and the mini basket (loaded
+    only if rendered), and whether the current visitor may put things in a basket."""
     if getattr(request, "channel", None) != sites.PORTAL:
         return {"can_order": True}
     membership = getattr(request, "membership", None)
@@ -16,9 +17,8 @@ def portal(request) -> dict:
         return {"can_order": False}
     return {
         "can_order": policy.can(membership, policy.Action.PLACE_ORDER),
-        "portal_memberships": SimpleLazyObject(
-            lambda: list(selectors.portal_memberships(request.user))
-        ),
+        "portal_memberships": SimpleLazyObject(lambda: selectors.request_memberships(request)),
+        "mini_basket": SimpleLazyObject(lambda: mini_basket(request)),
         "pending_approvals": SimpleLazyObject(lambda: _pending_approvals(membership)),
         "is_dealer": SimpleLazyObject(lambda: is_dealer_company(membership.company_id)),
         "credit_hold": SimpleLazyObject(lambda: credit_hold_of(membership.company)),

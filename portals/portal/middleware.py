@@ -61,7 +61,10 @@ class PortalAccessMiddleware:
         request.company = None
         if request.channel == sites.PORTAL and request.user.is_authenticated:
             membership = selectors.active_membership(
-                request.user, session=request.session, remember=True
+                request.user,
+                session=request.session,
+                remember=True,
+                memberships=selectors.request_memberships(request),
             )
             if membership is not None:
                 request.membership = membership

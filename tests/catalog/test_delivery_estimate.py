@@ -171,3 +171,20 @@ def test_a_page_of_out_of_stock_products_reads_lead_times_at_once():
     large = count_queries(client, "/api/products/?page_size=22")
 
     assert large == small
+
+
+def test_cached_pages_carry_the_estimate_period_in_their_key(settings):
+    """A cached page showing "ships today" must not outlive the cut-off."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from commerce.shipping.estimate import estimate_period
+
+    settings.DELIVERY_CUTOFF = "14:00"
+    morning = timezone.make_aware(datetime(2026, 3, 4, 9, 0))
+    afternoon = timezone.make_aware(datetime(2026, 3, 4, 15, 0))
+    next_morning = timezone.make_aware(datetime(2026, 3, 5, 9, 0))
+    assert estimate_period(morning) != estimate_period(afternoon)
+    assert estimate_period(afternoon) != estimate_period(next_morning)
+    assert estimate_period(morning) == estimate_period(morning.replace(hour=10))

@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from catalog.versions import bump_catalog_version
 from tests import factories
-from tests.helpers import count_queries
+from tests.helpers import count_queries, page_queries
 
 PriceListEntry = get_model("partner", "PriceListEntry")
 Product = get_model("catalogue", "Product")
@@ -109,14 +109,34 @@ def test_product_page_with_breaks_has_a_fixed_query_budget(acme_buyer):
     [product] = make_products(1, factories.make_category("Bolts"))
     for q, p in ((1, "5.00"), (10, "4.50"), (50, "4.00")):
         factories.price(contract, product, p, min_quantity=q)
+    url = product.get_absolute_url()
 
-    response = client.get(product.get_absolute_url())
+    response = client.get(url)
     assert [b.min_quantity for b in response.context["product"].purchase.price.quote.breaks] == [
         1,
         10,
         50,
     ]
     assert "price_breaks" in response.content.decode()
-    # Constant in the number of breaks; the page also reads its categories and
-    # specifications, the credit-hold banner and the dealer block.
-    assert count_queries(client, product.get_absolute_url()) <= 20
+    # Rendered afresh: constant in the number of breaks; the page also reads its
+    # categories and specifications, recommendations, the credit-hold banner and
+    # the visitor's recently viewed products, each once.
+    assert rendered_queries(client, url) <= 16
+    # Served from the cache: session, user, memberships, credit hold, recently viewed.
+    assert count_queries(client, url) <= 5
+
+
+def test_a_cached_portal_list_costs_the_same_few_queries_with_a_full_basket(acme_buyer, settings):
+    client, _company, contract = acme_buyer
+    category = factories.make_category("Fasteners")
+    products = make_products(3, category)
+    for p in products:
+        factories.price(contract, p, "4.00")
+    empty = count_queries(client, "/catalogue/")
+    for p in products:
+        assert client.post(f"/basket/add/{p.pk}/", {"quantity": 2}).status_code == 302
+    full, response = page_queries(client, "/catalogue/")
+    assert 'id="mini_basket_total"' in response.content.decode()
+    assert response.content.decode().count('class="badge badge-light">6<') == 1
+    # Session, user, memberships, credit hold: no price list, basket or line.
+    assert empty == full <= 4

@@ -1,0 +1,90 @@
+"""The portal header's mini basket (number of items and total), cached per basket owner.
+
+Every portal page shows it; loading the basket and its lines (and pricing them)
+on every page would cost more than the page. The summary is cached under the
+owner, site and company, the owner's basket version (any basket or line write
+of theirs bumps it), the price audience (the company's lists and tier, the
+promotions in scope now) and the catalog versions (prices, promotions, stock,
+visibility). It is a display only: the basket page and checkout load and price
+the basket live. With Redis down it is computed on every page.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from oscar.core.loading import get_model
+
+from catalog.versions import catalog_versions
+from commerce.core.cache import cache_version, cache_version_bump
+
+TIMEOUT = 10 * 60
+
+
+def _version_key(owner_id) -> str:
+    return f"basket:mini-version:{owner_id}"
+
+
+def _key(request) -> str:
+    user = request.user
+    company = getattr(request, "company", None)
+    version_key = _version_key(user.pk)
+    return ":".join(
+        [
+            "basket:mini",
+            str(user.pk),
+            str(request.site_info.site_id),
+            str(company.pk if company is not None else "-"),
+            cache.get(version_key) or cache_version(version_key),
+            request.strategy.price_audience(),
+            catalog_versions(),
+        ]
+    )
+
+
+def mini_basket(request) -> dict:
+    """``{"num_lines", "num_items", "total", "currency"}`` of the request's basket."""
+    summary = cache.get(_key(request))
+    if summary is None:
+        basket = request.basket
+        summary = {
+            "num_lines": basket.num_lines,
+            "num_items": basket.num_items if basket.num_lines else 0,
+            "total": basket.total_excl_tax if basket.num_lines else None,
+            "currency": basket.currency,
+        }
+        # Loading the basket may have created or merged one: the key after it.
+        cache.set(_key(request), summary, TIMEOUT)
+    return summary
+
+
+def basket_changed(owner_id) -> None:
+    """Retire the owner's cached summary, now and when the transaction commits."""
+    if owner_id is None:
+        return
+    cache_version_bump(_version_key(owner_id))
+    transaction.on_commit(lambda: cache_version_bump(_version_key(owner_id)), robust=True)
+
+
+def _basket_written(sender, instance, **kwargs):
+    basket_changed(instance.owner_id)
+
+
+def _line_written(sender, instance, **kwargs):
+    basket = instance._state.fields_cache.get("basket")
+    Basket = get_model("basket", "Basket")
+    owner_id = (
+        basket.owner_id
+        if basket is not None
+        else Basket.objects.filter(pk=instance.basket_id).values_list("owner_id", flat=True).first()
+    )
+    basket_changed(owner_id)
+
+
+def connect() -> None:
+    Basket = get_model("basket", "Basket")
+    Line = get_model("basket", "Line")
+    for signal in (post_save, post_delete):
+        signal.connect(_basket_written, sender=Basket, dispatch_uid=f"mini-basket-{signal}")
+        signal.connect(_line_written, sender=Line, dispatch_uid=f"mini-basket-line-{signal}")
