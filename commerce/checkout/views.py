@@ -2,7 +2,6 @@
 interface and the order placed by the one order pipeline."""
 
 import logging
-import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -13,12 +12,10 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 
 from commerce.billing import credit
+from commerce.checkout import doors
 from commerce.checkout.forms import CardForm
 from commerce.checkout.placement import order_place
-from commerce.checkout.request import storefront_request, tokenize_card
-from commerce.core import attribution
-from commerce.dealers import selectors as dealer_selectors
-from commerce.order.exceptions import CheckoutError
+from commerce.checkout.request import session_request
 from commerce.order.models import PaymentMethod
 from commerce.payments.gateway import PaymentError
 
@@ -29,40 +26,17 @@ logger = logging.getLogger(__name__)
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
     """Card details -> token (kept in the session) -> preview -> place order."""
 
-    def chosen_method(self) -> str:
-        return self.checkout_session._get("payment", "method") or PaymentMethod.CARD
-
     def check_payment_data_is_captured(self, request):
-        if self.chosen_method() == PaymentMethod.PAY_LATER:
-            if not credit.pay_later_available(request.user):
-                self.checkout_session._set("payment", "method", PaymentMethod.CARD)
-                raise FailedPreCondition(
-                    url=reverse("checkout:payment-details"),
-                    message="Paying later is no longer available; please pay by card.",
-                )
-            return
-        if not self.checkout_session._get("payment", "card_token"):
-            raise FailedPreCondition(
-                url=reverse("checkout:payment-details"), message="Please enter your card details."
-            )
+        missing = self.checkout_session.payment_missing(request.user)
+        if missing:
+            raise FailedPreCondition(url=reverse("checkout:payment-details"), message=missing)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("card_form", CardForm())
-        context["card_label"] = self.checkout_session._get("payment", "card_label")
-        context["pay_later"] = self.chosen_method() == PaymentMethod.PAY_LATER
-        context["pay_later_available"] = credit.pay_later_available(self.request.user)
+        context.update(doors.storefront_payment_context(self.request, self.checkout_session))
         if self.preview:
-            context["idempotency_key"] = uuid.uuid4().hex
-            total = context.get("order_total")
-            context["expected_total"] = getattr(total, "incl_tax", None)
-            address = context.get("shipping_address")
-            if address is not None:
-                context["delivered_by"] = dealer_selectors.dealer_preview(
-                    lines=self.request.basket.all_lines(),
-                    country=getattr(address, "country_id", "") or "",
-                    postcode=address.postcode or "",
-                )
+            context.update(doors.storefront_preview_context(self.request, context))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -77,45 +51,27 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             if not credit.pay_later_available(request.user):
                 messages.error(request, "Paying later is not available for your account.")
                 return redirect("checkout:payment-details")
-            self.checkout_session._set("payment", "method", PaymentMethod.PAY_LATER)
+            self.checkout_session.pay_by(PaymentMethod.PAY_LATER)
             return redirect("checkout:preview")
         form = CardForm(request.POST)
-        if not form.is_valid():
+        card = doors.tokenized_card(form) if form.is_valid() else None
+        if card is None:
             return self.render_payment_details(request, card_form=form)
-        try:
-            card = tokenize_card(form)
-        except PaymentError as error:
-            form.add_error(None, str(error))
-            return self.render_payment_details(request, card_form=form)
-        self.checkout_session._set("payment", "card_token", card.token)
-        self.checkout_session._set("payment", "card_label", card.label)
-        self.checkout_session._set("payment", "method", PaymentMethod.CARD)
+        self.checkout_session.pay_by_card(card)
         return redirect("checkout:preview")
 
     def handle_place_order_submission(self, request):
         basket = request.basket
-        shipping_address = self.get_shipping_address(basket)
-        method = self.get_shipping_method(basket, shipping_address)
-        checkout = storefront_request(
-            channel=request.channel,
-            user=request.user if request.user.is_authenticated else None,
-            guest_email=self.checkout_session.get_guest_email(),
-            shipping_address=shipping_address,
-            shipping_method_code=method.code if method else "",
-            payment_method=self.chosen_method(),
-            card_token=self.checkout_session._get("payment", "card_token"),
-            expected_total=request.POST.get("expected_total"),
-            source=attribution.snapshot(request),
-        )
-        key = request.POST.get("idempotency_key", "")[:64] or None
+        checkout = session_request(self, request)
+        key = doors.posted_idempotency_key(request.POST)
         try:
             placement = order_place(basket=basket, request=checkout, idempotency_key=key)
-        except (CheckoutError, PaymentError) as error:
+        except doors.REFUSALS as error:
             logger.info("Checkout refused for basket %s: %s", basket.pk, error)
             if isinstance(error, PaymentError):
-                self.checkout_session._unset("payment", "card_token")
+                self.checkout_session.forget_card_token()
                 messages.error(request, str(error))
                 return redirect("checkout:payment-details")
             return self.render_preview(request, error=str(error))
-        self.checkout_session._unset("payment", "card_token")
+        self.checkout_session.forget_card_token()
         return self.handle_successful_order(placement.order)
