@@ -173,18 +173,23 @@ class AddressUpdateView(ActionRequiredMixin, AddressEditMixin, FormView):
         return redirect("portal:company")
 
 
+def active_ship_to_or_404(request, pk):
+    """One of the active company's ship-to addresses in use."""
+    return get_object_or_404(
+        CompanyAddress,
+        pk=pk,
+        company=request.company,
+        kind=CompanyAddress.Kind.SHIP_TO,
+        is_active=True,
+    )
+
+
 class AddressDefaultView(ActionRequiredMixin, ServiceActionMixin, TemplateView):
     required_action = Action.MANAGE_ADDRESSES
     success_url_name = "portal:company"
 
     def run(self, request, pk):
-        address = get_object_or_404(
-            CompanyAddress,
-            pk=pk,
-            company=request.company,
-            kind=CompanyAddress.Kind.SHIP_TO,
-            is_active=True,
-        )
+        address = active_ship_to_or_404(request, pk)
         addresses.ship_to_set_default(address=address, actor=request.user)
         return f"{address.label} is now the default ship-to."
 
@@ -194,12 +199,6 @@ class AddressRemoveView(ActionRequiredMixin, ServiceActionMixin, TemplateView):
     success_url_name = "portal:company"
 
     def run(self, request, pk):
-        address = get_object_or_404(
-            CompanyAddress,
-            pk=pk,
-            company=request.company,
-            kind=CompanyAddress.Kind.SHIP_TO,
-            is_active=True,
-        )
+        address = active_ship_to_or_404(request, pk)
         addresses.ship_to_deactivate(address=address, actor=request.user)
         return f"{address.label} removed."

@@ -4,6 +4,7 @@ categories only chosen companies and tiers see)."""
 import io
 
 from django.contrib import messages
+from django.contrib.messages.views import SuccessMessageMixin
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
@@ -52,28 +53,19 @@ class AssortmentListView(generic.ListView):
         ).order_by("name")
 
 
-class AssortmentCreateView(generic.CreateView):
+class AssortmentFormMixin(SuccessMessageMixin):
     model = Assortment
     form_class = AssortmentForm
     template_name = "oscar/dashboard/catalogue/assortment_form.html"
     success_url = reverse_lazy("dashboard:catalogue-assortment-list")
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Assortment '{self.object.name}' created.")
-        return response
+
+class AssortmentCreateView(AssortmentFormMixin, generic.CreateView):
+    success_message = "Assortment '%(name)s' created."
 
 
-class AssortmentUpdateView(generic.UpdateView):
-    model = Assortment
-    form_class = AssortmentForm
-    template_name = "oscar/dashboard/catalogue/assortment_form.html"
-    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Assortment '{self.object.name}' saved.")
-        return response
+class AssortmentUpdateView(AssortmentFormMixin, generic.UpdateView):
+    success_message = "Assortment '%(name)s' saved."
 
 
 class AssortmentDeleteView(generic.DeleteView):
