@@ -51,6 +51,12 @@ class PayerMixin:
             request, "storefront/share/refused.html", {"message": str(error)}, status=error.status
         )
 
+    def unconfirmed(self, request):
+        """The refusal for a visitor not yet confirmed as the payer, or None."""
+        if self.access.allowed:
+            return None
+        return self.refuse(request, sharing.NotThePayer("Confirm who you are first."))
+
     def back(self):
         return redirect("storefront:share-pay", token=self.token)
 
@@ -163,8 +169,8 @@ class ShareLinesView(PayerMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        if not self.access.allowed:
-            return self.refuse(request, sharing.NotThePayer("Confirm who you are first."))
+        if refused := self.unconfirmed(request):
+            return refused
         quantities = {}
         for name, value in request.POST.items():
             if not name.startswith("quantity-"):
@@ -190,8 +196,8 @@ class ShareDeclineView(PayerMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        if not self.access.allowed:
-            return self.refuse(request, sharing.NotThePayer("Confirm who you are first."))
+        if refused := self.unconfirmed(request):
+            return refused
         try:
             sharing.share_decline(share=self.share)
         except sharing.ShareError as error:

@@ -10,19 +10,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
-from accounts import staff_policy
 from commerce.quotes.models import Quote
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rep(company):
-    user = factories.StaffFactory(is_superuser=False, email="rep@seller.example")
-    staff_policy.staff_role_assign(user=user, role_key="sales_rep")
-    company.sales_reps.add(user)
-    return user
 
 
 @pytest.fixture
