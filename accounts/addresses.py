@@ -102,6 +102,16 @@ def ship_to_set_default(*, address: CompanyAddress, actor) -> CompanyAddress:
 
 
 @transaction.atomic
+def address_edit(*, address: CompanyAddress, actor, make_default: bool = False, **fields):
+    """Change an address and, when asked (a ship-to still in use), make it the
+    default ship-to: both or neither."""
+    address = address_update(address=address, actor=actor, **fields)
+    if make_default and address.kind == Kind.SHIP_TO and address.is_active:
+        address = ship_to_set_default(address=address, actor=actor)
+    return address
+
+
+@transaction.atomic
 def ship_to_deactivate(*, address: CompanyAddress, actor) -> CompanyAddress:
     """Retire a ship-to (orders that used it keep their copy of the address)."""
     company = lock_company(address.company)

@@ -77,3 +77,23 @@ class AddMemberForm(forms.Form):
 class MemberUpdateForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
     is_active = forms.BooleanField(required=False)
+
+
+class AddressEditMixin:
+    """A FormView editing one company address (``self.address``, set by the
+    view): the address form on a fresh copy of the row, with "make default"
+    offered for a ship-to only."""
+
+    form_class = ShipToForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = CompanyAddress.objects.get(pk=self.address.pk)
+        kwargs["initial"] = {"make_default": self.address.is_default}
+        return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.address.kind == CompanyAddress.Kind.BILL_TO:
+            del form.fields["make_default"]
+        return form

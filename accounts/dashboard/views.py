@@ -14,11 +14,11 @@ from accounts import addresses, assisted, services
 from accounts.exceptions import AccountsError
 from accounts.forms import (
     AddMemberForm,
+    AddressEditMixin,
     CompanyDetailsForm,
     CompanyStatusForm,
     MemberUpdateForm,
     SalesRepsForm,
-    ShipToForm,
 )
 from accounts.models import Company, CompanyAddress, Membership
 from accounts.staff_policy import (
@@ -223,9 +223,8 @@ class CompanyMemberUpdateView(_CompanyPostView):
         return f"{membership.user.email} saved."
 
 
-class CompanyAddressUpdateView(FormView):
+class CompanyAddressUpdateView(AddressEditMixin, FormView):
     template_name = "oscar/dashboard/companies/address_form.html"
-    form_class = ShipToForm
 
     def dispatch(self, request, *args, **kwargs):
         self.company = get_object_or_404(visible_companies(request), pk=kwargs["pk"])
@@ -234,27 +233,16 @@ class CompanyAddressUpdateView(FormView):
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = CompanyAddress.objects.get(pk=self.address.pk)
-        kwargs["initial"] = {"make_default": self.address.is_default}
-        return kwargs
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if self.address.kind == CompanyAddress.Kind.BILL_TO:
-            del form.fields["make_default"]
-        return form
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(company=self.company, address=self.address, **kwargs)
 
     def form_valid(self, form):
-        address = addresses.address_update(
-            address=self.address, actor=self.request.user, **form.address_fields()
+        addresses.address_edit(
+            address=self.address,
+            actor=self.request.user,
+            make_default=bool(form.cleaned_data.get("make_default")),
+            **form.address_fields(),
         )
-        if form.cleaned_data.get("make_default") and address.is_active:
-            addresses.ship_to_set_default(address=address, actor=self.request.user)
         messages.success(self.request, "Address saved.")
         return redirect("dashboard:company-detail", pk=self.company.pk)
 

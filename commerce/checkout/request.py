@@ -16,9 +16,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from accounts.addresses import ShipTo, bill_to_fields, order_address_fields
+from accounts.addresses import ShipTo, bill_to_fields, order_address_fields, ship_to_for_order
 from commerce import sites
 from commerce.checkout.placement import CheckoutRequest
+from commerce.core import attribution
 from commerce.order.models import PaymentMethod
 from commerce.payments.gateway import get_gateway
 
@@ -76,6 +77,27 @@ def storefront_request(
     )
 
 
+def session_request(view, http_request) -> CheckoutRequest:
+    """Oscar's storefront steps (``view``): the address and delivery its session
+    steps chose, the payment its payment step chose, the total posted back."""
+    basket = http_request.basket
+    session = view.checkout_session
+    address = view.get_shipping_address(basket)
+    method = view.get_shipping_method(basket, address)
+    return storefront_request(
+        channel=http_request.channel,
+        user=http_request.user if http_request.user.is_authenticated else None,
+        guest_email=session.get_guest_email(),
+        shipping_address=address,
+        shipping_method_code=method.code if method else "",
+        payment_method=session.chosen_payment_method(),
+        card_token=session.card_token(),
+        expected_total=http_request.POST.get("expected_total"),
+        source=attribution.snapshot(http_request),
+        instalments=session.chosen_instalments(),
+    )
+
+
 def company_request(
     *,
     channel: str,
@@ -111,6 +133,28 @@ def company_request(
         refuse_if_approval_needed=refuse_if_approval_needed,
         quote=quote,
         instalments=instalments,
+    )
+
+
+def company_form_request(
+    *, channel: str, user, company, data: dict, card_token: str = "", expected_total=None
+) -> CheckoutRequest:
+    """The portal page's cleaned form: shipped where the one ship-to rule (as for
+    the API) allows the chosen ship-to address. Raises ``AccountsError`` when it
+    does not."""
+    ship_to = ship_to_for_order(company=company, address_id=data["ship_to"].pk)
+    return company_request(
+        channel=channel,
+        user=user,
+        company=company,
+        ship_to=ship_to,
+        shipping_method_code=data["shipping_method"],
+        payment_method=data["payment_method"],
+        card_token=card_token,
+        po_number=data["po_number"],
+        requested_delivery_date=data["requested_delivery_date"],
+        notes=data["notes"],
+        expected_total=expected_total,
     )
 
 

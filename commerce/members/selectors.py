@@ -26,3 +26,8 @@ def segment_ids(user) -> frozenset[int]:
 
 def is_member(user, segment) -> bool:
     return segment.pk in segment_ids(user)
+
+
+def active_segment(slug: str):
+    """The active segment named ``slug``, or None."""
+    return Segment.objects.filter(slug=slug, is_active=True).first()

@@ -8,3 +8,8 @@ class OutboxConfig(AppConfig):
     name = "commerce.outbox"
     label = "outbox"
     verbose_name = "Outbox"
+
+    def ready(self):
+        # Register the relay task in every process, so a nudge by its name
+        # (``services.RELAY_TASK``) runs it eagerly where tasks run eagerly.
+        from commerce.outbox import tasks  # noqa: F401

@@ -24,6 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -34,6 +35,9 @@ from commerce.outbox.models import OutboxMessage, OutboxReceipt
 from commerce.outbox.registry import Handler, handler_for
 
 logger = logging.getLogger(__name__)
+
+# The relay's Celery task (``commerce.outbox.tasks``), nudged by name.
+RELAY_TASK = "commerce.outbox.tasks.relay_outbox"
 
 Status = OutboxMessage.Status
 RETRYABLE = (Status.PENDING, Status.FAILED)
@@ -91,10 +95,9 @@ def _nudge() -> threading.Thread | None:
 
 def _send_nudge() -> None:
     global _quiet_until
-    from commerce.outbox.tasks import relay_outbox
-
     try:
-        relay_outbox.apply_async(retry=False)
+        # By name: the task module imports this one, not the other way round.
+        current_app.signature(RELAY_TASK).apply_async(retry=False)
     except Exception:
         _quiet_until = time.monotonic() + _NUDGE_BACKOFF
         logger.info("Could not nudge the outbox relay; the next sweep delivers the rows")

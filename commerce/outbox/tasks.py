@@ -6,10 +6,10 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from commerce.outbox.services import outbox_purge, outbox_relay
+from commerce.outbox.services import RELAY_TASK, outbox_purge, outbox_relay
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=RELAY_TASK, ignore_result=True)
 def relay_outbox(limit: int = 200) -> int:
     return outbox_relay(limit=limit).claimed
 

@@ -2,69 +2,38 @@
 on account or by card. The page shows the one checkout preview and hands the
 one checkout request to the one order pipeline."""
 
-import uuid
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views import View
 
-from accounts import addresses, policy
+from accounts import policy
 from accounts.exceptions import AccountsError
+from commerce.checkout import doors
 from commerce.checkout.placement import order_place
-from commerce.checkout.preview import checkout_preview
-from commerce.checkout.request import company_request, tokenize_card
-from commerce.order.exceptions import CheckoutError
+from commerce.checkout.request import company_form_request
 from commerce.order.models import PaymentMethod
-from commerce.payments.gateway import PaymentError
 from commerce.shipping.repository import methods_for
-from portals.portal.checkout_forms import PAYMENT_LABELS, OptionalCardForm, PortalCheckoutForm
+from portals.portal.checkout_forms import OptionalCardForm, PortalCheckoutForm, payment_choices
 from portals.portal.mixins import ActionRequiredMixin
 
 
-def payment_choices(account) -> list[tuple[str, str]]:
-    """Payment methods offered to this company: on account first when it has terms."""
-    choices = []
-    if account is not None and account.is_active:
-        choices.append((PaymentMethod.ACCOUNT, PAYMENT_LABELS[PaymentMethod.ACCOUNT]))
-    choices.append((PaymentMethod.CARD, PAYMENT_LABELS[PaymentMethod.CARD]))
-    return choices
-
-
-class PortalCheckoutView(ActionRequiredMixin, View):
+class PortalCheckoutView(ActionRequiredMixin, doors.PreviewMixin, View):
     template_name = "portal/checkout.html"
     required_action = policy.Action.PLACE_ORDER
 
-    def preview(self, request):
-        if not hasattr(self, "_preview"):
-            self._preview = checkout_preview(
-                request.basket,
-                channel=request.channel,
-                company=request.company,
-                membership=request.membership,
-            )
-        return self._preview
-
     def page(self, request, form, card_form, error=None, status=200):
-        preview = self.preview(request)
-        context = {
-            "form": form,
-            "card_form": card_form,
-            "basket": request.basket,
-            "options": preview.options,
-            "error": error,
-            "company": request.company,
-            "credit": preview.credit,
-            "approval": preview.approval,  # said before submission: placement's evaluation
-        }
-        return render(request, self.template_name, context, status=status)
+        context = {"form": form, "card_form": card_form, "error": error, **self.preview_context()}
+        return render(
+            request, self.template_name, {**context, "company": request.company}, status=status
+        )
 
     def make_form(self, request, data=None):
         return PortalCheckoutForm(
             data,
             company=request.company,
             methods=methods_for(request.channel),
-            payment_choices=payment_choices(self.preview(request).account),
-            initial={"idempotency_key": uuid.uuid4().hex},
+            payment_choices=payment_choices(self.checkout_preview.account),
+            initial={"idempotency_key": doors.new_idempotency_key()},
         )
 
     def get(self, request):
@@ -80,39 +49,26 @@ class PortalCheckoutView(ActionRequiredMixin, View):
         card_form = OptionalCardForm(request.POST if by_card else None)
         if not form.is_valid() or (by_card and not card_form.is_valid()):
             return self.page(request, form, card_form, status=400)
+        token = doors.card_token(card_form) if by_card else ""
+        if token is None:
+            return self.page(request, form, card_form, status=400)
         data = form.cleaned_data
-        token = ""
-        if by_card:
-            try:
-                token = tokenize_card(card_form).token
-            except PaymentError as error:
-                card_form.add_error(None, str(error))
-                return self.page(request, form, card_form, status=400)
-        try:  # the one ship-to rule, as for the API
-            ship_to = addresses.ship_to_for_order(
-                company=request.company, address_id=data["ship_to"].pk
+        try:
+            checkout = company_form_request(
+                channel=request.channel,
+                user=request.user,
+                company=request.company,
+                data=data,
+                card_token=token,
+                expected_total=doors.posted_expected_total(request.POST, data["shipping_method"]),
             )
         except AccountsError as error:
             form.add_error("ship_to", str(error))
             return self.page(request, form, card_form, status=400)
-        checkout = company_request(
-            channel=request.channel,
-            user=request.user,
-            company=request.company,
-            ship_to=ship_to,
-            shipping_method_code=data["shipping_method"],
-            payment_method=data["payment_method"],
-            card_token=token,
-            po_number=data["po_number"],
-            requested_delivery_date=data["requested_delivery_date"],
-            notes=data["notes"],
-            expected_total=request.POST.get(f"expected_total_{data['shipping_method']}"),
-        )
         try:
             placement = order_place(
                 basket=request.basket, request=checkout, idempotency_key=data["idempotency_key"]
             )
-        except (CheckoutError, PaymentError, policy.NotAllowed) as error:
+        except (*doors.REFUSALS, policy.NotAllowed) as error:
             return self.page(request, form, card_form, error=error.message, status=400)
-        messages.success(request, f"Order {placement.order.number} placed.")
-        return redirect("portal:order-detail", number=placement.order.number)
+        return doors.order_placed(request, placement, "portal:order-detail")

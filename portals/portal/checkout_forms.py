@@ -64,3 +64,12 @@ class OptionalCardForm(CardForm):
 
 
 PAYMENT_LABELS = dict(PaymentMethod.choices)
+
+
+def payment_choices(account) -> list[tuple[str, str]]:
+    """Payment methods offered to this company: on account first when it has terms."""
+    choices = []
+    if account is not None and account.is_active:
+        choices.append((PaymentMethod.ACCOUNT, PAYMENT_LABELS[PaymentMethod.ACCOUNT]))
+    choices.append((PaymentMethod.CARD, PAYMENT_LABELS[PaymentMethod.CARD]))
+    return choices

@@ -10,7 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts import addresses, invitations, policy, services
 from accounts.exceptions import AccountsError
-from accounts.forms import ShipToForm
+from accounts.forms import AddressEditMixin, ShipToForm
 from accounts.models import CompanyAddress, Invitation, Membership
 from portals.portal.forms import InviteForm, RoleForm
 from portals.portal.mixins import ActionRequiredMixin, ServiceActionMixin
@@ -149,10 +149,9 @@ class AddressCreateView(ActionRequiredMixin, FormView):
         return redirect("portal:company")
 
 
-class AddressUpdateView(ActionRequiredMixin, FormView):
+class AddressUpdateView(ActionRequiredMixin, AddressEditMixin, FormView):
     template_name = "portal/company/address_form.html"
     required_action = Action.MANAGE_ADDRESSES
-    form_class = ShipToForm
 
     def dispatch(self, request, *args, **kwargs):
         self.address = get_object_or_404(
@@ -160,29 +159,29 @@ class AddressUpdateView(ActionRequiredMixin, FormView):
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = CompanyAddress.objects.get(pk=self.address.pk)
-        kwargs["initial"] = {"make_default": self.address.is_default}
-        return kwargs
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if self.address.kind == CompanyAddress.Kind.BILL_TO:
-            del form.fields["make_default"]
-        return form
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(address=self.address, **kwargs)
 
     def form_valid(self, form):
-        addresses.address_update(
-            address=self.address, actor=self.request.user, **form.address_fields()
+        addresses.address_edit(
+            address=self.address,
+            actor=self.request.user,
+            make_default=bool(form.cleaned_data.get("make_default")),
+            **form.address_fields(),
         )
-        if form.cleaned_data.get("make_default"):
-            addresses.ship_to_set_default(address=self.address, actor=self.request.user)
         messages.success(self.request, "Address saved.")
         return redirect("portal:company")
+
+
+def active_ship_to_or_404(request, pk):
+    """One of the active company's ship-to addresses in use."""
+    return get_object_or_404(
+        CompanyAddress,
+        pk=pk,
+        company=request.company,
+        kind=CompanyAddress.Kind.SHIP_TO,
+        is_active=True,
+    )
 
 
 class AddressDefaultView(ActionRequiredMixin, ServiceActionMixin, TemplateView):
@@ -190,13 +189,7 @@ class AddressDefaultView(ActionRequiredMixin, ServiceActionMixin, TemplateView):
     success_url_name = "portal:company"
 
     def run(self, request, pk):
-        address = get_object_or_404(
-            CompanyAddress,
-            pk=pk,
-            company=request.company,
-            kind=CompanyAddress.Kind.SHIP_TO,
-            is_active=True,
-        )
+        address = active_ship_to_or_404(request, pk)
         addresses.ship_to_set_default(address=address, actor=request.user)
         return f"{address.label} is now the default ship-to."
 
@@ -206,12 +199,6 @@ class AddressRemoveView(ActionRequiredMixin, ServiceActionMixin, TemplateView):
     success_url_name = "portal:company"
 
     def run(self, request, pk):
-        address = get_object_or_404(
-            CompanyAddress,
-            pk=pk,
-            company=request.company,
-            kind=CompanyAddress.Kind.SHIP_TO,
-            is_active=True,
-        )
+        address = active_ship_to_or_404(request, pk)
         addresses.ship_to_deactivate(address=address, actor=request.user)
         return f"{address.label} removed."

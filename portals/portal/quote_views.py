@@ -3,9 +3,6 @@ counter, accept, decline, and order the accepted quote at its prices."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,7 +14,7 @@ from accounts.addresses import ship_to_for_order
 from accounts.exceptions import AccountsError
 from commerce.checkout.request import company_request
 from commerce.core.errors import DomainError
-from commerce.quotes import selectors, services
+from commerce.quotes import posted, selectors, services
 from commerce.quotes.exceptions import QuoteError
 from commerce.shipping.repository import methods_for
 from portals.portal.mixins import ActionRequiredMixin
@@ -56,17 +53,17 @@ class QuoteRequestView(ActionRequiredMixin, View):
             if basket.pk
             else []
         )
-        requested = request.POST.get("requested_date", "").strip()
         try:
-            try:
-                when = date.fromisoformat(requested) if requested else None
-            except ValueError as error:
-                raise QuoteError("Give the date as YYYY-MM-DD.") from error
             quote = services.quote_request(
                 membership=request.membership,
                 lines=lines,
-                message=request.POST.get("message", "")[:5000],
-                requested_date=when,
+                message=posted.posted_message(request.POST),
+                requested_date=posted.posted_date(
+                    request.POST,
+                    "requested_date",
+                    required=False,
+                    error="Give the date as YYYY-MM-DD.",
+                ),
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -93,7 +90,7 @@ class QuoteDetailView(_QuoteMixin, TemplateView):
         quote = self.quote()
         action = request.POST.get("action", "")
         membership = request.membership
-        message = request.POST.get("message", "")[:5000]
+        message = posted.posted_message(request.POST)
         try:
             if action == "accept":
                 services.quote_accept(quote=quote, membership=membership)
@@ -104,14 +101,7 @@ class QuoteDetailView(_QuoteMixin, TemplateView):
                 )
                 messages.success(request, f"Quote {quote.number} declined.")
             elif action == "counter":
-                targets = {}
-                for line in quote.lines.all():
-                    raw = request.POST.get(f"target_{line.pk}", "").strip()
-                    if raw:
-                        try:
-                            targets[line.pk] = Decimal(raw)
-                        except InvalidOperation as error:
-                            raise QuoteError(f"'{raw}' is not an amount.") from error
+                targets = posted.posted_amounts(request.POST, quote, "target_")
                 services.quote_counter(
                     quote=quote, membership=membership, message=message, targets=targets
                 )

@@ -2,7 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from commerce.api import pages as api_pages
-from portals.storefront import household_views, lead_views, member_views, share_views, views
+from portals.storefront import (
+    household_views,
+    lead_views,
+    member_views,
+    payer_views,
+    share_views,
+    views,
+)
 
 app_name = "storefront"
 
@@ -63,19 +70,19 @@ urlpatterns = [
         share_views.ShareCancelView.as_view(),
         name="share-cancel",
     ),
-    path("shared-basket/<str:token>/", share_views.SharePayView.as_view(), name="share-pay"),
-    path("shared-basket/<str:token>/code/", share_views.ShareCodeView.as_view(), name="share-code"),
+    path("shared-basket/<str:token>/", payer_views.SharePayView.as_view(), name="share-pay"),
+    path("shared-basket/<str:token>/code/", payer_views.ShareCodeView.as_view(), name="share-code"),
     path(
         "shared-basket/<str:token>/confirm/",
-        share_views.ShareConfirmView.as_view(),
+        payer_views.ShareConfirmView.as_view(),
         name="share-confirm",
     ),
     path(
-        "shared-basket/<str:token>/lines/", share_views.ShareLinesView.as_view(), name="share-lines"
+        "shared-basket/<str:token>/lines/", payer_views.ShareLinesView.as_view(), name="share-lines"
     ),
     path(
         "shared-basket/<str:token>/decline/",
-        share_views.ShareDeclineView.as_view(),
+        payer_views.ShareDeclineView.as_view(),
         name="share-decline",
     ),
 ]

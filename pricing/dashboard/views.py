@@ -1,8 +1,6 @@
 """Staff pricing tools: price lists and their entries (volume breaks), CSV
 import/export, the "why this price" trace, and loyalty tiers."""
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import StreamingHttpResponse
@@ -15,9 +13,7 @@ from oscar.core.loading import get_model
 from accounts.loyalty import loyalty_recompute
 from accounts.models import LoyaltyTier
 from commerce import sites
-from commerce.imports.base import FileRefused
-from commerce.imports.forms import refused_status
-from commerce.imports.services import import_start
+from commerce.imports.dashboard.mixins import ImportUploadMixin
 from pricing.context import pricing_context
 from pricing.dashboard.forms import (
     EntryForm,
@@ -162,9 +158,10 @@ class PriceListExportView(View):
         return response
 
 
-class PriceListImportView(FormView):
+class PriceListImportView(ImportUploadMixin, FormView):
     template_name = "oscar/dashboard/pricing/import_form.html"
     form_class = ImportForm
+    import_kind = "price_list"
 
     def dispatch(self, request, *args, **kwargs):
         self.price_list = get_object_or_404(PriceList, pk=kwargs["pk"])
@@ -173,27 +170,8 @@ class PriceListImportView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(price_list=self.price_list, **kwargs)
 
-    @classmethod
-    def upload_limit(cls) -> int:
-        return settings.IMPORT_MAX_UPLOAD_BYTES
-
-    def form_valid(self, form):
-        try:
-            job = import_start(
-                kind="price_list",
-                uploaded_file=form.cleaned_data["file"],
-                params={"price_list_id": self.price_list.pk, "mode": form.cleaned_data["mode"]},
-                actor=self.request.user,
-            )
-        except FileRefused as problem:
-            form.add_error("file", forms.ValidationError(str(problem), code="refused"))
-            return self.form_invalid(form)
-        return redirect("dashboard:import-detail", pk=job.pk)
-
-    def form_invalid(self, form):
-        return self.render_to_response(
-            self.get_context_data(form=form), status=refused_status(form)
-        )
+    def import_params(self, form) -> dict:
+        return {"price_list_id": self.price_list.pk, "mode": form.cleaned_data["mode"]}
 
 
 class PriceTraceView(FormView):

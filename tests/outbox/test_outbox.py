@@ -313,15 +313,10 @@ def test_an_order_commits_while_the_broker_is_down_and_its_effects_follow(settin
     nudges = []
     real_nudge = services._nudge
     monkeypatch.setattr(services, "_nudge", lambda: nudges.append(real_nudge()))
-    # The nudge goes to a broker where nothing listens.
+    # The nudge (the relay task, by name) goes to a broker where nothing listens.
     dead = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
-    name = relay_outbox.name
-
-    class DeadBrokerTask:
-        def apply_async(self, **kwargs):
-            return dead.send_task(name, **kwargs)
-
-    monkeypatch.setattr("commerce.outbox.tasks.relay_outbox", DeadBrokerTask())
+    assert relay_outbox.name == services.RELAY_TASK
+    monkeypatch.setattr(services, "current_app", dead)
     company = factories.business("Outage Ltd")
     user = factories.MembershipFactory(company=company).user
     product = factories.ProductFactory(stock=5)
@@ -346,3 +341,31 @@ def test_an_order_commits_while_the_broker_is_down_and_its_effects_follow(settin
 
     assert set(rows.values_list("status", flat=True)) == {"done"}
     assert len([m for m in mail.outbox if str(order.number) in m.subject + m.body]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nudge_runs_the_relay_task_by_name(handled, settings, monkeypatch):
+    """Without inline relaying the commit nudges the relay task by its name (the
+    services never import the task module); where tasks run eagerly it delivers."""
+    from celery import current_app
+
+    from commerce.outbox import services
+
+    settings.OUTBOX_INLINE = False
+    monkeypatch.setattr(services, "_quiet_until", 0.0)
+    assert current_app.conf.task_always_eager
+    assert services.RELAY_TASK in current_app.tasks
+    calls, _ = handled
+    threads = []
+    real_nudge = services._nudge
+    monkeypatch.setattr(services, "_nudge", lambda: threads.append(real_nudge()))
+
+    with transaction.atomic():
+        message = outbox_emit(topic=TOPIC, payload={})
+    for thread in threads:
+        thread.join(30)
+
+    assert len(threads) == 1
+    assert calls == [message.pk]
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.DONE

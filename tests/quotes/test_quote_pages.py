@@ -11,7 +11,6 @@ from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from accounts import staff_policy
 from commerce.quotes.models import Quote
 from commerce.quotes.tasks import expire_quotes
 from tests import factories
@@ -20,14 +19,6 @@ from tests.helpers import count_queries
 pytestmark = pytest.mark.django_db
 
 Order = get_model("order", "Order")
-
-
-@pytest.fixture
-def rep(company):
-    user = factories.StaffFactory(is_superuser=False, email="rep@seller.example")
-    staff_policy.staff_role_assign(user=user, role_key="sales_rep")
-    company.sales_reps.add(user)
-    return user
 
 
 def test_request_offer_accept_and_order_on_the_pages(portal_client, company, people, rep):

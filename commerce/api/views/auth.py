@@ -23,6 +23,14 @@ class ClientIpScopedRateThrottle(ScopedRateThrottle):
         return client_ip(request)
 
 
+class PublicFormView(ApiView):
+    """A form anyone may post (no sign-in needed), throttled per client."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ClientIpScopedRateThrottle]
+    throttle_scope = "leads"
+
+
 class TokenCreateView(ApiView):
     """Failed attempts count towards the sign-in lockout like any sign-in form
     (django-axes sees them through ``authenticate(request, ...)``)."""

@@ -23,6 +23,12 @@ class ApiMixin:
         """The Django request, with ``channel``, ``company``, ``membership``, ``strategy``."""
         return self.request._request
 
+    def validated(self, serializer_class) -> dict:
+        """The request body, validated by ``serializer_class`` (a 400 when it is not valid)."""
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
 
 class ApiView(ApiMixin, views.APIView):
     pass

@@ -24,7 +24,7 @@ from commerce.api.serializers.leads import (
     LeadRejectSerializer,
     PeriodQuerySerializer,
 )
-from commerce.api.views.auth import ClientIpScopedRateThrottle
+from commerce.api.views.auth import PublicFormView
 from commerce.api.views.base import ApiGenericView, ApiListView, ApiView
 from commerce.api.views.dealers import DealerMixin
 from commerce.core import attribution
@@ -48,18 +48,12 @@ def period(request):
     return date_from, date_to
 
 
-class LeadCreateView(ApiView):
+class LeadCreateView(PublicFormView):
     """A consumer asks for a dealer's quote, advice or installation."""
-
-    permission_classes = [permissions.AllowAny]
-    throttle_classes = [ClientIpScopedRateThrottle]
-    throttle_scope = "leads"
 
     @extend_schema(request=LeadCreateSerializer, responses={201: LeadCreatedSerializer})
     def post(self, request):
-        body = LeadCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.validated(LeadCreateSerializer)
         if not lead_is_for_dealers(data.get("product"), data.get("category")):
             raise LeadError("This product is not sold through dealers.")
         source, detail = attribution.lead_source(request._request)

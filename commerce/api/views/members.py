@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from commerce.api.views.auth import ClientIpScopedRateThrottle
+from commerce.api.views.auth import PublicFormView
 from commerce.api.views.base import ApiView
 from commerce.members import services
-from commerce.members.models import Segment
+from commerce.members.selectors import active_segment
+
+
+def segment_or_404(slug: str):
+    segment = active_segment(slug)
+    if segment is None:
+        raise Http404("No such segment.")
+    return segment
 
 
 class InvitationAcceptSerializer(serializers.Serializer):
@@ -54,9 +61,8 @@ class InvitationAcceptView(ApiView):
 
     @extend_schema(request=InvitationAcceptSerializer, responses={200: SegmentMembershipSerializer})
     def post(self, request):
-        body = InvitationAcceptSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        member = services.invitation_accept(token=body.validated_data["token"], user=request.user)
+        data = self.validated(InvitationAcceptSerializer)
+        member = services.invitation_accept(token=data["token"], user=request.user)
         return Response(SegmentMembershipSerializer(member).data, status=status.HTTP_200_OK)
 
 
@@ -65,40 +71,23 @@ class InvitationReferView(ApiView):
 
     @extend_schema(request=InvitationReferSerializer, responses={201: SegmentInvitationSerializer})
     def post(self, request):
-        body = InvitationReferSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        segment = Segment.objects.filter(
-            slug=body.validated_data["segment"], is_active=True
-        ).first()
-        if segment is None:
-            raise Http404("No such segment.")
+        data = self.validated(InvitationReferSerializer)
         invitation = services.invitation_refer(
-            segment=segment, member=request.user, email=body.validated_data["email"]
+            segment=segment_or_404(data["segment"]), member=request.user, email=data["email"]
         )
         data = SegmentInvitationSerializer(invitation).data
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class WaitlistView(ApiView):
+class WaitlistView(PublicFormView):
     """Ask to be let into the members' shop (anyone, throttled)."""
-
-    permission_classes = [permissions.AllowAny]
-    throttle_classes = [ClientIpScopedRateThrottle]
-    throttle_scope = "leads"
 
     @extend_schema(request=WaitlistRequestSerializer, responses={201: None})
     def post(self, request):
-        body = WaitlistRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        segment = None
-        if data["segment"]:
-            segment = Segment.objects.filter(slug=data["segment"], is_active=True).first()
-            if segment is None:
-                raise Http404("No such segment.")
+        data = self.validated(WaitlistRequestSerializer)
         services.waitlist_join(
             email=data["email"],
-            segment=segment,
+            segment=segment_or_404(data["segment"]) if data["segment"] else None,
             name=data["name"],
             note=data["note"],
             user=request.user,

@@ -3,13 +3,11 @@ categories only chosen companies and tiers see)."""
 
 import io
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.views import SuccessMessageMixin
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views import View, generic
@@ -18,9 +16,7 @@ from oscar.core.loading import get_model
 
 from catalog.exports import export_rows, export_xlsx
 from commerce.dashboard.catalogue.forms import AssortmentForm, ProductImportForm
-from commerce.imports.base import FileRefused
-from commerce.imports.forms import refused_status
-from commerce.imports.services import import_start
+from commerce.imports.dashboard.mixins import ImportUploadMixin
 from commerce.webhooks import events
 from commerce.webhooks.events import webhook_event
 
@@ -57,28 +53,19 @@ class AssortmentListView(generic.ListView):
         ).order_by("name")
 
 
-class AssortmentCreateView(generic.CreateView):
+class AssortmentFormMixin(SuccessMessageMixin):
     model = Assortment
     form_class = AssortmentForm
     template_name = "oscar/dashboard/catalogue/assortment_form.html"
     success_url = reverse_lazy("dashboard:catalogue-assortment-list")
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Assortment '{self.object.name}' created.")
-        return response
+
+class AssortmentCreateView(AssortmentFormMixin, generic.CreateView):
+    success_message = "Assortment '%(name)s' created."
 
 
-class AssortmentUpdateView(generic.UpdateView):
-    model = Assortment
-    form_class = AssortmentForm
-    template_name = "oscar/dashboard/catalogue/assortment_form.html"
-    success_url = reverse_lazy("dashboard:catalogue-assortment-list")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Assortment '{self.object.name}' saved.")
-        return response
+class AssortmentUpdateView(AssortmentFormMixin, generic.UpdateView):
+    success_message = "Assortment '%(name)s' saved."
 
 
 class AssortmentDeleteView(generic.DeleteView):
@@ -91,34 +78,13 @@ class AssortmentDeleteView(generic.DeleteView):
         return super().form_valid(form)
 
 
-class ProductImportView(generic.FormView):
+class ProductImportView(ImportUploadMixin, generic.FormView):
     """Upload a product CSV: it is checked (dry run) by a task, then applied from its
     status page."""
 
     template_name = "oscar/dashboard/catalogue/product_import.html"
     form_class = ProductImportForm
-
-    @classmethod
-    def upload_limit(cls) -> int:
-        return settings.IMPORT_MAX_UPLOAD_BYTES
-
-    def form_valid(self, form):
-        try:
-            job = import_start(
-                kind="products",
-                uploaded_file=form.cleaned_data["file"],
-                params={},
-                actor=self.request.user,
-            )
-        except FileRefused as problem:
-            form.add_error("file", forms.ValidationError(str(problem), code="refused"))
-            return self.form_invalid(form)
-        return redirect("dashboard:import-detail", pk=job.pk)
-
-    def form_invalid(self, form):
-        return self.render_to_response(
-            self.get_context_data(form=form), status=refused_status(form)
-        )
+    import_kind = "products"
 
 
 class ProductExportView(View):

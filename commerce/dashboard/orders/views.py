@@ -24,6 +24,7 @@ from commerce.core.exports import CsvWriter
 from commerce.core.locks import LockConflict
 from commerce.core.money import ZERO, quantize
 from commerce.dashboard.orders.forms import SITE_CHOICES, OrderSearchForm
+from commerce.fulfilment.events import EventHandler
 from commerce.fulfilment.transitions import approval_freeze, order_set_status
 from commerce.order import status as order_status
 from commerce.order.exceptions import CheckoutError
@@ -86,6 +87,7 @@ class OrderStatsView(oscar_views.OrderStatsView):
 
 
 class OrderListView(oscar_views.OrderListView):
+    handler_class = EventHandler  # staff actions go through the status pipeline
     CSV_COLUMNS = {
         **oscar_views.OrderListView.CSV_COLUMNS,
         "site": _("Site"),
@@ -200,6 +202,7 @@ class OrderListView(oscar_views.OrderListView):
 
 
 class OrderDetailView(oscar_views.OrderDetailView):
+    handler_class = EventHandler  # staff actions go through the status pipeline
     # The status pipeline's freeze (``approval_freeze``) covers every staff
     # action but notes: its status, lines, shipments and payments.
     WHILE_FROZEN = ("save_note", "delete_note")

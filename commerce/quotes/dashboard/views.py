@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import ListView, TemplateView
 
 from commerce.core.errors import DomainError
-from commerce.quotes import selectors, services
+from commerce.quotes import posted, selectors, services
 from commerce.quotes.exceptions import QuoteError
 from commerce.quotes.models import Quote
 
@@ -52,21 +49,16 @@ class QuoteDetailView(TemplateView):
     def post(self, request, pk: int):
         quote = self.quote()
         action = request.POST.get("action")
-        message = request.POST.get("message", "")[:5000]
+        message = posted.posted_message(request.POST)
         try:
             if action == "offer":
-                prices = {}
-                for line in quote.lines.all():
-                    raw = request.POST.get(f"price_{line.pk}", "").strip()
-                    if raw:
-                        try:
-                            prices[line.pk] = Decimal(raw)
-                        except InvalidOperation as error:
-                            raise QuoteError(f"'{raw}' is not an amount.") from error
-                try:
-                    valid_until = date.fromisoformat(request.POST.get("valid_until", ""))
-                except ValueError as error:
-                    raise QuoteError("Give the date the offer is valid until.") from error
+                prices = posted.posted_amounts(request.POST, quote, "price_")
+                valid_until = posted.posted_date(
+                    request.POST,
+                    "valid_until",
+                    required=True,
+                    error="Give the date the offer is valid until.",
+                )
                 services.quote_offer(
                     quote=quote,
                     actor=request.user,

@@ -1,3 +1,7 @@
+"""Staff actions in Oscar's order dashboard (status changes, shipping events)
+handed to the status pipeline. The order desk (``commerce.dashboard.orders``)
+uses this handler in place of Oscar's ``order.processing.EventHandler``."""
+
 from oscar.apps.order.exceptions import InvalidShippingEvent
 from oscar.apps.order.processing import EventHandler as OscarEventHandler
 from oscar.apps.payment.exceptions import PaymentError
