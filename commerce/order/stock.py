@@ -133,16 +133,20 @@ def allocate_lines(lines_parts) -> None:
     LineAllocation.objects.bulk_create(allocations)
     stock_alerts_refresh(ordered)
     for record in ordered:
-        # What Oscar's allocate announces, saying which field changed.
+        # What Oscar's allocate announces, saying which field changed (the
+        # alerts are done: the flag spares the receiver its query).
         record._stock_alerts_refreshed = True
-        post_save.send(
-            sender=StockRecord,
-            instance=record,
-            created=False,
-            raw=False,
-            using=router.db_for_write(StockRecord, instance=record),
-            update_fields=frozenset({"num_allocated"}),
-        )
+        try:
+            post_save.send(
+                sender=StockRecord,
+                instance=record,
+                created=False,
+                raw=False,
+                using=router.db_for_write(StockRecord, instance=record),
+                update_fields=frozenset({"num_allocated"}),
+            )
+        finally:
+            del record._stock_alerts_refreshed
 
 
 def stock_alerts_refresh(records) -> None:
