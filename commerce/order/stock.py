@@ -14,10 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import router
-from django.db.models import Case, F, IntegerField, Value, When
-from django.db.models.functions import Coalesce
-from django.db.models.signals import post_save
 from oscar.apps.partner.exceptions import InvalidStockAdjustment
 from oscar.core.loading import get_model
 
@@ -25,7 +21,6 @@ from commerce.core.locks import lock_stock_records
 from commerce.order.exceptions import OutOfStock, StockShortForShipment
 
 StockRecord = get_model("partner", "StockRecord")
-StockAlert = get_model("partner", "StockAlert")
 LineAllocation = get_model("order", "LineAllocation")
 
 
@@ -97,82 +92,9 @@ def free_stock_after(records, taken) -> int:
 
 def allocate(order_line, parts) -> None:
     """Hold ``parts`` ((stock record, units) pairs) for an order line (locks held)."""
-    allocate_lines([(order_line, parts)])
-
-
-def allocate_lines(lines_parts) -> None:
-    """Hold stock for many order lines at once, the records locked (step 9).
-
-    ``lines_parts``: (order line, [(stock record, units), ...]) pairs. One
-    UPDATE adds the units to every record, one INSERT records the allocations
-    and one query refreshes the low-stock alerts, however many lines; the
-    records' in-memory counts are exact because their rows are locked.
-    """
-    added: dict[int, int] = defaultdict(int)
-    records: dict[int, object] = {}
-    allocations = []
-    for order_line, parts in lines_parts:
-        for record, units in parts:
-            if not record.can_track_allocations:
-                continue
-            added[record.pk] += units
-            records[record.pk] = record
-            allocations.append(LineAllocation(line=order_line, stockrecord=record, quantity=units))
-    if not added:
-        return
-    StockRecord.objects.filter(pk__in=sorted(added)).update(
-        num_allocated=Coalesce(F("num_allocated"), 0)
-        + Case(
-            *(When(pk=pk, then=Value(units)) for pk, units in added.items()),
-            output_field=IntegerField(),
-        )
-    )
-    ordered = [records[pk] for pk in sorted(records)]
-    for record in ordered:
-        record.num_allocated = (record.num_allocated or 0) + added[record.pk]
-    LineAllocation.objects.bulk_create(allocations)
-    stock_alerts_refresh(ordered)
-    for record in ordered:
-        # What Oscar's allocate announces, saying which field changed (the
-        # alerts are done: the flag spares the receiver its query).
-        record._stock_alerts_refreshed = True
-        try:
-            post_save.send(
-                sender=StockRecord,
-                instance=record,
-                created=False,
-                raw=False,
-                using=router.db_for_write(StockRecord, instance=record),
-                update_fields=frozenset({"num_allocated"}),
-            )
-        finally:
-            del record._stock_alerts_refreshed
-
-
-def stock_alerts_refresh(records) -> None:
-    """Oscar's low-stock alerts for these records, in two queries at most: open
-    one for a record now below its threshold, close the open one of a record
-    back above it."""
-    records = [r for r in records if r.pk is not None]
-    if not records:
-        return
-    open_alerts = {
-        alert.stockrecord_id: alert
-        for alert in StockAlert.objects.filter(
-            stockrecord__in=[r.pk for r in records], status=StockAlert.OPEN
-        )
-    }
-    new = [
-        StockAlert(stockrecord=r, threshold=r.low_stock_threshold)
-        for r in records
-        if r.is_below_threshold and r.pk not in open_alerts
-    ]
-    if new:
-        StockAlert.objects.bulk_create(new)
-    for record in records:
-        alert = open_alerts.get(record.pk)
-        if alert is not None and not record.is_below_threshold:
-            alert.close()
+    for record, units in sorted(parts, key=lambda part: part[0].pk):
+        record.allocate(units)
+        LineAllocation.objects.create(line=order_line, stockrecord=record, quantity=units)
 
 
 def allocations_of(lines) -> dict[int, list]:
@@ -236,3 +158,59 @@ def consume(line, quantity: int, held: list) -> None:
         left -= units
         line.num_allocated = max((line.num_allocated or 0) - units, 0)
     line.save(update_fields=["num_allocated"])
+
+
+def release_units(line, units: int, held: list, records: dict[int, object]) -> None:
+    """Give back ``units`` of what ``line`` holds (an edit lowered or removed it;
+    locks held). ``records`` are the locked stock records by pk: the warehouse
+    holding the least gives back first, so the main one keeps serving."""
+    left = units
+    for allocation in sorted(held, key=lambda a: (a.quantity, a.stockrecord_id)):
+        if left <= 0:
+            break
+        take = min(left, allocation.quantity)
+        if take <= 0:
+            continue
+        records.get(allocation.stockrecord_id, allocation.stockrecord).cancel_allocation(take)
+        allocation.quantity -= take
+        if allocation.pk:
+            allocation.save(update_fields=["quantity"])
+        left -= take
+    line.num_allocated = max((line.num_allocated or 0) - (units - left), 0)
+
+
+def allocate_units(line, units: int, candidates: list) -> None:
+    """Hold ``units`` more for ``line`` (an edit raised or added it; locks held)
+    from its product's locked ``candidates``: the line's own record when it can
+    serve them whole, else the one with the most free stock that can, else
+    split over those with free stock. Raises ``OutOfStock`` when the
+    warehouses together cannot serve them."""
+    free = {record.pk: max(record.net_stock_level, 0) for record in candidates}
+    whole = [r for r in candidates if free[r.pk] >= units]
+    own = [r for r in whole if r.pk == line.stockrecord_id]
+    if own or whole:
+        parts = [((own or sorted(whole, key=lambda r: (-free[r.pk], r.pk)))[0], units)]
+    else:
+        parts, left = [], units
+        for record in sorted(candidates, key=lambda r: (-free[r.pk], r.pk)):
+            if left <= 0 or free[record.pk] <= 0:
+                continue
+            parts.append((record, min(left, free[record.pk])))
+            left -= min(left, free[record.pk])
+        if left > 0:
+            raise OutOfStock([(line.title, units, sum(free.values()))])
+    existing = {a.stockrecord_id: a for a in LineAllocation.objects.filter(line=line)}
+    if not existing and line.stockrecord_id and line.num_allocated:
+        # A line placed before allocations were kept per warehouse: record what it holds.
+        existing[line.stockrecord_id] = LineAllocation.objects.create(
+            line=line, stockrecord_id=line.stockrecord_id, quantity=line.num_allocated
+        )
+    for record, count in sorted(parts, key=lambda part: part[0].pk):
+        record.allocate(count)
+        allocation = existing.get(record.pk)
+        if allocation is None:
+            LineAllocation.objects.create(line=line, stockrecord=record, quantity=count)
+        else:
+            allocation.quantity += count
+            allocation.save(update_fields=["quantity"])
+    line.num_allocated = (line.num_allocated or 0) + units

@@ -22,21 +22,12 @@ class OrderCreator(OscarOrderCreator):
         self.order_lines[basket_line.pk] = order_line
         return order_line
 
-    def place_order(self, *args, **kwargs):
-        """Oscar's placement; the stock of all lines is then held in one go."""
-        self.pending_allocations: list = []
-        order = super().place_order(*args, **kwargs)
-        if self.pending_allocations:
-            from commerce.order import stock
-
-            stock.allocate_lines(self.pending_allocations)
-        return order
-
     def update_stock_records(self, line):
-        """Hold the line's units in every warehouse chosen for it (one or several):
-        collected here, written for all lines at once by ``place_order``."""
+        """Hold the line's units in every warehouse chosen for it (one or several)."""
         if self.allocations is None:
             return super().update_stock_records(line)
+        from commerce.order import stock
+
         parts = self.allocations.get(line.pk)
         if parts:
-            self.pending_allocations.append((self.order_lines[line.pk], parts))
+            stock.allocate(self.order_lines[line.pk], parts)
