@@ -15,6 +15,10 @@ p50 latency and the ratio to the bare view.
 
 The server's cache is a private redis-server the run starts (``redis-server``
 from PATH), as in production; ``--no-redis`` measures the pages uncached.
+
+``--replica`` runs everything on a private primary with a streaming replica
+(``bench/replica.sh``, needs root): the server gets ``DATABASE_REPLICA_URL``,
+and the run prints how many transactions and rows each of the two served.
 """
 
 from __future__ import annotations
@@ -215,6 +219,70 @@ def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
     ]
 
 
+def start_replica(scratch: str) -> dict[str, str]:
+    """A private primary + streaming replica (bench/replica.sh); returns their URLs."""
+    out = subprocess.run(  # noqa: S603 - our own script
+        [
+            "/bin/bash",
+            str(ROOT / "bench" / "replica.sh"),
+            "start",
+            scratch,
+            str(free_port()),
+            str(free_port()),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
+def stop_replica(scratch: str) -> None:
+    script = str(ROOT / "bench" / "replica.sh")
+    subprocess.run(["/bin/bash", script, "stop", scratch], check=False)  # noqa: S603
+
+
+def database_activity(url: str) -> tuple[int, int]:
+    """(transactions, rows returned) the server of ``url`` has counted for its database."""
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    connection = psycopg2.connect(url)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT xact_commit + xact_rollback, tup_returned + tup_fetched "
+            "FROM pg_stat_database WHERE datname = %s",
+            [name],
+        )
+        row = cursor.fetchone()
+    connection.close()
+    return int(row[0]), int(row[1])
+
+
+def wait_for_replica(primary: str, replica: str, timeout: float = 120) -> float:
+    """Seconds until the replica has replayed everything the primary wrote so far."""
+    import psycopg2
+
+    source = psycopg2.connect(primary)
+    source.autocommit = True
+    target = psycopg2.connect(replica)
+    target.autocommit = True
+    started = time.monotonic()
+    with source.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        lsn = cursor.fetchone()[0]
+    with target.cursor() as cursor:
+        while time.monotonic() - started < timeout:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+    source.close()
+    target.close()
+    return time.monotonic() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=10_000)
@@ -225,9 +293,30 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--no-redis", action="store_true")
     parser.add_argument("--search-only", action="store_true")
+    parser.add_argument("--replica", action="store_true")
     args = parser.parse_args()
 
+    replica_dir = tempfile.mkdtemp(prefix="bench-replica-") if args.replica else None
+    try:
+        run(args, replica_dir)
+    finally:
+        if replica_dir:
+            stop_replica(replica_dir)
+
+
+def run(args, replica_dir: str | None) -> None:
+    urls = {}
+    if replica_dir:
+        urls = start_replica(replica_dir)
+        os.environ["BENCH_DATABASE_URL"] = urls["DATABASE_URL"]
+        benchdb.configure()
     info = setup(args.products)
+    activity = {}
+    if replica_dir:
+        lag = wait_for_replica(urls["DATABASE_URL"], urls["DATABASE_REPLICA_URL"])
+        print(f"replica caught up with the seeded catalog in {lag:.1f} s", flush=True)
+        os.environ["DATABASE_REPLICA_URL"] = urls["DATABASE_REPLICA_URL"]
+        activity = {name: database_activity(url) for name, url in urls.items()}
     port = free_port()
     scratch = tempfile.mkdtemp(prefix="bench-redis-")
     redis_server, redis_url = (None, None) if args.no_redis else start_redis(scratch)
@@ -271,6 +360,14 @@ def main() -> None:
         errors = sum(r.errors for r in runs)
         bare = bare or rate
         print(f"| {label:<48} | {rate:>8.1f} | {p50:>7.1f} | {errors:>6} | {rate / bare:.3f}  |")
+    if activity:
+        print("\nserved during the run (transactions, rows read):")
+        for name, url in urls.items():
+            xacts, rows = (
+                a - b for a, b in zip(database_activity(url), activity[name], strict=True)
+            )
+            role = "replica" if name == "DATABASE_REPLICA_URL" else "primary"
+            print(f"  {role}: {xacts:,} transactions, {rows:,} rows")
     by_label = {label: statistics.median(r.rate for r in runs) for label, runs in results.items()}
     if not args.search_only:
         ratio = by_label["portal /catalogue/ (tier buyer)"] / by_label["storefront /catalogue/"]

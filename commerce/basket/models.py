@@ -41,7 +41,11 @@ class Basket(AbstractBasket):
             StockRecord = get_model("partner", "StockRecord")
             self._lines = (
                 self.lines.select_related(
-                    "product", "product__product_class", "product__parent", "stockrecord"
+                    "product",
+                    "product__product_class",
+                    "product__parent",
+                    "stockrecord",
+                    "stockrecord__partner",
                 )
                 .prefetch_related(
                     "attributes",

@@ -187,8 +187,11 @@ def lock_stock_records(product_ids: Iterable[int]) -> dict[int, list]:
     """Step 9: every stock record of these products, in pk order, grouped by product
     (each product's records in pk order)."""
     StockRecord = get_model("partner", "StockRecord")
+    # The partner and the product class come along (placement needs them for
+    # every line); only the stock record rows are locked.
     records = (
-        StockRecord.objects.select_for_update()
+        StockRecord.objects.select_for_update(of=("self",))
+        .select_related("partner", "product__product_class")
         .filter(product_id__in=set(product_ids))
         .order_by("pk")
     )

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     # Host routing runs first so an unknown host is refused before anything else.
     "commerce.sites.SiteRoutingMiddleware",
     "commerce.core.middleware.NulCharacterMiddleware",
+    # Decides per request whether its reads may use the read replica (if any).
+    "commerce.core.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "commerce.core.attribution.AttributionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

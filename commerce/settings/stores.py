@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from commerce.settings.env import BASE_DIR, env_float, env_int, env_str
+from commerce.settings.env import BASE_DIR, TESTING, env_float, env_int, env_str
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
@@ -25,6 +25,33 @@ else:
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# Optional read replica (a streaming standby of the primary): catalogue, search
+# and product pages read from it, everything else from the primary (see
+# commerce/core/replica.py). Without it there is one database. Tests get the
+# alias as a mirror of the primary, used only where READ_REPLICA is switched on.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2)
+    )
+elif TESTING:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
+    }
+if "replica" in DATABASES:
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["commerce.core.replica.ReplicaRouter"]
+# After a write (POST, PUT, PATCH, DELETE) a client reads from the primary this long.
+READ_REPLICA_STICKY_SECONDS = env_int("READ_REPLICA_STICKY_SECONDS", 10)
+# A replica that refused a connection is left alone this long.
+READ_REPLICA_RETRY_SECONDS = env_int("READ_REPLICA_RETRY_SECONDS", 30)
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
