@@ -15,16 +15,15 @@ from commerce.approvals.models import ApprovalRequest
 from commerce.approvals.selectors import approvals_of
 
 
-class ApprovalListView(ApiListView):
-    """The active company's approval requests: pending by default, ``?status=all``."""
+class ApprovalInboxMixin:
+    """An approval inbox: pending requests by default, ``?status=`` for others
+    or ``all`` (the portal's and a household owner's)."""
 
     serializer_class = ApprovalSerializer
-    required_action = policy.Action.APPROVE_ORDERS
-    storefront_allowed = False
 
-    def get_queryset(self):
+    def wanted_status(self) -> str | None:
         wanted = self.request.query_params.get("status", ApprovalRequest.Status.PENDING)
-        return approvals_of(self.site_request.company, status=None if wanted == "all" else wanted)
+        return None if wanted == "all" else wanted
 
     @extend_schema(
         parameters=[
@@ -38,6 +37,14 @@ class ApprovalListView(ApiListView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class ApprovalListView(ApprovalInboxMixin, ApiListView):
+    required_action = policy.Action.APPROVE_ORDERS
+    storefront_allowed = False
+
+    def get_queryset(self):
+        return approvals_of(self.site_request.company, status=self.wanted_status())
 
 
 class ApprovalDecideView(ApiGenericView):

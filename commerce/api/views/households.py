@@ -4,15 +4,14 @@ services, and the approval engine for the owner's decisions)."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from commerce.api.serializers.orders import ApprovalSerializer, DecideSerializer
+from commerce.api.views.approvals import ApprovalInboxMixin
 from commerce.api.views.base import ApiGenericView, ApiListView, ApiView
 from commerce.approvals import services as approval_services
-from commerce.approvals.models import ApprovalRequest
 from commerce.approvals.selectors import household_approvals
 from commerce.households import budget, selectors, services
 from commerce.households.exceptions import NotHouseholdOwner
@@ -167,28 +166,11 @@ class MemberView(ApiView):
         return Response(HouseholdMemberSerializer(_member_data(member)).data)
 
 
-class ApprovalListView(ApiListView):
+class ApprovalListView(ApprovalInboxMixin, ApiListView):
     """The owner's approval inbox: pending by default, ``?status=all``."""
 
-    serializer_class = ApprovalSerializer
-
     def get_queryset(self):
-        household = _owned(self.request.user)
-        wanted = self.request.query_params.get("status", ApprovalRequest.Status.PENDING)
-        return household_approvals(household, status=None if wanted == "all" else wanted)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "status",
-                OpenApiTypes.STR,
-                enum=[*ApprovalRequest.Status.values, "all"],
-                description="Default: pending.",
-            )
-        ]
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        return household_approvals(_owned(self.request.user), status=self.wanted_status())
 
 
 class ApprovalDecideView(ApiGenericView):
