@@ -11,7 +11,7 @@ from django.urls import URLPattern, reverse
 from oscar.core.loading import get_model
 
 from accounts import staff_policy as roles
-from accounts.models import CompanyAddress, Membership
+from accounts.models import AssistedSession, CompanyAddress, Membership
 from accounts.staff_policy import ROLES
 from commerce.quotes.services import quote_request
 from tests import factories
@@ -65,6 +65,7 @@ def foreign_kwargs(world) -> dict[str, dict]:
         "order-detail-note": {"number": order.number, "note_id": world["note"].pk},
         "order-line-detail": {"number": order.number, "line_id": order.lines.first().pk},
         "order-shipping-address": {"number": order.number},
+        "order-edit": {"number": order.number},
         "company-detail": {"pk": globex.pk},
         "company-update": {"pk": globex.pk},
         "company-status": {"pk": globex.pk},
@@ -72,6 +73,7 @@ def foreign_kwargs(world) -> dict[str, dict]:
         "company-member-add": {"pk": globex.pk},
         "company-member-update": {"pk": globex.pk, "membership_pk": world["member"].pk},
         "company-address-update": {"pk": globex.pk, "address_pk": world["ship_to"].pk},
+        "company-member-assist": {"pk": globex.pk, "membership_pk": world["member"].pk},
         "approval-detail": {"pk": world["approval"].pk},
         "quote-detail": {"pk": world["quote"].pk},
     }
@@ -80,6 +82,7 @@ def foreign_kwargs(world) -> dict[str, dict]:
 MIXED = {  # Acme's own company id with a Globex child id
     "company-member-update": "membership_pk",
     "company-address-update": "address_pk",
+    "company-member-assist": "membership_pk",
 }
 
 POST_DATA = {
@@ -130,6 +133,7 @@ def assert_globex_untouched(world):
     assert CompanyAddress.objects.get(pk=world["ship_to"].pk).line1 != "99 Drop Street"
     assert ShippingAddress.objects.get(pk=order.shipping_address_id).line1 != "99 Drop Street"
     assert list(order.notes.values_list("message", flat=True)) == ["Call before delivery"]
+    assert order.lines.count() == 1 and not AssistedSession.objects.exists()
     quote = world["quote"]
     quote.refresh_from_db()
     assert (quote.status, quote.events.count()) == ("requested", 1)
