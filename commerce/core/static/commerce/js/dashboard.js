@@ -59,13 +59,19 @@
             return $fields;
         }
         waiting = [function () { $fields.tinymce(config); }];
-        load(script.getAttribute("data-tinymce"), function () {
-            load(script.getAttribute("data-jquery-tinymce"), function () {
-                var queued = waiting;
-                waiting = [];
-                queued.forEach(function (run) { run(); });
+        function fetch() {
+            load(script.getAttribute("data-tinymce"), function () {
+                load(script.getAttribute("data-jquery-tinymce"), function () {
+                    var queued = waiting;
+                    waiting = [];
+                    queued.forEach(function (run) { run(); });
+                });
             });
-        });
+        }
+        // After the page's own load: the form is usable (a plain textarea)
+        // while the editor arrives.
+        if (document.readyState === "complete") fetch();
+        else window.addEventListener("load", fetch, {once: true});
         return $fields;
     };
 })();
