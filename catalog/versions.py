@@ -5,7 +5,8 @@ kind in their keys; a change of any kind retires them at once:
 
     product     products, their categories, attributes, images
     stock       stock records (list prices, SKUs, and availability as shown:
-                out of stock, at or below the low-stock threshold, in stock)
+                out of stock with its back-in-stock date, at or below the
+                low-stock threshold, in stock), partners (their lead times)
     price       price lists and their entries, members' prices
     visibility  channel and audience restrictions (``catalog.visibility``)
     promotion   promotions applied by the pricing engine
@@ -77,6 +78,8 @@ def connect() -> None:
             ("members", "MembersPrice"),
         ],
         "category": [("catalogue", "Category")],
+        # A partner's lead time is the delivery estimate of its out-of-stock products.
+        "stock": [("partner", "Partner")],
     }
     for kind, models in watched.items():
         for label, name in models:
@@ -110,13 +113,16 @@ def stock_shown(record) -> tuple | None:
         "num_in_stock",
         "num_allocated",
         "low_stock_threshold",
+        "back_in_stock",
     )
     if any(name not in values for name in names):
         return None
     free = max((values["num_in_stock"] or 0) - (values["num_allocated"] or 0), 0)
     low = values["low_stock_threshold"] or 0
     level = free if free <= low else "in stock"
-    return (values["price"], values["price_currency"], values["partner_sku"], level)
+    # The back-in-stock date is shown (as the delivery estimate) only while out of stock.
+    back = values["back_in_stock"] if level == 0 else None
+    return (values["price"], values["price_currency"], values["partner_sku"], level, back)
 
 
 def _remember_stock(sender, instance, **kwargs):

@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "commerce.dashboard.orders.apps.OrdersDashboardConfig",
     "commerce.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
-    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "commerce.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
     "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
     "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",

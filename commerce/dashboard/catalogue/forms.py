@@ -2,6 +2,7 @@
 rules and who may see it; category restrictions; assortments."""
 
 from django import forms
+from django.utils import timezone
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 
@@ -35,6 +36,22 @@ class ProductForm(oscar_forms.ProductForm):
         super().delete_non_child_fields()
         for name in ["channels", *VISIBILITY_FIELDS]:
             self.fields.pop(name, None)
+
+
+class StockRecordForm(oscar_forms.StockRecordForm):
+    """Oscar's stock record form, plus the date an out-of-stock product is expected
+    back (the delivery estimate shows it)."""
+
+    class Meta(oscar_forms.StockRecordForm.Meta):
+        fields = [*oscar_forms.StockRecordForm.Meta.fields, "back_in_stock"]
+        widgets = {"back_in_stock": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"back_in_stock": "When this warehouse expects it again, if known."}
+
+    def clean_back_in_stock(self):
+        value = self.cleaned_data.get("back_in_stock")
+        if value and "back_in_stock" in self.changed_data and value < timezone.localdate():
+            raise forms.ValidationError("The date is in the past; leave it empty if unknown.")
+        return value
 
 
 class CategoryForm(oscar_forms.CategoryForm):
