@@ -108,3 +108,34 @@ class HouseholdInvitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class HouseholdEvent(models.Model):
+    """Append-only history of a household (who changed what, when): budgets of the
+    household and of each member, invitations, joins and departures. Orders and
+    their approvals keep their own trail (``approvals.ApprovalEvent``)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Household created")
+        BUDGET_SET = "budget_set", _("Household budget changed")
+        MEMBER_BUDGET_SET = "member_budget_set", _("Member's budget changed")
+        INVITED = "invited", _("Invitation sent")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
+        JOINED = "joined", _("Member joined")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        MEMBER_LEFT = "member_left", _("Member left")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    message = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.message

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from commerce.households.models import Household, HouseholdInvitation, HouseholdMember
+from commerce.households.models import (
+    Household,
+    HouseholdEvent,
+    HouseholdInvitation,
+    HouseholdMember,
+)
 
 
 def owned_household(user) -> Household | None:
@@ -30,3 +35,13 @@ def open_invitations(household: Household) -> QuerySet:
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).order_by("-created_at", "-pk")
+
+
+HISTORY_SHOWN = 50
+
+
+def history(household: Household) -> QuerySet:
+    """The household's latest events, newest first."""
+    return HouseholdEvent.objects.filter(household=household).select_related("actor")[
+        :HISTORY_SHOWN
+    ]

@@ -36,7 +36,12 @@ from commerce.households.exceptions import (
     InvitationWrongAccount,
     NotHouseholdOwner,
 )
-from commerce.households.models import Household, HouseholdInvitation, HouseholdMember
+from commerce.households.models import (
+    Household,
+    HouseholdEvent,
+    HouseholdInvitation,
+    HouseholdMember,
+)
 from commerce.outbox.services import outbox_emit
 
 _SALT = "households.invitation"
@@ -57,6 +62,21 @@ def clean_budget(value) -> Decimal:
     if amount > MAX_BUDGET:
         raise InvalidBudget(f"A budget can be at most {MAX_BUDGET}.")
     return quantize(amount)
+
+
+def _money(amount: Decimal | None) -> str:
+    return "no limit" if amount is None else f"{amount:.2f}"
+
+
+def _record(household_id: int, actor, kind: str, message: str, **data) -> HouseholdEvent:
+    """One line of the household's history, in the caller's transaction."""
+    return HouseholdEvent.objects.create(
+        household_id=household_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        kind=kind,
+        message=message[:500],
+        data=data,
+    )
 
 
 def _in_a_household(user) -> bool:
@@ -89,7 +109,11 @@ def household_create(*, owner, name: str) -> Household:
         raise AlreadyInHousehold("You are already in a household.")
     try:
         with transaction.atomic():
-            return Household.objects.create(owner=owner, name=name)
+            household = Household.objects.create(owner=owner, name=name)
+            _record(
+                household.pk, owner, HouseholdEvent.Kind.CREATED, f"{owner.email} started {name}."
+            )
+            return household
     except IntegrityError:
         raise AlreadyInHousehold("You are already in a household.") from None
 
@@ -100,8 +124,18 @@ def household_budget_set(*, household: Household, actor, monthly_budget) -> Hous
     _require_owner(household, actor)
     amount = None if monthly_budget in (None, "") else clean_budget(monthly_budget)
     household = lock_household(household.pk)
-    household.monthly_budget = amount
-    household.save(update_fields=["monthly_budget"])
+    before = household.monthly_budget
+    if before != amount:
+        household.monthly_budget = amount
+        household.save(update_fields=["monthly_budget"])
+        _record(
+            household.pk,
+            actor,
+            HouseholdEvent.Kind.BUDGET_SET,
+            f"Household budget: {_money(before)} → {_money(amount)} a month.",
+            before=None if before is None else str(before),
+            after=None if amount is None else str(amount),
+        )
     return household
 
 
@@ -134,6 +168,14 @@ def invitation_create(
         monthly_budget=clean_budget(monthly_budget),
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         created_by=actor,
+    )
+    _record(
+        household.pk,
+        actor,
+        HouseholdEvent.Kind.INVITED,
+        f"{invitation.email} invited with {_money(invitation.monthly_budget)} a month.",
+        invitation=invitation.pk,
+        email=invitation.email,
     )
     outbox_emit(
         topic=topics.INVITATION_SEND,
@@ -189,16 +231,31 @@ def invitation_accept(*, token: str, user) -> HouseholdMember:
     invitation.accepted_by = user
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_by", "accepted_at"])
+    _record(
+        invitation.household_id,
+        user,
+        HouseholdEvent.Kind.JOINED,
+        f"{user.email} joined with {_money(member.monthly_budget)} a month.",
+        member=member.pk,
+    )
     return member
 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: HouseholdInvitation, actor) -> HouseholdInvitation:
     _require_owner(invitation.household, actor)
-    HouseholdInvitation.objects.filter(pk=invitation.pk, revoked_at=None, accepted_at=None).update(
-        revoked_at=timezone.now()
-    )
+    revoked = HouseholdInvitation.objects.filter(
+        pk=invitation.pk, revoked_at=None, accepted_at=None
+    ).update(revoked_at=timezone.now())
     invitation.refresh_from_db()
+    if revoked:
+        _record(
+            invitation.household_id,
+            actor,
+            HouseholdEvent.Kind.INVITATION_REVOKED,
+            f"Invitation of {invitation.email} withdrawn.",
+            invitation=invitation.pk,
+        )
     return invitation
 
 
@@ -214,8 +271,19 @@ def member_budget_set(*, member: HouseholdMember, actor, monthly_budget) -> Hous
     member = HouseholdMember.objects.select_related("household", "user").get(pk=member.pk)
     if not member.is_active:
         raise HouseholdError(f"{member.user.email} is no longer in the household.")
-    member.monthly_budget = amount
-    member.save(update_fields=["monthly_budget"])
+    before = member.monthly_budget
+    if before != amount:
+        member.monthly_budget = amount
+        member.save(update_fields=["monthly_budget"])
+        _record(
+            member.household_id,
+            actor,
+            HouseholdEvent.Kind.MEMBER_BUDGET_SET,
+            f"{member.user.email}: {_money(before)} → {_money(amount)} a month.",
+            member=member.pk,
+            before=str(before),
+            after=str(amount),
+        )
     return member
 
 
@@ -231,6 +299,16 @@ def member_remove(*, member: HouseholdMember, actor) -> HouseholdMember:
         member.is_active = False
         member.left_at = timezone.now()
         member.save(update_fields=["is_active", "left_at"])
+        left = actor is not None and actor.pk == member.user_id
+        _record(
+            member.household_id,
+            actor,
+            HouseholdEvent.Kind.MEMBER_LEFT if left else HouseholdEvent.Kind.MEMBER_REMOVED,
+            f"{member.user.email} left the household."
+            if left
+            else f"{member.user.email} was removed.",
+            member=member.pk,
+        )
     return member
 
 

@@ -63,6 +63,7 @@ class HouseholdView(LoginRequiredMixin, View):
                     ]
                 ),
                 invite_form=extra.get("invite_form") or InviteForm(),
+                history=list(selectors.history(household)),
             )
             return context
         member = budget.membership_of(user)
