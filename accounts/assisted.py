@@ -208,3 +208,28 @@ def company_assisted_sessions(company) -> QuerySet[AssistedSession]:
         .annotate(action_count=Count("actions"))
         .order_by(F("ended_at").asc(nulls_first=True), "-started_at", "-pk")
     )
+
+
+def assisted_sessions_expire(*, now=None) -> dict:
+    """Periodic (Celery beat): end begun sessions idle past
+    ``ASSISTED_SESSION_IDLE_MINUTES`` (as the next request would, so a company
+    admin never sees a dead session as open) and close opened ones never begun
+    in time. Each session is ended once, under its own update; returns counts."""
+    now = now or timezone.now()
+    idle_since = now - timedelta(minutes=settings.ASSISTED_SESSION_IDLE_MINUTES)
+    idle = (
+        AssistedSession.objects.filter(ended_at=None, last_seen_at__lt=idle_since)
+        .exclude(started_at=None)
+        .select_related("staff", "membership__user", "company")
+    )
+    ended = 0
+    for session in idle.iterator():
+        with transaction.atomic():
+            ended += _end(session, actor=None, why=EndReason.EXPIRED, now=now)
+    # Never begun: they acted for no one, so no company event is written.
+    never_begun = AssistedSession.objects.filter(
+        ended_at=None,
+        started_at=None,
+        created_at__lt=now - timedelta(minutes=BEGIN_WITHIN_MINUTES),
+    ).update(ended_at=now, end_reason=EndReason.EXPIRED)
+    return {"idle_ended": ended, "never_begun_closed": never_begun}

@@ -9,3 +9,11 @@ def recompute_loyalty_tiers() -> dict:
     from accounts.loyalty import loyalty_recompute
 
     return loyalty_recompute()
+
+
+@shared_task
+def expire_assisted_sessions() -> dict:
+    """Periodic (Celery beat): end idle assisted sessions, close unbegun ones."""
+    from accounts.assisted import assisted_sessions_expire
+
+    return assisted_sessions_expire()

@@ -57,6 +57,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.recompute_loyalty_tiers",
         "schedule": 60 * 60 * 24,
     },
+    "expire-assisted-sessions": {
+        "task": "accounts.tasks.expire_assisted_sessions",
+        "schedule": 60 * 15,
+    },
     "credit-control": {
         "task": "commerce.billing.tasks.credit_control",
         "schedule": 60 * 60 * 24,

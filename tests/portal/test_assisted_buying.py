@@ -419,6 +419,36 @@ def test_an_idle_session_expires(rep, people):
     assert session.end_reason == EndReason.EXPIRED and session.ended_by is None
 
 
+def test_housekeeping_ends_idle_sessions_once_and_closes_unbegun_ones(rep, people, acme):
+    from accounts.assisted import assisted_sessions_expire
+    from accounts.models import CompanyEvent
+
+    _, idle = acting_client(rep, people["buyer"])
+    _, busy = acting_client(rep, people["viewer"])
+    assert open_session(rep, people["admin"]).status_code == 302
+    unbegun = AssistedSession.objects.latest("pk")
+    AssistedSession.objects.filter(pk=idle.pk).update(
+        last_seen_at=timezone.now() - timedelta(hours=3)
+    )
+    AssistedSession.objects.filter(pk=unbegun.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    events = CompanyEvent.objects.filter(company=acme, kind=CompanyEvent.Kind.ASSISTED_ENDED)
+
+    first = assisted_sessions_expire()
+    again = assisted_sessions_expire()
+
+    assert first == {"idle_ended": 1, "never_begun_closed": 1}
+    assert again == {"idle_ended": 0, "never_begun_closed": 0}
+    idle.refresh_from_db(), busy.refresh_from_db(), unbegun.refresh_from_db()
+    assert idle.end_reason == EndReason.EXPIRED and idle.ended_by is None
+    assert busy.is_open
+    assert unbegun.ended_at is not None and unbegun.started_at is None
+    assert events.count() == 1  # the idle one; the unbegun one acted for no one
+    listed = portal_as(people["admin"].user).get("/company/assisted-sessions/")
+    assert listed.status_code == 200
+
+
 def test_a_rep_who_loses_the_company_loses_the_session(rep, people, acme):
     client, session = acting_client(rep, people["buyer"])
     acme.sales_reps.remove(rep)
