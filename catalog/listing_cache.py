@@ -30,6 +30,7 @@ from django.utils.translation import get_language
 
 from catalog import visibility
 from catalog.versions import catalog_versions
+from commerce.core.cache import shared_reads
 from commerce.shipping.estimate import estimate_period
 
 CSRF_PLACEHOLDER = "__listing_csrf_token__"
@@ -130,21 +131,72 @@ def fill_page(html: str, request) -> str:
     return html
 
 
+# --- whole pages for signed-in members ------------------------------------------------------
+#
+# The site that signs a member in (the portal) says who shares a page: it hangs
+# ``request.page_shell_audience`` on the request, a callable answering the key
+# part of everything the page around the content shows that member (who they
+# are, their companies and role, their mini basket, banners) or None when the
+# page must be rendered (an assisted session, messages waiting). Access checks
+# run before the view on every request, so a cached page never outlives them.
+
+
+def member_page_audience(request) -> str | None:
+    if request.method != "GET" or not request.user.is_authenticated:
+        return None
+    shell = getattr(request, "page_shell_audience", None)
+    return shell() if shell is not None else None
+
+
+def member_page_key(request, *, view: str, shell: str) -> str:
+    path = hashlib.sha1(  # noqa: S324 - a cache key
+        f"{request.get_host()}|{request.get_full_path()}".encode()
+    ).hexdigest()
+    site, company = visibility.request_context(request)
+    return _short(
+        [
+            "catalog:member-page",
+            view,
+            shell,
+            visibility.audience_key(site=site, company=company),
+            request.strategy.price_audience(),
+            get_language() or "",
+            catalog_versions(),
+            estimate_period(),
+            path,
+        ]
+    )
+
+
 class AnonymousPageCacheMixin:
     """Serve a view's page whole from the cache to anonymous storefront visitors
-    (``page_cacheable``); everyone else gets it rendered (listings still use the
-    per-audience fragment cache)."""
+    (``page_cacheable``) and to signed-in members whose site describes their page
+    (``member_page_audience``); everyone else gets it rendered (listings still
+    use the per-audience fragment cache).
+
+    An anonymous visitor's page is stored with only what every such visitor
+    shares; a member's page is stored with the placeholders of its per-response
+    parts (CSRF token, nonce, and whatever ``fill_cached_page`` fills)."""
 
     def dispatch(self, request, *args, **kwargs):
         from django.http import HttpResponse
 
         self.page_cache_key = None
-        if page_cacheable(request):
-            key = page_key(request, view=type(self).__name__)
-            html = cache.get(key)
-            if html is not None:
-                return HttpResponse(fill_page(html, request))
-            self.page_cache_key = key
+        self.member_page = False
+        with shared_reads(request):
+            if page_cacheable(request):
+                key = page_key(request, view=type(self).__name__)
+                html = cache.get(key)
+                if html is not None:
+                    return HttpResponse(fill_page(html, request))
+                self.page_cache_key = key
+            elif (shell := member_page_audience(request)) is not None:
+                key = member_page_key(request, view=type(self).__name__, shell=shell)
+                stored = cache.get(key)
+                if stored is not None:
+                    return self.serve_cached_page(stored)
+                self.page_cache_key = key
+                self.member_page = True
         response = super().dispatch(request, *args, **kwargs)
         if self.page_cache_key and response.status_code == 200 and hasattr(response, "render"):
             response.add_post_render_callback(self._store_page)
@@ -152,8 +204,26 @@ class AnonymousPageCacheMixin:
 
     def _store_page(self, response):
         html = response.content.decode()
+        if self.member_page:
+            stored = {"html": html, **self.cached_page_extra()}
+            put(self.page_cache_key, stored)
+            response.content = self.fill_cached_page(stored)
+            return
         put(self.page_cache_key, html)
         response.content = fill_page(html, self.request)
+
+    def serve_cached_page(self, stored: dict):
+        from django.http import HttpResponse
+
+        return HttpResponse(self.fill_cached_page(stored))
+
+    def cached_page_extra(self) -> dict:
+        """What ``fill_cached_page`` needs besides the HTML (stored with it)."""
+        return {}
+
+    def fill_cached_page(self, stored: dict) -> str:
+        """A member's stored page for this response."""
+        return fill_page(stored["html"], self.request)
 
     def page_placeholders(self) -> dict:
         return placeholders() if getattr(self, "page_cache_key", None) else {}

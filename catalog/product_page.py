@@ -93,10 +93,14 @@ def put(cache_key: str, parts: dict) -> None:
     cache.set(cache_key, parts, listing_cache.TIMEOUT)
 
 
-def fill(parts: dict, request, *, whole_page: bool) -> dict:
+def fill(parts: dict, request, *, whole_page: bool, keep_slots: bool = False) -> dict:
     """The parts for this response. ``whole_page``: the response is itself stored
     for every anonymous visitor, so only what they all share goes in (their
-    CSRF token and nonce are filled when it is served)."""
+    CSRF token and nonce are filled when it is served). ``keep_slots``: the
+    response is stored for one member, with the visitor's own parts left as
+    placeholders (``fill_slots`` fills them when it is served)."""
+    if keep_slots:
+        return {name: mark_safe(value) if name in PARTS else value for name, value in parts.items()}  # noqa: S308 - our own render
     product = Product(pk=parts["product_id"])
     content = parts["content"]
     if SLOTS["stock_alert"] in content:
@@ -114,6 +118,19 @@ def fill(parts: dict, request, *, whole_page: bool) -> dict:
             for name, value in filled.items()
         }
     return {name: mark_safe(value) if name in PARTS else value for name, value in filled.items()}  # noqa: S308 - our own render
+
+
+def fill_slots(html: str, request, *, product_id: int) -> str:
+    """A stored member's page for this response: the visitor's own parts (stock
+    alert, recently viewed, back button), then its CSRF token and nonce."""
+    product = Product(pk=product_id)
+    if SLOTS["stock_alert"] in html:
+        html = html.replace(SLOTS["stock_alert"], _stock_alert(request, product, whole_page=False))
+    if SLOTS["recently_viewed"] in html:
+        html = html.replace(SLOTS["recently_viewed"], _recently_viewed(request, product))
+    if SLOTS["back_button"] in html:
+        html = html.replace(SLOTS["back_button"], _back_button(request))
+    return listing_cache.fill_page(html, request)
 
 
 def _stock_alert(request, product, *, whole_page: bool) -> str:

@@ -28,7 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_init, post_s
 from oscar.core.loading import get_model
 
 from catalog import visibility
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 KINDS = ("product", "stock", "price", "visibility", "promotion", "category")
 
@@ -51,6 +51,9 @@ def catalog_versions(kinds=KINDS) -> str:
     keys = [_key(kind) for kind in kinds]
     found = cache.get_many(keys)
     return ".".join(found.get(key) or cache_version(key) for key in keys)
+
+
+register_read_ahead(lambda request: [_key(kind) for kind in KINDS])
 
 
 def _bumper(kind: str):

@@ -259,8 +259,10 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
         if not hasattr(self, "parts"):
             self.parts = product_page.render_parts(self.get_template_names(), context, self.request)
             product_page.put(self.parts_key, self.parts)
-        whole_page = bool(self.page_cache_key)
-        page = product_page.fill(self.parts, self.request, whole_page=whole_page)
+        whole_page = bool(self.page_cache_key) and not self.member_page
+        page = product_page.fill(
+            self.parts, self.request, whole_page=whole_page, keep_slots=self.member_page
+        )
         shell = {**context, "page": page, **self.page_placeholders()}
         return self.response_class(
             request=self.request,
@@ -269,6 +271,20 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
             using=self.template_engine,
             **response_kwargs,
         )
+
+    def cached_page_extra(self) -> dict:
+        return {"product_id": self.parts["product_id"]}
+
+    def fill_cached_page(self, stored: dict) -> str:
+        return product_page.fill_slots(
+            stored["html"], self.request, product_id=stored["product_id"]
+        )
+
+    def serve_cached_page(self, stored: dict):
+        response = super().serve_cached_page(stored)
+        # Still a product view (view counts, the recently-viewed cookie).
+        self.send_signal(self.request, response, Product(pk=stored["product_id"]))
+        return response
 
 
 class VisibleProductsMixin:

@@ -49,7 +49,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from oscar.core.loading import get_model
 
 from commerce import sites
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 from commerce.members import drops
 from commerce.members.selectors import segment_ids
 
@@ -223,6 +223,10 @@ def rules() -> Rules:
         cached = _build_rules()
         cache.set(key, cached, TIMEOUT)
     return cached
+
+
+register_read_ahead(lambda request: [VERSION_KEY])
+register_read_ahead(lambda request: [f"catalog:visibility-rules:{_version()}"], stage=2)
 
 
 def _channel(site) -> str:

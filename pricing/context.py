@@ -14,7 +14,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from commerce import sites
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 from commerce.core.money import rate
 from commerce.members.prices import price_segments
 from pricing.engine import ListRef, Loyalty, PriceContext
@@ -61,6 +61,19 @@ def _lists_of(company) -> Q:
 # part of page cache keys; any price list write retires them all (``lists_changed``).
 LISTS_VERSION_KEY = "pricing:company-lists-version"
 LISTS_SECONDS = 10 * 60
+
+
+def _read_ahead_lists(request) -> list[str]:
+    company = getattr(request, "company", None)
+    if company is None:
+        return [LISTS_VERSION_KEY]
+    return [
+        LISTS_VERSION_KEY,
+        f"pricing:company-lists:{company.pk}:{settings.OSCAR_DEFAULT_CURRENCY}",
+    ]
+
+
+register_read_ahead(_read_ahead_lists)
 
 
 def _cached_list_rows(company, currency: str) -> list[tuple]:

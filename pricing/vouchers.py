@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from commerce import sites
+from commerce.core.cache import register_read_ahead
 from commerce.core.errors import DomainError
 from pricing.promotion_models import Promotion, PromotionRedemption
 from pricing.promotions import PromotionFact
@@ -49,6 +50,7 @@ def normalize(code: str) -> str:
 
 CACHE_KEY = "pricing:promotions:v1"
 CACHE_SECONDS = 300
+register_read_ahead(lambda request: [CACHE_KEY])
 
 
 def _active_rows() -> list[dict]:

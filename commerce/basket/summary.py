@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from oscar.core.loading import get_model
 
 from catalog.versions import catalog_versions
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 TIMEOUT = 10 * 60
 
@@ -26,17 +26,30 @@ def _version_key(owner_id) -> str:
     return f"basket:mini-version:{owner_id}"
 
 
+def _read_ahead(request) -> list[str]:
+    user = getattr(request, "user", None)
+    return [_version_key(user.pk)] if user is not None and user.is_authenticated else []
+
+
+register_read_ahead(_read_ahead)
+
+
+def summary_version(owner_id) -> str:
+    """The version of the owner's baskets (any basket or line write bumps it)."""
+    version_key = _version_key(owner_id)
+    return cache.get(version_key) or cache_version(version_key)
+
+
 def _key(request) -> str:
     user = request.user
     company = getattr(request, "company", None)
-    version_key = _version_key(user.pk)
     return ":".join(
         [
             "basket:mini",
             str(user.pk),
             str(request.site_info.site_id),
             str(company.pk if company is not None else "-"),
-            cache.get(version_key) or cache_version(version_key),
+            summary_version(user.pk),
             request.strategy.price_audience(),
             catalog_versions(),
         ]

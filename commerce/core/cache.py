@@ -19,9 +19,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
+from asgiref.local import Local
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -80,6 +83,26 @@ def _outage_for(location: str) -> _Outage:
         return _outages.setdefault(location, _Outage())
 
 
+class _ReusedClientCache(RedisCacheClient):
+    """Django's client, keeping one ``redis.Redis`` per pool: building one per
+    call (as Django does) costs more than a cache hit's round trip."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's RedisCache that logs and degrades when Redis is unreachable.
 
@@ -96,6 +119,7 @@ class FailSoftRedisCache(RedisCache):
         self._down_seconds = float(options.pop("DOWN_SECONDS", 5))
         self._options = options
         self._outage = _outage_for(str(server))
+        self._class = _ReusedClientCache
 
     # --- the failure policy ------------------------------------------------------
 
@@ -147,40 +171,62 @@ class FailSoftRedisCache(RedisCache):
     # --- the cache API -------------------------------------------------------------
 
     def get(self, key, default=None, version=None):
-        return self._call(super().get, default, key, default, version)
+        memo = _memo()
+        if memo is None or version is not None:
+            return self._call(super().get, default, key, default, version)
+        value = memo.get(key, _NOT_READ)
+        if value is _NOT_READ:
+            value = self._call(super().get, _ABSENT, key, _ABSENT, version)
+            memo[key] = value
+        return default if value is _ABSENT else value
 
     def get_many(self, keys, version=None):
-        return self._call(super().get_many, {}, keys, version)
+        memo = _memo()
+        if memo is None or version is not None:
+            return self._call(super().get_many, {}, keys, version)
+        keys = list(keys)
+        wanted = [key for key in keys if key not in memo]
+        if wanted:
+            found = self._call(super().get_many, {}, wanted, version)
+            memo.update({key: found.get(key, _ABSENT) for key in wanted})
+        return {key: memo[key] for key in keys if memo[key] is not _ABSENT}
 
     def has_key(self, key, version=None):
         return self._call(super().has_key, False, key, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        _forget_read(key)
         lost = (self._key(key, version),)
         return self._call(super().add, False, key, value, timeout, version, lost_keys=lost)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        _forget_read(key)
         lost = (self._key(key, version),)
         return self._call(super().set, None, key, value, timeout, version, lost_keys=lost)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        _forget_read(key)
         lost = (self._key(key, version),)
         return self._call(super().touch, False, key, timeout, version, lost_keys=lost)
 
     def delete(self, key, version=None):
+        _forget_read(key)
         lost = (self._key(key, version),)
         return self._call(super().delete, False, key, version, lost_keys=lost)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        _forget_read(*data)
         lost = tuple(self._key(key, version) for key in data)
         return self._call(super().set_many, list(data), data, timeout, version, lost_keys=lost)
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
+        _forget_read(*keys)
         lost = tuple(self._key(key, version) for key in keys)
         return self._call(super().delete_many, None, keys, version, lost_keys=lost)
 
     def incr(self, key, delta=1, version=None):
+        _forget_read(key)
         lost = (self._key(key, version),)
         missing = object()
         value = self._call(super().incr, missing, key, delta, version, lost_keys=lost)
@@ -189,6 +235,8 @@ class FailSoftRedisCache(RedisCache):
         return value
 
     def clear(self):
+        if _memo() is not None:
+            _memo().clear()
         return self._call(super().clear, False)
 
 
@@ -221,3 +269,54 @@ def cache_version_bump(key: str) -> None:
     from django.core.cache import cache
 
     cache.set(key, _new_version(), None)
+
+
+# --- Reads shared within a request ----------------------------------------------------
+#
+# A cached page's key is made of many small entries (versions, rules snapshots)
+# owned by different modules; read one by one they cost a round trip each, more
+# than the page itself. Inside ``shared_reads`` every read of the same key
+# answers once, and the keys modules registered with ``register_read_ahead`` are
+# read first, one round trip per stage (a stage-2 key names a stage-1 value, as
+# a rules snapshot names its version). Writes in the block drop what they touch,
+# so a bump is seen at once. Only ``FailSoftRedisCache`` keeps the reads.
+
+_NOT_READ = object()
+_ABSENT = object()
+_reads = Local()
+_read_ahead: list[tuple[int, Callable[[object], Iterable[str]]]] = []
+
+
+def _memo() -> dict | None:
+    return getattr(_reads, "memo", None)
+
+
+def _forget_read(*keys) -> None:
+    memo = _memo()
+    if memo is not None:
+        for key in keys:
+            memo.pop(key, None)
+
+
+def register_read_ahead(keys_for: Callable[[object], Iterable[str]], *, stage: int = 1) -> None:
+    """``keys_for(request)``: cache keys a page key of this request will read."""
+    _read_ahead.append((stage, keys_for))
+
+
+@contextmanager
+def shared_reads(request):
+    """Within the block, read each cache key once, the registered ones up front."""
+    from django.core.cache import cache
+
+    if _memo() is not None:
+        yield
+        return
+    _reads.memo = {}
+    try:
+        for stage in sorted({stage for stage, _ in _read_ahead}):
+            keys = [key for s, keys_for in _read_ahead if s == stage for key in keys_for(request)]
+            if keys:
+                cache.get_many(list(dict.fromkeys(keys)))
+        yield
+    finally:
+        _reads.memo = None

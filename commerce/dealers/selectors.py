@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from commerce.core.cache import register_read_ahead
 from commerce.dealers.exceptions import NotADealer
 from commerce.dealers.facts import dealer_products, load_facts
 from commerce.dealers.models import DealerOffer, DealerProfile, DealerRouting
@@ -199,6 +200,10 @@ def routing_dry_run(*, order=None, country: str = "DE", postcode: str = "", prod
 
 
 DEALER_COMPANIES_CACHE_KEY = "dealers:company-ids"
+# Every portal page's menu asks; read with the other keys of a cached page.
+register_read_ahead(
+    lambda request: [DEALER_COMPANIES_CACHE_KEY] if getattr(request, "company", None) else []
+)
 
 
 def is_dealer_company(company_id) -> bool:

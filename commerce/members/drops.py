@@ -18,7 +18,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 from commerce.members.models import Drop
 
 VERSION_KEY = "members:drops-version"
@@ -97,6 +97,10 @@ def drop_rules() -> tuple[DropRule, ...]:
         cached = _build()
         cache.set(key, cached, TIMEOUT)
     return cached
+
+
+register_read_ahead(lambda request: [VERSION_KEY])
+register_read_ahead(lambda request: [f"members:drops:{version()}"], stage=2)
 
 
 def closed_for(segments: frozenset[int], *, now: datetime | None = None) -> Closed:

@@ -4,7 +4,7 @@ from accounts import policy, selectors
 from commerce import sites
 from commerce.basket.summary import mini_basket
 from commerce.dealers.selectors import is_dealer_company
-from portals.portal.home import credit_hold_of
+from portals.portal import page_cache
 
 
 def portal(request) -> dict:
@@ -19,20 +19,7 @@ def portal(request) -> dict:
         "can_order": policy.can(membership, policy.Action.PLACE_ORDER),
         "portal_memberships": SimpleLazyObject(lambda: selectors.request_memberships(request)),
         "mini_basket": SimpleLazyObject(lambda: mini_basket(request)),
-        "pending_approvals": SimpleLazyObject(lambda: _pending_approvals(membership)),
+        "pending_approvals": SimpleLazyObject(lambda: page_cache.pending_approvals(request)),
         "is_dealer": SimpleLazyObject(lambda: is_dealer_company(membership.company_id)),
-        "credit_hold": SimpleLazyObject(lambda: credit_hold_of(membership.company)),
+        "credit_hold": SimpleLazyObject(lambda: page_cache.request_credit_hold(request)),
     }
-
-
-def _pending_approvals(membership) -> int:
-    """Requests waiting for this approver (not their own), for the header badge."""
-    if not policy.can(membership, policy.Action.APPROVE_ORDERS):
-        return 0
-    from commerce.approvals.models import ApprovalRequest
-
-    return (
-        ApprovalRequest.objects.filter(company_id=membership.company_id, status="pending")
-        .exclude(requested_by_id=membership.user_id)
-        .count()
-    )

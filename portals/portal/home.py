@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,16 +131,32 @@ def _overdue(account) -> Overdue:
     )
 
 
-def credit_hold_of(company) -> str | None:
+_UNKNOWN = object()
+
+
+def credit_hold_reasons() -> Subquery:
+    """The hold reason of a company's credit account when it is on hold, else
+    NULL: an annotation over rows with a ``company_id`` (``credit_hold_of``)."""
+    return Subquery(
+        CreditAccount.objects.filter(company_id=OuterRef("company_id"), on_credit_hold=True)
+        .order_by("pk")
+        .values("hold_reason")[:1]
+    )
+
+
+def credit_hold_of(company, *, hold_reason=_UNKNOWN) -> str | None:
     """Why the company is on credit hold (for the banner on every portal page),
-    or None when it is not. At most one query."""
+    or None when it is not. At most one query; none when ``hold_reason`` (the
+    ``credit_hold_reasons`` annotation, loaded with the company) is given."""
     if company.status == Company.Status.ON_HOLD:
         return _("the company is on hold")
-    reason = (
-        CreditAccount.objects.filter(company=company, on_credit_hold=True)
-        .values_list("hold_reason", flat=True)
-        .first()
-    )
+    reason = hold_reason
+    if reason is _UNKNOWN:
+        reason = (
+            CreditAccount.objects.filter(company=company, on_credit_hold=True)
+            .values_list("hold_reason", flat=True)
+            .first()
+        )
     if reason is None:
         return None
     return (reason or _("your account is on credit hold")).rstrip(".")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts import policy, selectors
 from accounts.selectors import ACTIVE_COMPANY_SESSION_KEY
 from commerce import sites
+from portals.portal import page_cache
 
 # Portal views reachable without a membership (signing in, signing up, resets).
 PUBLIC_VIEW_NAMES = frozenset(
@@ -64,11 +65,12 @@ class PortalAccessMiddleware:
                 request.user,
                 session=request.session,
                 remember=True,
-                memberships=selectors.request_memberships(request),
+                memberships=page_cache.load_memberships(request),
             )
             if membership is not None:
                 request.membership = membership
                 request.company = membership.company
+                request.page_shell_audience = lambda: page_cache.shell_audience(request)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

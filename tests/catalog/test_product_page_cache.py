@@ -38,7 +38,10 @@ def price(response) -> str:
 
 
 def from_cache(response) -> bool:
-    """The page's parts came from the cache (no product loaded)."""
+    """The page's parts came from the cache (no product loaded), or the whole page
+    did (a signed-in member's page: no template rendered)."""
+    if product_page.SHELL not in {t.name for t in response.templates}:
+        return True
     return "page" in response.context and "product_categories" not in response.context
 
 

@@ -85,6 +85,24 @@ def test_a_signed_in_user_stays_signed_in_while_redis_is_stopped(shop, redis_cac
     assert portal.get("/catalogue/").status_code == 200
 
 
+def test_a_members_cached_pages_render_while_redis_is_stopped(shop, redis_cache):
+    portal = shop["portal"]
+    paths = ["/catalogue/", shop["product"].get_absolute_url()]
+    layout = "portal/layout.html"
+    for path in paths:
+        portal.get(path)  # opens the basket: a new mini-basket version
+        portal.get(path)
+        assert layout not in {t.name for t in portal.get(path).templates}  # from the cache
+
+    redis_cache.stop()
+
+    for path in paths:
+        response = portal.get(path)
+        assert response.status_code == 200
+        assert layout in {t.name for t in response.templates}  # rendered
+        assert "Hex bolt M8" in response.content.decode()
+
+
 def test_sign_in_and_out_work_while_redis_is_stopped(shop, redis_cache):
     user = factories.UserFactory(email="gail@example.com")
     user.set_password("a-long-pass-2026")

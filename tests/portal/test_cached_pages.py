@@ -1,0 +1,177 @@
+"""A member's catalogue and product pages served whole from the cache: a fixed
+few queries, and every change that shows in the page around the content (credit
+hold, basket, role, company, membership, the user) shows on the next request."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client
+from oscar.core.loading import get_model
+
+from accounts.models import Company, Membership
+from catalog import listing_cache
+from commerce.billing import credit
+from commerce.billing.models import CreditAccount
+from commerce.core.cache import shared_reads
+from tests import factories
+from tests.helpers import page_queries
+
+pytestmark = pytest.mark.django_db
+
+User = get_model("accounts", "User")
+
+
+@pytest.fixture
+def shop(db):
+    gold = factories.PriceListFactory(name="Gold", code="gold")
+    acme = factories.business("Acme", price_tier=gold)
+    drill = factories.ProductFactory(title="Drill", upc="D-1", stock=100, stock__price="50.00")
+    factories.price(gold, drill, "40.00")
+    membership = factories.MembershipFactory(company=acme, role="buyer")
+    client = Client(HTTP_HOST=settings.PORTAL_HOST)
+    client.force_login(membership.user)
+    return {"acme": acme, "drill": drill, "membership": membership, "client": client}
+
+
+def urls(shop) -> list[str]:
+    return ["/catalogue/", shop["drill"].get_absolute_url()]
+
+
+def served_whole(response) -> bool:
+    """The page's layout was not rendered: the whole page came from the cache."""
+    assert response.status_code == 200
+    return "portal/layout.html" not in {t.name for t in response.templates}
+
+
+def warm(client, url):
+    client.get(url)  # opens the member's basket: a new mini-basket version
+    client.get(url)
+    response = client.get(url)
+    assert served_whole(response)
+    return response
+
+
+@pytest.mark.parametrize(("which", "expected"), [(0, 3), (1, 4)])
+def test_a_cached_member_page_costs_three_queries(shop, which, expected):
+    url = urls(shop)[which]
+    warm(shop["client"], url)
+    queries, response = page_queries(shop["client"], url)
+    assert served_whole(response)
+    # Session, user, memberships (with the credit-hold banner): no price list,
+    # product, basket or banner query of its own. The product page also shows
+    # the visitor's recently viewed products (their cookie): one more.
+    assert queries == expected
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_credit_hold_shows_on_the_next_page_and_its_release_too(shop, which):
+    url = urls(shop)[which]
+    account = CreditAccount.objects.get(company=shop["acme"])
+    assert 'id="credit_hold_banner"' not in warm(shop["client"], url).content.decode()
+
+    credit.credit_hold(account=account, reason="Overdue invoices")
+    held = shop["client"].get(url).content.decode()
+    assert 'id="credit_hold_banner"' in held
+    assert "Overdue invoices" in held
+
+    credit.credit_release_hold(account=account)
+    assert 'id="credit_hold_banner"' not in shop["client"].get(url).content.decode()
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_company_put_on_hold_shows_on_the_next_page(shop, which):
+    url = urls(shop)[which]
+    warm(shop["client"], url)
+    Company.objects.filter(pk=shop["acme"].pk).update(status=Company.Status.ON_HOLD)
+    assert "the company is on hold" in shop["client"].get(url).content.decode()
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_removed_membership_is_refused_on_the_next_request(shop, which):
+    url = urls(shop)[which]
+    warm(shop["client"], url)
+    Membership.objects.filter(pk=shop["membership"].pk).update(is_active=False)
+    assert shop["client"].get(url).status_code == 403
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_deactivated_user_is_signed_out_on_the_next_request(shop, which):
+    url = urls(shop)[which]
+    warm(shop["client"], url)
+    User.objects.filter(pk=shop["membership"].user_id).update(is_active=False)
+    response = shop["client"].get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+def test_a_role_change_shows_on_the_next_page(shop):
+    url = "/catalogue/"
+    assert "Buyer" in warm(shop["client"], url).content.decode()
+    Membership.objects.filter(pk=shop["membership"].pk).update(role="viewer")
+    page = shop["client"].get(url).content.decode()
+    assert re.search(r'id="signed_in_as">[^<]*Viewer', page)
+
+
+def test_the_mini_basket_follows_the_basket(shop):
+    url = "/catalogue/"
+    warm(shop["client"], url)
+    added = shop["client"].post(f"/basket/add/{shop['drill'].pk}/", {"quantity": 3})
+    assert added.status_code == 302
+    shop["client"].get("/basket/")  # shows the "added" message
+    page = shop["client"].get(url).content.decode()
+    assert re.search(r'class="badge badge-light">3<', page)
+
+
+def test_two_members_of_one_company_never_share_a_page(shop):
+    url = "/catalogue/"
+    warm(shop["client"], url)
+    other = factories.MembershipFactory(company=shop["acme"], role="buyer").user
+    client = Client(HTTP_HOST=settings.PORTAL_HOST)
+    client.force_login(other)
+    page = warm(client, url).content.decode()
+    assert other.email in page
+    assert shop["membership"].user.email not in page
+
+
+def test_each_response_carries_its_own_csrf_token(shop):
+    url = shop["drill"].get_absolute_url()
+    warm(shop["client"], url)
+    second = Client(HTTP_HOST=settings.PORTAL_HOST, enforce_csrf_checks=True)
+    second.force_login(shop["membership"].user)
+    html = warm(second, url).content.decode()
+    assert listing_cache.CSRF_PLACEHOLDER not in html
+    assert listing_cache.NONCE_PLACEHOLDER not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+    added = second.post(
+        f"/basket/add/{shop['drill'].pk}/", {"quantity": 1, "csrfmiddlewaretoken": token}
+    )
+    assert added.status_code == 302
+
+
+def test_waiting_messages_are_shown_not_skipped(shop, rf):
+    url = "/catalogue/"
+    warm(shop["client"], url)
+    # A message waits for the next page (as after a POST that redirects here).
+    storage = CookieStorage(rf.get("/"))
+    shop["client"].cookies[storage.cookie_name] = storage._encode(
+        [Message(messages.SUCCESS, "Saved your list")]
+    )
+    response = shop["client"].get(url)
+    assert not served_whole(response)
+    assert "Saved your list" in response.content.decode()
+
+
+def test_shared_reads_see_a_bump_made_inside_them(shop, rf):
+    from django.core.cache import cache
+
+    cache.set("test:shared-reads", "one")
+    with shared_reads(rf.get("/")):
+        assert cache.get("test:shared-reads") == "one"
+        cache.set("test:shared-reads", "two")
+        assert cache.get("test:shared-reads") == "two"
+        assert cache.get_many(["test:shared-reads", "test:absent"]) == {"test:shared-reads": "two"}
+    assert cache.get("test:shared-reads") == "two"
