@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.db import connection
 from django.db.models.functions import Lower
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
@@ -430,7 +431,9 @@ class ProductImporter(Importer):
             gone.extend(removed)
             new.extend(ProductCategory(product_id=row.product_id, category_id=pk) for pk in added)
         _delete(ProductCategory, gone)
-        ProductCategory.objects.bulk_create(new)
+        links = [{"product_id": link.product_id, "category_id": link.category_id} for link in new]
+        if _insert(ProductCategory, links) is None:
+            ProductCategory.objects.bulk_create(new)
         return changed
 
     def _write_assortments(self, batch: list[Row]) -> None:
@@ -454,25 +457,26 @@ class ProductImporter(Importer):
         through.objects.bulk_create(new)
 
     def _create(self, rows: list[Row]) -> None:
-        products = Product.objects.bulk_create(
-            Product(
-                upc=row.sku,
-                slug=slugify(row.values["title"])[:128] or "product",
-                structure=Product.STANDALONE,
-                is_public=True,
+        values = [
+            {
+                "upc": row.sku,
+                "slug": slugify(row.values["title"])[:128] or "product",
+                "structure": Product.STANDALONE,
+                "is_public": True,
                 **row.values,
-            )
+            }
             for row in rows
-        )
-        if products and products[0].pk is None:  # backends without RETURNING
-            ids = dict(
-                Product.objects.filter(upc__in=[r.sku for r in rows]).values_list("upc", "pk")
-            )
-            for row in rows:
-                row.product_id = ids[row.sku]
-        else:
-            for row, product in zip(rows, products, strict=True):
-                row.product_id = product.pk
+        ]
+        ids = _insert(Product, values, returning=("upc", "id"))
+        if ids is None:
+            products = Product.objects.bulk_create(Product(**row) for row in values)
+            if products[0].pk is None:  # backends without RETURNING
+                ids = Product.objects.filter(upc__in=[r.sku for r in rows]).values_list("upc", "pk")
+            else:
+                ids = [(product.upc, product.pk) for product in products]
+        ids = dict(ids)
+        for row in rows:
+            row.product_id = ids[row.sku]
 
     def _write_attributes(self, batch: list[Row]) -> set[int]:
         """Write the attribute values that differ from the file (a changed value is
@@ -575,6 +579,46 @@ VALUE_COLUMNS = (
     "value_date",
     "value_option_id",
 )
+
+
+def _insert(model, rows: list[dict], *, returning: tuple[str, ...] = ()) -> list | None:
+    """Insert ``rows`` (field attname -> value, the same fields in each) in one statement
+    on PostgreSQL, the columns passed as arrays (``unnest``); the other fields take the
+    value Django would give a new instance (defaults, ``auto_now`` timestamps). Returns the
+    ``returning`` columns of the new rows, or None where this does not apply (another
+    database, a default computed per row): then the caller uses ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        return None
+    if not rows:
+        return []
+    given = list(rows[0])
+    template = model()
+    columns, selects, constants, arrays = [], [], [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        db_type = model_field.db_type(connection)
+        columns.append(connection.ops.quote_name(model_field.column))
+        if model_field.attname in given:
+            selects.append(f"v.c{len(arrays)}")
+            arrays.append((db_type, [row[model_field.attname] for row in rows]))
+            continue
+        if model_field.has_default() and callable(model_field.default):
+            return None
+        value = model_field.pre_save(template, add=True)
+        selects.append(f"%s::{db_type}")
+        constants.append(model_field.get_db_prep_save(value, connection))
+    unnest = ", ".join(f"%s::{db_type}[]" for db_type, _values in arrays)
+    names = ", ".join(f"c{n}" for n in range(len(arrays)))
+    table = connection.ops.quote_name(model._meta.db_table)
+    # Names from the model's metadata; every value is a parameter.
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selects)} FROM "  # noqa: S608
+    sql += f"unnest({unnest}) AS v({names})"
+    if returning:
+        sql += " RETURNING " + ", ".join(connection.ops.quote_name(name) for name in returning)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*constants, *(values for _db_type, values in arrays)])
+        return cursor.fetchall() if returning else []
 
 
 def _delete(model, pks: list[int]) -> int:
