@@ -11,7 +11,7 @@ import io
 from array import array
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import connection
 from django.db.models.functions import Lower
@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from oscar.core.loading import get_model
 
 from commerce.core.exports import csv_lines
-from commerce.core.money import exponent, quantize
+from commerce.core.money import exponent
 from commerce.imports.base import Importer, Plan, register
 
 PriceList = get_model("partner", "PriceList")
@@ -123,12 +123,13 @@ class PriceListImporter(Importer):
         dozen bytes an entry at any file size)."""
         plan = Plan()
         currency = self.price_list.currency
-        places = -exponent(currency).as_tuple().exponent
+        unit = exponent(currency)
+        places = -unit.as_tuple().exponent
         # SKUs by lower-cased text (as first spelt), and each row as numbers.
         sku_index: dict[str, int] = {}
         spelt: list[str] = []
-        lines, skus = array("q"), array("q")
-        parsed = Entries(places)
+        lines = array("q")
+        entries = Entries(places)
         seen: dict[int, int] = {}  # (SKU, minimum, start) packed in one int -> line
         for line, row in self.read_rows(data):
             plan.total_rows += 1
@@ -156,7 +157,9 @@ class PriceListImporter(Importer):
                 price = Decimal(row.get("unit_price", ""))
                 if not price.is_finite() or price < 0 or price > MAX_PRICE:
                     raise InvalidOperation
-                if price != quantize(price, currency):
+                if price.as_tuple().exponent < -places and price != price.quantize(
+                    unit, ROUND_HALF_UP
+                ):
                     plan.error(
                         line, "unit_price", f"{price} has more decimals than {currency} allows."
                     )
@@ -189,29 +192,29 @@ class PriceListImporter(Importer):
                 continue
             seen[key] = line
             lines.append(line)
-            skus.append(index)
-            parsed.append(index, minimum, int(price.scaleb(places)), start_micros, _micros(end))
+            entries.append(index, minimum, int(price.scaleb(places)), start_micros, _micros(end))
         del seen
 
+        # SKU indexes become product ids; the lines are only needed for an unknown SKU.
         ids = self._product_ids(set(spelt))
         product_of = [ids.get(sku.lower()) for sku in spelt]
-        entries = Entries(places)
-        for n, index in enumerate(skus):
-            product_id = product_of[index]
-            if product_id is None:
-                plan.error(lines[n], "sku", f"No product with SKU '{spelt[index]}'.")
-                continue
-            entries.append(
-                product_id, parsed.minimum[n], parsed.price[n], parsed.start[n], parsed.end[n]
-            )
-        del parsed
+        in_file = len(entries)
+        if None in product_of:
+            for n, index in enumerate(entries.product):
+                if product_of[index] is None:
+                    plan.error(lines[n], "sku", f"No product with SKU '{spelt[index]}'.")
+                    in_file -= 1
+        if plan.ok:
+            entries.product = array("q", [product_of[index] for index in entries.product])
+        else:
+            entries = Entries(places)  # nothing is applied
         plan.rows = entries
         plan.errors.sort(key=lambda e: e.line)
         existing = self.price_list.entries.count()
         plan.summary = {
             "price_list": self.price_list.name,
             "mode": self.mode,
-            "entries_in_file": len(entries),
+            "entries_in_file": in_file,
             "entries_now": existing,
             "entries_removed": existing if self.mode == "replace" else 0,
         }
