@@ -7,7 +7,8 @@ Each import runs in a fresh process (so its peak RSS is its own): it writes the
 CSV file, starts the job, validates it and applies it exactly as the dashboard
 does (``commerce.imports.services``), and prints the seconds of each step, the
 rows per second and the process's peak RSS (``resource.getrusage``). Then it
-applies the same file again (an idempotent re-apply: nothing changes). Runs
+applies the same file again (an idempotent re-apply: nothing changes), and
+prints the load average before and after (the machine may be shared). Runs
 against BENCH_DATABASE_URL (default ``commerce_bench``).
 """
 
@@ -143,6 +144,7 @@ def main() -> None:
     if args.one:
         print("RESULT " + json.dumps(run_one(args.one, args.rows), default=str), flush=True)
         return
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     results = []
     for kind, rows in (("products", args.products), ("prices", args.entries)):
         out = subprocess.run(  # noqa: S603 - this script, in a fresh process
@@ -168,6 +170,7 @@ def main() -> None:
         )
     for r in results:
         print(f"{r['kind']}: first {r['first_summary']}; again {r['again_summary']}")
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -25,15 +25,17 @@ the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.db import connection
 from django.db.models.functions import Lower
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
-from catalog import search, visibility
+from catalog import search, versions, visibility
 from catalog.models import Channels
 from catalog.pagination import bump_catalog_version
 from commerce.core.money import quantize
@@ -348,6 +350,13 @@ class ProductImporter(Importer):
                     )
 
     # --- apply -----------------------------------------------------------------------------
+    #
+    # Each batch is compared with what is stored and only the differences are written:
+    # re-applying an unchanged file writes nothing but reads a few queries per batch.
+    # Links and attribute values are deleted without per-row signals (``_delete``); what
+    # their receivers would do is done here once per batch: the search documents of the
+    # batch's changed products are rebuilt together and the cached pages' versions are
+    # bumped at the end.
 
     def apply(self, plan: Plan, *, actor, progress) -> dict:
         rows: list[Row] = plan.rows
@@ -356,87 +365,166 @@ class ProductImporter(Importer):
         created = updated = 0
         for start in range(0, len(rows), CHUNK):
             batch = rows[start : start + CHUNK]
-            new = [row for row in batch if row.product_id is None]
-            old = [row for row in batch if row.product_id is not None]
-            if old:
-                Product.objects.bulk_update(
-                    [Product(pk=row.product_id, **row.values) for row in old], fields
-                )
-                updated += len(old)
-            if new:
-                self._create(new)
-                created += len(new)
-            ids = [row.product_id for row in batch]
-            if "categories" in header:
-                ProductCategory.objects.filter(product_id__in=ids).delete()
-                ProductCategory.objects.bulk_create(
-                    ProductCategory(product_id=row.product_id, category_id=pk)
-                    for row in batch
-                    for pk in dict.fromkeys(row.categories)
-                )
-            if "assortments" in header:
-                through = Assortment.products.through
-                through.objects.filter(product_id__in=ids).delete()
-                through.objects.bulk_create(
-                    through(product_id=row.product_id, assortment_id=pk)
-                    for row in batch
-                    for pk in dict.fromkeys(row.assortments)
-                )
-            self._write_attributes(batch)
-            self._write_stock(batch)
-            # Bulk writes send no signals: rebuild the batch's search documents here.
-            search.reindex(ids)
+            # Signals of the writes that still go through models (a stock record removed)
+            # only mark products here; the batch is rebuilt once when the block ends.
+            with search.deferred() as changed:
+                new = [row for row in batch if row.product_id is None]
+                old = [row for row in batch if row.product_id is not None]
+                if old:
+                    changed.update(self._update_products(old, fields))
+                    updated += len(old)
+                if new:
+                    self._create(new)
+                    created += len(new)
+                    changed.update(row.product_id for row in new)
+                if "categories" in header:
+                    changed.update(self._write_categories(batch))
+                if "assortments" in header:
+                    self._write_assortments(batch)
+                changed.update(self._write_attributes(batch))
+                changed.update(self._write_stock(batch))
             progress(len(batch))
         bump_catalog_version()
         visibility.bump_version()
+        for kind in ("product", "stock"):
+            versions.bump_catalog_version(kind)
         return {"products_created": created, "products_updated": updated}
 
-    def _create(self, rows: list[Row]) -> None:
-        products = Product.objects.bulk_create(
-            Product(
-                upc=row.sku,
-                slug=slugify(row.values["title"])[:128] or "product",
-                structure=Product.STANDALONE,
-                is_public=True,
-                **row.values,
+    def _update_products(self, rows: list[Row], fields: list[str]) -> set[int]:
+        """Write the products whose values differ from the file; return those whose
+        search document may change."""
+        if not fields:
+            return set()
+        stored = {
+            values["pk"]: values
+            for values in Product.objects.filter(pk__in=[row.product_id for row in rows]).values(
+                "pk", *fields
             )
-            for row in rows
-        )
-        if products and products[0].pk is None:  # backends without RETURNING
-            ids = dict(
-                Product.objects.filter(upc__in=[r.sku for r in rows]).values_list("upc", "pk")
-            )
-            for row in rows:
-                row.product_id = ids[row.sku]
-        else:
-            for row, product in zip(rows, products, strict=True):
-                row.product_id = product.pk
+        }
+        differ, searched = [], set()
+        for row in rows:
+            current = stored.get(row.product_id, {})
+            diff = {name for name, value in row.values.items() if current.get(name) != value}
+            if diff:
+                differ.append(Product(pk=row.product_id, **row.values))
+                if diff & search.SEARCHED_FIELDS:
+                    searched.add(row.product_id)
+        Product.objects.bulk_update(differ, fields)
+        return searched
 
-    def _write_attributes(self, batch: list[Row]) -> None:
+    def _write_categories(self, batch: list[Row]) -> set[int]:
+        """Make each product's categories those of the file; return the products changed."""
+        ids = [row.product_id for row in batch]
+        stored = defaultdict(dict)
+        for pk, product_id, category_id in ProductCategory.objects.filter(
+            product_id__in=ids
+        ).values_list("pk", "product_id", "category_id"):
+            stored[product_id][category_id] = pk
+        gone, new, changed = [], [], set()
+        for row in batch:
+            wanted = dict.fromkeys(row.categories)
+            have = stored.get(row.product_id, {})
+            removed = [pk for category_id, pk in have.items() if category_id not in wanted]
+            added = [pk for pk in wanted if pk not in have]
+            if removed or added:
+                changed.add(row.product_id)
+            gone.extend(removed)
+            new.extend(ProductCategory(product_id=row.product_id, category_id=pk) for pk in added)
+        _delete(ProductCategory, gone)
+        links = [{"product_id": link.product_id, "category_id": link.category_id} for link in new]
+        if _insert(ProductCategory, links) is None:
+            ProductCategory.objects.bulk_create(new)
+        return changed
+
+    def _write_assortments(self, batch: list[Row]) -> None:
+        through = Assortment.products.through
+        stored = defaultdict(dict)
+        for pk, product_id, assortment_id in through.objects.filter(
+            product_id__in=[row.product_id for row in batch]
+        ).values_list("pk", "product_id", "assortment_id"):
+            stored[product_id][assortment_id] = pk
+        gone, new = [], []
+        for row in batch:
+            wanted = dict.fromkeys(row.assortments)
+            have = stored.get(row.product_id, {})
+            gone.extend(pk for assortment_id, pk in have.items() if assortment_id not in wanted)
+            new.extend(
+                through(product_id=row.product_id, assortment_id=pk)
+                for pk in wanted
+                if pk not in have
+            )
+        _delete(through, gone)
+        through.objects.bulk_create(new)
+
+    def _create(self, rows: list[Row]) -> None:
+        values = [
+            {
+                "upc": row.sku,
+                "slug": slugify(row.values["title"])[:128] or "product",
+                "structure": Product.STANDALONE,
+                "is_public": True,
+                **row.values,
+            }
+            for row in rows
+        ]
+        ids = _insert(Product, values, returning=("upc", "id"))
+        if ids is None:
+            products = Product.objects.bulk_create(Product(**row) for row in values)
+            if products[0].pk is None:  # backends without RETURNING
+                ids = Product.objects.filter(upc__in=[r.sku for r in rows]).values_list("upc", "pk")
+            else:
+                ids = [(product.upc, product.pk) for product in products]
+        ids = dict(ids)
+        for row in rows:
+            row.product_id = ids[row.sku]
+
+    def _write_attributes(self, batch: list[Row]) -> set[int]:
+        """Write the attribute values that differ from the file (a changed value is
+        replaced); return the products changed."""
         touched = {pk for row in batch for pk in row.attributes}
         if not touched:
-            return
-        ProductAttributeValue.objects.filter(
+            return set()
+        stored, stored_attribute = {}, {}
+        for pk, product_id, attribute_id, *values in ProductAttributeValue.objects.filter(
             product_id__in=[row.product_id for row in batch], attribute_id__in=touched
-        ).delete()
-        values = []
+        ).values_list("pk", "product_id", "attribute_id", *VALUE_COLUMNS):
+            stored[(product_id, attribute_id)] = (pk, dict(zip(VALUE_COLUMNS, values, strict=True)))
+            stored_attribute[pk] = attribute_id
+        gone, values, changed = [], [], set()
         for row in batch:
             for attribute_id, entry in row.attributes.items():
+                current = stored.get((row.product_id, attribute_id))
                 if entry is None:
+                    if current is not None:
+                        gone.append(current[0])
+                        changed.add(row.product_id)
                     continue
                 kind, value = entry
                 column = "value_option_id" if kind == "option" else f"value_{kind}"
+                if current is not None:
+                    if current[1][column] == value:
+                        continue
+                    gone.append(current[0])
+                changed.add(row.product_id)
                 values.append(
                     ProductAttributeValue(
                         product_id=row.product_id, attribute_id=attribute_id, **{column: value}
                     )
                 )
+        # A value of another type (multi-option: its options refer to it) goes through the ORM.
+        kinds = {pk: kind for pk, kind, _group in self.attributes.values()}
+        plain = [pk for pk in gone if kinds.get(stored_attribute[pk]) in SUPPORTED_TYPES]
+        _delete(ProductAttributeValue, plain)
+        ProductAttributeValue.objects.filter(pk__in=set(gone) - set(plain)).delete()
         ProductAttributeValue.objects.bulk_create(values)
+        return changed
 
-    def _write_stock(self, batch: list[Row]) -> None:
+    def _write_stock(self, batch: list[Row]) -> set[int]:
+        """Write the stock records that differ from the file; return the products that
+        gained or lost one (their partner SKUs are searched)."""
         partners = {pk for row in batch for pk in row.stock}
         if not partners:
-            return
+            return set()
         # Locked (stock records, pk order: ``commerce.core.locks``) so no order
         # allocates between the check and the write.
         existing = {
@@ -473,9 +561,74 @@ class ProductImporter(Importer):
                 elif (record.num_in_stock, record.price) != (units, price):
                     record.num_in_stock, record.price = units, price
                     changed.append(record)
+        # Removed through the ORM: order and basket lines refer to stock records.
         StockRecord.objects.filter(pk__in=gone).delete()
         StockRecord.objects.bulk_update(changed, ["num_in_stock", "price"])
         StockRecord.objects.bulk_create(new)
+        return {record.product_id for record in new} | {
+            record.product_id for record in existing.values() if record.pk in gone
+        }
+
+
+VALUE_COLUMNS = (
+    "value_text",
+    "value_richtext",
+    "value_integer",
+    "value_float",
+    "value_boolean",
+    "value_date",
+    "value_option_id",
+)
+
+
+def _insert(model, rows: list[dict], *, returning: tuple[str, ...] = ()) -> list | None:
+    """Insert ``rows`` (field attname -> value, the same fields in each) in one statement
+    on PostgreSQL, the columns passed as arrays (``unnest``); the other fields take the
+    value Django would give a new instance (defaults, ``auto_now`` timestamps). Returns the
+    ``returning`` columns of the new rows, or None where this does not apply (another
+    database, a default computed per row): then the caller uses ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        return None
+    if not rows:
+        return []
+    given = list(rows[0])
+    template = model()
+    columns, selects, constants, arrays = [], [], [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        db_type = model_field.db_type(connection)
+        columns.append(connection.ops.quote_name(model_field.column))
+        if model_field.attname in given:
+            selects.append(f"v.c{len(arrays)}")
+            arrays.append((db_type, [row[model_field.attname] for row in rows]))
+            continue
+        if model_field.has_default() and callable(model_field.default):
+            return None
+        value = model_field.pre_save(template, add=True)
+        selects.append(f"%s::{db_type}")
+        constants.append(model_field.get_db_prep_save(value, connection))
+    unnest = ", ".join(f"%s::{db_type}[]" for db_type, _values in arrays)
+    names = ", ".join(f"c{n}" for n in range(len(arrays)))
+    table = connection.ops.quote_name(model._meta.db_table)
+    # Names from the model's metadata; every value is a parameter.
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selects)} FROM "  # noqa: S608
+    sql += f"unnest({unnest}) AS v({names})"
+    if returning:
+        sql += " RETURNING " + ", ".join(connection.ops.quote_name(name) for name in returning)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*constants, *(values for _db_type, values in arrays)])
+        return cursor.fetchall() if returning else []
+
+
+def _delete(model, pks: list[int]) -> int:
+    """Delete these rows in one statement, without fetching them or sending per-row
+    signals: for links and attribute values (nothing refers to them) whose receivers'
+    work -- search documents, cached page versions -- the import does per batch."""
+    if not pks:
+        return 0
+    queryset = model.objects.filter(pk__in=pks)
+    return queryset._raw_delete(queryset.db)
 
 
 def _whole(text: str, default):

@@ -8,10 +8,11 @@ Every product carries its search document (``Product.search_text``,
     C  description (tags stripped)
 
 ``reindex(ids)`` rebuilds the documents of some products in a fixed number
-of queries plus one UPDATE per product. Model signals keep them current for
-every write path that saves models (dashboard, admin, API); bulk paths
-(imports, demo seeding) call ``reindex`` themselves, or wrap their work in
-``deferred()`` so many signals cost one rebuild at the end.
+of queries per chunk of products (one UPDATE for the chunk on PostgreSQL).
+Model signals keep them current for every write path that saves models
+(dashboard, admin, API); bulk paths (imports, demo seeding) call ``reindex``
+themselves, or wrap their work in ``deferred()`` so many signals cost one
+rebuild at the end.
 
 The query (``matching``) on PostgreSQL: the words of the query, each
 widened by typo corrections from the vocabulary (``SearchTerm``, matched by
@@ -114,20 +115,29 @@ def _documents(product_ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
     }
 
 
+# One statement per chunk: the chunk's documents as parallel arrays, joined on the id.
 UPDATE_SQL = (
-    "UPDATE catalogue_product SET search_text = %s, search_skus = %s, search_vector = "
-    "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('simple', %s), 'A')"
-    " || setweight(to_tsvector('english', %s), 'B') || setweight(to_tsvector('english', %s),"
-    " 'C') WHERE id = %s"
+    "UPDATE catalogue_product AS p SET search_text = v.t, search_skus = v.s, search_vector = "
+    "setweight(to_tsvector('english', v.a), 'A') || setweight(to_tsvector('simple', v.sku), 'A')"
+    " || setweight(to_tsvector('english', v.b), 'B') || setweight(to_tsvector('english', v.c),"
+    " 'C') FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],"
+    " %s::text[]) AS v(id, t, s, a, sku, b, c) WHERE p.id = v.id"
 )
 
 
 def reindex(product_ids: Iterable[int]) -> int:
-    """Rebuild the search documents of these products; returns how many were written."""
+    """Rebuild the search documents of these products; returns how many were written.
+
+    A fixed number of queries per chunk of ``CHUNK`` products: the reads of
+    ``_documents``, one UPDATE (PostgreSQL; one statement per product on SQLite)
+    and one insert of new vocabulary.
+    """
     ids = sorted({pk for pk in product_ids if pk is not None})
     written = 0
     for start in range(0, len(ids), CHUNK):
         docs = _documents(ids[start : start + CHUNK])
+        if not docs:
+            continue
         vocabulary: set[str] = set()
         rows = []
         for pk, (a, sku, b, c) in docs.items():
@@ -137,9 +147,7 @@ def reindex(product_ids: Iterable[int]) -> int:
             rows.append((pk, text, sku_text, a, sku, b, c))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.executemany(
-                    UPDATE_SQL, [(t, s, a, sku, b, c, pk) for pk, t, s, a, sku, b, c in rows]
-                )
+                cursor.execute(UPDATE_SQL, [list(column) for column in zip(*rows, strict=True)])
             else:
                 cursor.executemany(
                     "UPDATE catalogue_product SET search_text = %s, search_skus = %s WHERE id = %s",

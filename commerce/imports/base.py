@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from commerce.core.exports import text_restore
+from commerce.core.exports import QUOTE
 from commerce.core.uploads import UploadTooLarge, too_large_message, upload_size_check
 
 MAX_ERRORS_KEPT = 1000
@@ -136,14 +136,24 @@ class Importer:
         reader.fieldnames = header
         self.header = header
         self.check_header(header)
+        # The rows from the plain reader under the DictReader (one dict a row, not two).
+        rows, width = reader.reader, len(header)
         try:
-            for row in reader:
-                if None in row:
-                    yield reader.line_num, {"__extra__": "1"}
+            for cells in rows:
+                if not cells:
+                    continue  # a blank line
+                if len(cells) > width:
+                    yield rows.line_num, {"__extra__": "1"}
                     continue
-                yield reader.line_num, {k: text_restore((v or "").strip()) for k, v in row.items()}
+                values = {
+                    name: value[1:] if value[:1] == QUOTE else value
+                    for name, value in zip(header, map(str.strip, cells), strict=False)
+                }  # ``text_restore`` of each stripped cell
+                for name in header[len(cells) :]:
+                    values[name] = ""
+                yield rows.line_num, values
         except csv.Error as exc:
-            raise FileProblem(f"Line {reader.line_num}: {exc}") from exc
+            raise FileProblem(f"Line {rows.line_num}: {exc}") from exc
 
 
 XLSX_SIGNATURE = b"PK\x03\x04"

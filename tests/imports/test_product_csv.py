@@ -544,3 +544,78 @@ def test_imported_products_are_found_by_search_at_once(staff_client, committed, 
     assert found("north-d") == ["D-1"]
     text = Product.objects.get(upc="D-2").search_text
     assert "saws" in text and "drills" in text  # its categories, with their parent
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+CATALOG_TABLES = (
+    "catalogue_productcategory",
+    "catalogue_productattributevalue",
+    "partner_stockrecord",
+    "catalogue_assortment_products",
+    "catalogue_product",
+)
+
+
+def _writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(WRITES)
+        and any(f'"{table}"' in q["sql"] or f" {table} " in q["sql"] for table in CATALOG_TABLES)
+    ]
+
+
+def test_reapplying_an_unchanged_file_writes_no_catalog_rows(staff_client, committed, catalog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert apply(staff_client, committed, upload(staff_client, committed, good_file())).status == (
+        "done"
+    )
+    links = sorted(ProductCategory.objects.values_list("pk", flat=True))
+    values = sorted(ProductAttributeValue.objects.values_list("pk", flat=True))
+    records = sorted(StockRecord.objects.values_list("pk", "num_in_stock", "price"))
+    job = upload(staff_client, committed, good_file())
+
+    with CaptureQueriesContext(connection) as queries:
+        job = apply(staff_client, committed, job)
+
+    assert job.status == "done"
+    assert job.summary["products_updated"] == 2
+    assert _writes(queries.captured_queries) == []
+    assert sorted(ProductCategory.objects.values_list("pk", flat=True)) == links
+    assert sorted(ProductAttributeValue.objects.values_list("pk", flat=True)) == values
+    assert sorted(StockRecord.objects.values_list("pk", "num_in_stock", "price")) == records
+
+
+def test_search_documents_follow_changed_categories_and_attributes(
+    staff_client, committed, catalog
+):
+    from catalog import search
+    from catalog.versions import catalog_versions
+
+    apply(staff_client, committed, upload(staff_client, committed, good_file()))
+    before = catalog_versions(("product",))
+    edited = good_file().replace(b",Tools > Drills,both,", b",Tools > Saws,both,")
+    edited = edited.replace(
+        b",1.25,18,true,2026-01-31,steel,Red,", b",,18,true,2026-01-31,brass,Red,"
+    )
+    assert edited != good_file()
+
+    job = apply(staff_client, committed, upload(staff_client, committed, edited))
+
+    assert job.status == "done"
+    drill = Product.objects.get(upc="D-1")
+    assert list(drill.categories.all()) == [catalog["saws"]]
+    codes = set(drill.attribute_values.values_list("attribute__code", flat=True))
+    assert "weight" not in codes and "material" in codes
+
+    def found(query):
+        return [p.upc for p in search.matching(Product.objects.order_by("upc"), query)]
+
+    assert found("brass") == ["D-1"]
+    assert found("steel") == []
+    words = drill.search_text.split()
+    assert "saws" in words and "drills" not in words
+    assert "25" not in words  # the weight (1.25) was cleared
+    assert catalog_versions(("product",)) != before  # cached listings retire

@@ -1,5 +1,6 @@
 """Price lists as CSV: dry run with row errors, all-or-nothing apply, export round trip."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -250,3 +251,88 @@ def test_non_staff_cannot_import_or_export(storefront_client, tier):
         302,
         403,
     )
+
+
+def _entries(price_list):
+    return sorted(
+        price_list.entries.values_list(
+            "product__upc", "min_quantity", "unit_price", "valid_from", "valid_until"
+        )
+    )
+
+
+def test_replace_mode_leaves_exactly_the_file_and_other_lists_alone(
+    staff_client, committed, tier, products
+):
+    from catalog.versions import catalog_versions
+
+    other = factories.PriceListFactory(name="Silver", code="silver")
+    factories.price(other, products[0], "8.00")
+    factories.price(tier, products[0], "5.00")
+    factories.price(tier, products[2], "3.00", min_quantity=50)
+    versions = catalog_versions(("price",))
+
+    job = upload(
+        staff_client,
+        committed,
+        tier,
+        b"sku,min_quantity,unit_price,valid_from,valid_until\n"
+        b"P-0,1,4.90,,\n"
+        b"P-0,10,4.50,2026-01-01T00:00:00+00:00,2026-07-01T00:00:00+00:00\n"
+        b"P-1,5,1.05,,\n",
+    )
+    job = apply(staff_client, committed, job)
+
+    assert job.status == "done"
+    assert job.summary["entries_written"] == 3
+    assert job.summary["entries_replaced"] == 2
+    january, july = (
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 7, 1, tzinfo=UTC),
+    )
+    assert _entries(tier) == [
+        ("P-0", 1, Decimal("4.90"), None, None),
+        ("P-0", 10, Decimal("4.50"), january, july),
+        ("P-1", 5, Decimal("1.05"), None, None),
+    ]
+    assert _entries(other) == [("P-0", 1, Decimal("8.00"), None, None)]
+    assert catalog_versions(("price",)) != versions  # cached pages showing prices retire
+
+
+def test_merge_mode_matches_product_minimum_and_start(staff_client, committed, tier, products):
+    january = datetime(2026, 1, 1, tzinfo=UTC)
+    factories.price(tier, products[0], "5.00")
+    factories.price(tier, products[0], "4.00", min_quantity=10)
+    factories.price(tier, products[0], "4.80", valid_from=january)
+    factories.price(tier, products[1], "6.00")
+
+    job = upload(
+        staff_client,
+        committed,
+        tier,
+        b"sku,min_quantity,unit_price,valid_from\n"
+        b"P-0,1,4.95,2026-01-01T00:00:00+00:00\n"  # replaces the entry starting in January
+        b"p-0,10,3.90,\n"  # replaces the break at 10 (SKU in another case)
+        b"P-2,1,2.00,\n",  # new
+        mode="merge",
+    )
+    job = apply(staff_client, committed, job)
+
+    assert job.status == "done"
+    assert job.summary["entries_replaced"] == 2
+    assert _entries(tier) == [
+        ("P-0", 1, Decimal("4.95"), january, None),
+        ("P-0", 1, Decimal("5.00"), None, None),
+        ("P-0", 10, Decimal("3.90"), None, None),
+        ("P-1", 1, Decimal("6.00"), None, None),
+        ("P-2", 1, Decimal("2.00"), None, None),
+    ]
+
+
+def test_a_minimum_quantity_too_large_to_store_is_a_row_error(
+    staff_client, committed, tier, products
+):
+    job = upload(staff_client, committed, tier, b"sku,min_quantity,unit_price\nP-0,2147483648,1\n")
+
+    assert job.status == "invalid"
+    assert job.errors[0]["line"] == 2 and job.errors[0]["column"] == "min_quantity"
