@@ -2,6 +2,7 @@
 
     python bench/place_orders.py [--workers 4] [--orders 400] [--products 200]
                                  [--payment mixed|card|account] [--gateway-ms 0,200]
+                                 [--profile]
 
 Every worker is a separate process (as web workers are) and a different
 portal buyer of one company, placing orders of three lines from a shared pool
@@ -17,6 +18,9 @@ Side-effect tasks are queued to Redis (database 15, purged afterwards) when it
 is reachable, as in production. Runs against BENCH_DATABASE_URL (default: a
 `commerce_bench` PostgreSQL database, created and migrated if missing) and
 prints orders per second and latency percentiles of ``order_place``.
+``--profile`` places ``--orders`` orders one after the other in one process
+instead and prints the statements of the last one (repeated ones grouped) and
+a cProfile of ``order_place`` (cumulative time).
 """
 
 from __future__ import annotations
@@ -120,6 +124,83 @@ class LockWaits:
             self.waits.append(time.perf_counter() - start)
 
 
+def _order(rng, user, company, address, product_ids, payment):
+    """A fresh portal basket of three products from the shared pool, and its checkout."""
+    from oscar.core.loading import get_model
+
+    from commerce.checkout.placement import CheckoutRequest
+    from pricing.strategy import Selector
+
+    Basket = get_model("basket", "Basket")
+    Product = get_model("catalogue", "Product")
+    basket = Basket.objects.create(owner=user, site_id=2, company=company)
+    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
+    for pk in rng.sample(product_ids, 3):
+        basket.add_product(Product.objects.get(pk=pk), rng.randint(1, 5))
+    request = CheckoutRequest(
+        channel="portal",
+        user=user,
+        company=company,
+        shipping_address=address,
+        shipping_method_code="freight",
+        payment_method=payment,
+        card_token="tok_sandbox_approve" if payment == "card" else "",
+    )
+    return basket, request
+
+
+def _shape(sql: str) -> str:
+    """A statement with its literals taken out, so repeats group together."""
+    import re
+
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+(\.\d+)?\b", "?", sql)
+    sql = re.sub(r"\((?:\?, )+\?\)", "(?...)", sql)
+    return sql
+
+
+def profile(company, ship_to, buyer, product_ids, payment: str, orders: int) -> None:
+    """Place ``orders`` orders in this process, one at a time: the statements of
+    the last one (repeats grouped) and where the Python time of all went."""
+    import cProfile
+    import io
+    import pstats
+    import random
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.addresses import order_address_fields
+    from commerce.checkout.placement import order_place
+
+    rng = random.Random(0)
+    address = order_address_fields(ship_to)
+    profiler = cProfile.Profile()
+    spent = []
+    for _ in range(orders):
+        basket, request = _order(rng, buyer, company, address, product_ids, payment)
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            profiler.enable()
+            order_place(basket=basket, request=request)
+            profiler.disable()
+            spent.append(time.perf_counter() - start)
+    statements = [q["sql"] for q in captured.captured_queries]
+    sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    print(f"\n--- profile: {orders} orders of 3 lines, payment: {payment}, one process ---")
+    print(
+        f"order_place median {statistics.median(spent) * 1000:6.1f} ms; the last order ran "
+        f"{len(statements)} statements ({sql_ms:.1f} ms in the database)"
+    )
+    for shape, count in Counter(_shape(sql) for sql in statements).most_common():
+        if count > 1:
+            print(f"{count:3d} x {shape[:160]}")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+    print(out.getvalue())
+
+
 def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, results, payment, ms):
     """One process: its own database connection, placing ``per_worker`` orders."""
     import random
@@ -130,16 +211,13 @@ def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, result
 
     from accounts.addresses import order_address_fields
     from accounts.models import Company, CompanyAddress
-    from commerce.checkout.placement import CheckoutRequest, order_place
-    from pricing.strategy import Selector
+    from commerce.checkout.placement import order_place
 
     connection.close()  # never share the parent's connection
     settings.SANDBOX_GATEWAY_LATENCY_MS = ms
     if payment == "mixed":
         payment = "card" if n % 2 == 0 else "account"
     lock_waits = LockWaits()
-    Basket = get_model("basket", "Basket")
-    Product = get_model("catalogue", "Product")
     User = get_model("accounts", "User")
     company = Company.objects.get(pk=company_id)
     ship_to = CompanyAddress.objects.get(pk=ship_to_id)
@@ -148,19 +226,7 @@ def _worker(n, per_worker, company_id, ship_to_id, buyer_id, product_ids, result
     rng = random.Random(n)
     latencies, failures = [], []
     for _ in range(per_worker):
-        basket = Basket.objects.create(owner=user, site_id=2, company=company)
-        basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
-        for pk in rng.sample(product_ids, 3):
-            basket.add_product(Product.objects.get(pk=pk), rng.randint(1, 5))
-        request = CheckoutRequest(
-            channel="portal",
-            user=user,
-            company=company,
-            shipping_address=address,
-            shipping_method_code="freight",
-            payment_method=payment,
-            card_token="tok_sandbox_approve" if payment == "card" else "",
-        )
+        basket, request = _order(rng, user, company, address, product_ids, payment)
         start = time.perf_counter()
         try:
             with connection.execute_wrapper(lock_waits):
@@ -224,6 +290,9 @@ def run(workers: int, orders: int, company, ship_to, buyers, product_ids, paymen
     if not ms:
         sys.exit("no order was placed: see the failures above")
     print(f"throughput (wall clock, incl. building the baskets): {len(ms) / wall:7.1f} orders/s")
+    # The workers' time inside order_place only (what the checkout's POST costs).
+    placing = workers * len(ms) / (sum(ms) / 1000)
+    print(f"throughput of order_place alone (workers / mean):    {placing:7.1f} orders/s")
     print(
         f"order_place latency: median {statistics.median(ms):6.1f} ms   p95 {pct(0.95):6.1f} ms   "
         f"p99 {pct(0.99):6.1f} ms   max {ms[-1]:6.1f} ms"
@@ -252,8 +321,17 @@ def main() -> None:
     parser.add_argument(
         "--gateway-ms", default="0,200", help="sandbox gateway answer times to run, in ms"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="place --orders orders in one process instead: statements and cProfile",
+    )
     args = parser.parse_args()
     company, ship_to, buyers, product_ids = setup(args.workers, args.products)
+    if args.profile:
+        payment = "account" if args.payment == "mixed" else args.payment
+        profile(company, ship_to, buyers[0], product_ids, payment, args.orders)
+        return
     for gateway_ms in (int(x) for x in args.gateway_ms.split(",")):
         run(
             args.workers,

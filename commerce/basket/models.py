@@ -32,6 +32,9 @@ class Basket(AbstractBasket):
     # pricing engine prices this basket's lines with them.
     voucher_codes = models.JSONField(default=list, blank=True)
 
+    # Pages show the lines' images; placing an order sets this to False.
+    prefetch_images = True
+
     def all_lines(self):
         """Oscar's cached lines, with what pricing needs loaded for all lines at
         once: a basket of 50 lines costs the same queries as one of 1."""
@@ -39,6 +42,12 @@ class Basket(AbstractBasket):
             return super().all_lines()
         if self._lines is None:
             StockRecord = get_model("partner", "StockRecord")
+            prefetch = [
+                "attributes",
+                Prefetch("product__stockrecords", queryset=StockRecord.objects.order_by("pk")),
+            ]
+            if self.prefetch_images:
+                prefetch.append("product__images")
             self._lines = (
                 self.lines.select_related(
                     "product",
@@ -47,11 +56,7 @@ class Basket(AbstractBasket):
                     "stockrecord",
                     "stockrecord__partner",
                 )
-                .prefetch_related(
-                    "attributes",
-                    "product__images",
-                    Prefetch("product__stockrecords", queryset=StockRecord.objects.order_by("pk")),
-                )
+                .prefetch_related(*prefetch)
                 .order_by(self._meta.pk.name)
             )
             strategy = getattr(self, "_strategy", None)

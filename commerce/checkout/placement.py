@@ -54,11 +54,11 @@ from commerce.order.exceptions import (
     VoucherNotUsable,
 )
 from commerce.order.models import PaymentMethod
-from commerce.outbox.services import outbox_emit
+from commerce.outbox.services import outbox_emit_many
 from commerce.payments import services as payments
 from commerce.shipping.repository import methods_for
 from commerce.webhooks import events
-from commerce.webhooks.events import webhook_event
+from commerce.webhooks.events import webhook_message
 from pricing import vouchers as promotion_vouchers
 from pricing.strategy import Selector
 
@@ -293,11 +293,14 @@ def shown_total(request: CheckoutRequest, total) -> Decimal:
 # --- the pipeline --------------------------------------------------------------------------
 
 
-def _addresses(request: CheckoutRequest):
+def _addresses(request: CheckoutRequest, *, check: bool = True):
+    """The order's addresses (unsaved); ``check`` validates the delivery address
+    (the preview does, the locked step builds the same one again)."""
     fields = {k: v for k, v in request.shipping_address.items() if k in ORDER_ADDRESS_FIELDS}
     shipping = ShippingAddress(**fields)
     try:
-        shipping.full_clean(exclude=["code"])
+        if check:
+            shipping.full_clean(exclude=["code"])
     except ValidationError as error:  # a clear message, nothing saved
         raise InvalidShipping(f"Please check the delivery address: {error}") from error
     billing = None
@@ -329,6 +332,7 @@ class _Preview:
     number: str = ""
     total: object = None
     replay: object = None  # an order this very request already placed
+    checked: bool = False  # the checks ran (a card's total); else the locked step runs them
 
 
 def order_place(
@@ -372,7 +376,7 @@ def order_place(
         )
     try:
         placement = _place_locked(
-            basket, request, idempotency_key, fingerprint, authorization, around
+            basket, request, idempotency_key, fingerprint, authorization, around, preview.checked
         )
     except BaseException:
         if authorization is not None:
@@ -393,7 +397,10 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
             return _Preview(replay=Order.objects.get(pk=row.order_id))
     if basket.pk is None:
         raise EmptyBasket()
+    if not idempotency_key and not _checked_before_locks(request):
+        return _Preview()  # the locked step finds a replay of this basket too
     current = Basket._default_manager.get(pk=basket.pk)
+    current.prefetch_images = False
     current.strategy = strategy_for(request)
     if idempotency_key:
         row = idempotency.key_find(
@@ -404,13 +411,25 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
     existing = _order_already_placed(current, request)
     if existing is not None:
         return _Preview(replay=existing)
+    if not _checked_before_locks(request):
+        return _Preview()
     checked = _check(current, request)
     _addresses(request)
     if checked.membership is not None and request.refuse_if_approval_needed:
         _evaluate_approval(request, checked.membership, current)
     elif request.refuse_if_approval_needed and _budgeted(request):
         _evaluate_household(request, household_budget.membership_of(request.user), checked.total)
-    return _Preview(number=OrderNumberGenerator().order_number(current), total=checked.total)
+    return _Preview(
+        number=OrderNumberGenerator().order_number(current), total=checked.total, checked=True
+    )
+
+
+def _checked_before_locks(request: CheckoutRequest) -> bool:
+    """Whether the preview runs the checks: for a card (the total to authorize)
+    or to refuse an order that needs approval before anything happens. Else the
+    locked step runs every check, once: the same checks and errors, and nothing
+    written when one fails."""
+    return request.payment_method in CARD_METHODS or request.refuse_if_approval_needed
 
 
 @dataclass(frozen=True)
@@ -489,20 +508,24 @@ def _evaluate_household(request: CheckoutRequest, member, total):
 
 
 @retry_on_conflict
-def _place_locked(basket, request, idempotency_key, fingerprint, authorization, around):
+def _place_locked(
+    basket, request, idempotency_key, fingerprint, authorization, around, previewed=False
+):
+    def place():
+        return _place(basket, request, idempotency_key, fingerprint, authorization, previewed)
+
     with transaction.atomic():
         if around is not None:
-            return around(
-                lambda: _place(basket, request, idempotency_key, fingerprint, authorization)
-            )
-        return _place(basket, request, idempotency_key, fingerprint, authorization)
+            return around(place)
+        return place()
 
 
 def _place(
-    basket, request: CheckoutRequest, idempotency_key, fingerprint, authorization
+    basket, request: CheckoutRequest, idempotency_key, fingerprint, authorization, previewed
 ) -> Placement:
     # The basket row lock serialises every submission of this basket.
     locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
+    locked.prefetch_images = False
     locked.strategy = strategy_for(request)
     fingerprint = fingerprint or request.fingerprint(locked)
     key_row = (
@@ -531,7 +554,11 @@ def _place(
         or total.currency != authorization.currency
     ):
         raise PriceChanged(authorization.amount, charged_now(request, total))
-    shipping_address, billing_address = _addresses(request)
+    # Saved here, before the contended locks below (checked once: here or in the preview).
+    shipping_address, billing_address = _addresses(request, check=not previewed)
+    shipping_address.save()
+    if billing_address is not None:
+        billing_address.save()
     number = OrderNumberGenerator().order_number(locked)
     promotions = claim_promotions(locked, request)  # step 3a, before the credit account
 
@@ -594,17 +621,16 @@ def _place(
     if key_row is not None:
         key_row.order = order
         key_row.save(update_fields=["order"])
-    _side_effects(order)  # outbox rows, in the order's transaction
+    extra = []
     if request.channel == sites.STOREFRONT:
         # Frozen now; recorded by its handler (``commerce.leads``) for the analytics.
-        outbox_emit(
-            topic=TOPIC_ORDER_SOURCE,
-            payload={
-                "order": order.pk,
-                "source": request.source.get("source") or "direct",
-                "detail": request.source.get("detail") or {},
-            },
-        )
+        source = {
+            "order": order.pk,
+            "source": request.source.get("source") or "direct",
+            "detail": request.source.get("detail") or {},
+        }
+        extra.append((TOPIC_ORDER_SOURCE, source))
+    _side_effects(order, sorted({line.product_id for line in locked.all_lines()}), extra)
     return Placement(order)
 
 
@@ -622,10 +648,8 @@ def _create(
         )
         if handoff is not None and handoff.to_dealer:
             plan = {}  # the dealer serves it: the warehouses hold nothing
-    shipping_address.save()
-    if billing_address is not None:
-        billing_address.save()
-    site = Site.objects.get(pk=sites.get_site(request.channel).site_id)
+    # Django's site cache (cleared when a site is saved or deleted).
+    site = Site.objects._get_site_by_id(sites.get_site(request.channel).site_id)
     order = OrderCreator(allocations=plan).place_order(
         basket=basket,
         total=total,
@@ -661,17 +685,21 @@ def _create(
     return order
 
 
-def _side_effects(order) -> None:
-    """The new order's email, capture and webhooks, as outbox rows in its transaction."""
+def _side_effects(order, products: list[int], extra: list[tuple[str, dict]]) -> None:
+    """The new order's email, capture and webhooks (and the ``extra`` rows), as
+    outbox rows in its transaction, written at once (``products``: the ids of
+    what it bought)."""
     from commerce.order import handlers
 
     order_id = order.pk
-    outbox_emit(topic=handlers.TOPIC_PLACED_EMAIL, payload={"order": order_id})
+    messages = [(handlers.TOPIC_PLACED_EMAIL, {"order": order_id})]
     if order.payment_method in CARD_METHODS and order.status == order_status.PLACED:
-        outbox_emit(topic=handlers.TOPIC_CAPTURE, payload={"order": order_id})
-    webhook_event(type=events.ORDER_PLACED, data=events.order_data(order))
-    products = sorted({line.product_id for line in order.lines.all()})
-    webhook_event(
-        type=events.STOCK_CHANGED,
-        data={"products": products, "reason": "allocated", "order": str(order.number)},
+        messages.append((handlers.TOPIC_CAPTURE, {"order": order_id}))
+    messages.append(webhook_message(type=events.ORDER_PLACED, data=events.order_data(order)))
+    messages.append(
+        webhook_message(
+            type=events.STOCK_CHANGED,
+            data={"products": products, "reason": "allocated", "order": str(order.number)},
+        )
     )
+    outbox_emit_many(messages + extra)

@@ -8,6 +8,7 @@ class OrderCreator(OscarOrderCreator):
         super().__init__(*args, **kwargs)
         self.allocations = allocations
         self.order_lines: dict[int, object] = {}
+        self.pending_allocations: list = []
 
     def create_line_models(self, order, basket_line, extra_line_fields=None):
         """Freeze the quote the line was priced with onto the order line; lines
@@ -23,11 +24,29 @@ class OrderCreator(OscarOrderCreator):
         return order_line
 
     def update_stock_records(self, line):
-        """Hold the line's units in every warehouse chosen for it (one or several)."""
+        """Hold the line's units in every warehouse chosen for it (one or several).
+
+        Oscar calls this once per line; the lines' holds are collected and
+        written for all of them at once (``stock.allocate_lines``) when the
+        last planned line comes, still inside Oscar's placement (before its
+        ``order_placed`` signal)."""
         if self.allocations is None:
             return super().update_stock_records(line)
+        parts = self.allocations.get(line.pk)
+        if not parts:
+            return
+        self.pending_allocations.append((self.order_lines[line.pk], parts))
+        if len(self.pending_allocations) == sum(1 for held in self.allocations.values() if held):
+            self._flush_allocations()
+
+    def _flush_allocations(self) -> None:
         from commerce.order import stock
 
-        parts = self.allocations.get(line.pk)
-        if parts:
-            stock.allocate(self.order_lines[line.pk], parts)
+        pending, self.pending_allocations = self.pending_allocations, []
+        if pending:
+            stock.allocate_lines(pending)
+
+    def place_order(self, *args, **kwargs):
+        order = super().place_order(*args, **kwargs)
+        self._flush_allocations()  # none left unless a planned line was not placed
+        return order

@@ -61,13 +61,28 @@ def outbox_emit(*, topic: str, payload: dict, key: str | None = None) -> OutboxM
     else:
         message = OutboxMessage.objects.create(topic=topic, payload=payload)
     message_id = message.pk
-    transaction.on_commit(lambda: _after_commit(message_id), robust=True)
+    transaction.on_commit(lambda: _after_commit([message_id]), robust=True)
     return message
 
 
-def _after_commit(message_id: int) -> None:
+def outbox_emit_many(messages: list[tuple[str, dict]]) -> list[OutboxMessage]:
+    """Record several side effects (``(topic, payload)`` pairs, without keys) of
+    the current transaction in one INSERT; they are relayed in this order."""
+    if not connection.in_atomic_block:
+        raise OutboxError("outbox_emit_many needs the transaction of its change")
+    if not messages:
+        return []
+    rows = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(topic=topic, payload=payload) for topic, payload in messages]
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _after_commit(ids), robust=True)
+    return rows
+
+
+def _after_commit(message_ids: list[int]) -> None:
     if settings.OUTBOX_INLINE:
-        outbox_relay(ids=[message_id])
+        outbox_relay(ids=message_ids)
         if settings.OUTBOX_INLINE_SWEEP:
             # Nothing else relays here: retries that came due ride on this commit.
             outbox_relay(limit=settings.OUTBOX_INLINE_SWEEP)

@@ -51,14 +51,22 @@ def payment_authorize(
 
 def payment_record_authorization(*, order, authorization: Authorization) -> Source:
     """Inside the order's transaction: keep the authorization (never card data)."""
+    # What Oscar's ``Source.allocate`` records, the amount written with the row.
     source = Source.objects.create(
         order=order,
         source_type=_card_type(),
         currency=authorization.currency,
+        amount_allocated=authorization.amount,
         reference=authorization.id,
         label=authorization.card.label,
     )
-    source.allocate(authorization.amount, reference=authorization.id, status="Success")
+    Transaction.objects.create(
+        source=source,
+        txn_type=Transaction.AUTHORISE,
+        amount=authorization.amount,
+        reference=authorization.id,
+        status="Success",
+    )
     return source
 
 

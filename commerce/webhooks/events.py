@@ -42,17 +42,21 @@ EVENT_TYPES = (
 
 def webhook_event(*, type: str, data: dict) -> None:
     """Announce ``type`` with ``data`` (JSON: ids, strings, money as strings)."""
+    topic, payload = webhook_message(type=type, data=data)
+    outbox_emit(topic=topic, payload=payload)
+
+
+def webhook_message(*, type: str, data: dict) -> tuple[str, dict]:
+    """The outbox row (topic, payload) announcing ``type``, for a caller that
+    writes several rows at once (``outbox_emit_many``)."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {type!r}")
-    outbox_emit(
-        topic=TOPIC_EVENT,
-        payload={
-            "id": f"evt_{uuid.uuid4().hex}",
-            "type": type,
-            "created": timezone.now().isoformat(),
-            "data": data,
-        },
-    )
+    return TOPIC_EVENT, {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": type,
+        "created": timezone.now().isoformat(),
+        "data": data,
+    }
 
 
 def money(value) -> str | None:

@@ -1,0 +1,82 @@
+"""What placing an order does besides the order: low-stock alerts for the
+stock it takes, no search document rebuilt (search shows no stock), and
+Oscar's purchase counters counted once, after the commit, from the outbox."""
+
+import pytest
+from oscar.core.loading import get_model
+
+from commerce.order import analytics
+from commerce.outbox.models import OutboxMessage
+from tests import factories
+from tests.helpers import place_portal_order
+
+StockAlert = get_model("partner", "StockAlert")
+ProductRecord = get_model("analytics", "ProductRecord")
+UserRecord = get_model("analytics", "UserRecord")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buyer():
+    company = factories.business("Acme Industrial")
+    return company, factories.MembershipFactory(company=company).user
+
+
+def test_an_order_taking_stock_below_its_threshold_opens_one_low_stock_alert(buyer):
+    company, user = buyer
+    product = factories.ProductFactory(stock=10)
+    record = product.stockrecords.get()
+    record.low_stock_threshold = 5
+    record.save()
+
+    place_portal_order(company, user, product, 4)  # 6 left: above the threshold
+    assert not StockAlert.objects.exists()
+
+    place_portal_order(company, user, product, 2)  # 4 left: below it
+    place_portal_order(company, user, product, 1)  # still below: no second alert
+
+    [alert] = StockAlert.objects.all()
+    assert (alert.stockrecord_id, alert.status, alert.threshold) == (record.pk, "Open", 5)
+    record.refresh_from_db()
+    assert record.num_allocated == 7
+
+
+def test_placing_an_order_rebuilds_no_search_document(buyer, monkeypatch):
+    from catalog import search
+
+    company, user = buyer
+    products = [factories.ProductFactory(stock=10) for _ in range(2)]
+    rebuilt = []
+    monkeypatch.setattr(search, "reindex", lambda ids: rebuilt.extend(ids))
+
+    place_portal_order(company, user, products[0], 1)
+    place_portal_order(company, user, products[1], 3)
+
+    assert rebuilt == []
+    assert [p.stockrecords.get().num_allocated for p in products] == [1, 3]
+
+
+def test_purchase_counters_are_counted_once_after_the_commit(buyer, committed):
+    company, user = buyer
+    product = factories.ProductFactory(stock=10)
+
+    with committed():
+        order = place_portal_order(company, user, product, 3).order
+        assert not ProductRecord.objects.filter(product=product).exists()  # not before
+
+    assert ProductRecord.objects.get(product=product).num_purchases == 3
+    record = UserRecord.objects.get(user=user)
+    assert (record.num_orders, record.num_order_lines, record.num_order_items) == (1, 1, 3)
+    assert record.total_spent == order.total_incl_tax
+
+    # Delivered again (at-least-once relay): counted once all the same.
+    message = OutboxMessage.objects.get(topic=analytics.TOPIC_PURCHASE_COUNTERS)
+    analytics._purchase_counters(message)
+    assert ProductRecord.objects.get(product=product).num_purchases == 3
+    assert UserRecord.objects.get(user=user).num_orders == 1
+
+    with committed():
+        place_portal_order(company, user, product, 2)
+    assert ProductRecord.objects.get(product=product).num_purchases == 5
+    assert UserRecord.objects.get(user=user).num_orders == 2
