@@ -157,6 +157,8 @@ def bulk_seed_catalog(count: int, *, progress: Callable[[str], None] = lambda s:
             )
             cursor.execute(statement, [attributes[code].pk])
         created = len(missing)
+        # ON COMMIT DROP waits for the outermost transaction (a test's, say): drop now.
+        cursor.execute("DROP TABLE demo_bulk_ids, demo_bulk_stage")
     progress(
         f"{created:,} products with links, stock and specs in {time.monotonic() - started:.0f} s"
     )
