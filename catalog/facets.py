@@ -211,9 +211,10 @@ def _price_slot(price: Decimal) -> int:
     return slot
 
 
-def summary(queryset, prices, *, hidden_categories, price_audience: str, ids=None) -> dict:
-    """What the facets count over the results of ``queryset`` (``prices`` from
-    ``catalog_prices``, ``ids``: its result ids if already known): the total, per
+def summary(queryset, load_prices, *, hidden_categories, price_audience: str, ids=None) -> dict:
+    """What the facets count over the results of ``queryset`` (``load_prices``: returns
+    ``catalog_prices``, called on a miss only: a dict the size of the catalog;
+    ``ids``: its result ids if already known): the total, per
     category, per price bucket, in stock, per attribute value. Cached per result
     set (see the module docstring); a miss costs the ids and two grouped queries."""
     key = _summary_key(queryset, price_audience, hidden_categories)
@@ -224,6 +225,7 @@ def summary(queryset, prices, *, hidden_categories, price_audience: str, ids=Non
         return found
     if ids is None:
         ids = result_ids(queryset)
+    prices = load_prices()
     in_results = queryset.order_by().values("pk")
     categories = [
         (row["category_id"], row["category__name"], row["n"])

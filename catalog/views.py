@@ -128,7 +128,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         if not hasattr(self, "_summary"):
             self._summary = facets.summary(
                 self.object_list,
-                self.prices(),
+                self.prices,  # loaded on a cache miss only
                 hidden_categories=visibility.hidden_category_ids(**self.visibility()),
                 price_audience=self.request.strategy.price_audience(),
                 ids=getattr(self, "_ids", None),
