@@ -1,263 +1,308 @@
-"""Benchmark: the catalogue at 10,000 and then 100,000 products, in one run.
+"""Benchmark: the catalog pages at 10,000 and at 100,000 products, side by side.
 
-    python bench/growth.py [--sizes 10000,100000] [--entries 1000000] [--seconds 3]
-                           [--rounds 2] [--replica]
+    python bench/growth.py [--small 10000] [--large 100000] [--entries 1000000]
+                           [--seconds 3] [--rounds 3] [--workers 2] [--reseed]
 
-Builds the catalog in steps (``seed_catalog``: bulk inserts in batches, then
-the search documents of the new products), and at the last size fills price
-lists up to ``--entries`` price-list entries (one INSERT ... SELECT per list:
-the bench company's tier list, and contract lists of other companies), then
-at every size:
+Two databases, kept between runs: ``<BENCH_DATABASE_URL>_10k`` and
+``<BENCH_DATABASE_URL>_100k`` (named after the sizes). Each is seeded in bulk
+(``commerce.demo.bulk``: COPY + INSERT ... SELECT, then the search documents)
+up to its size, with price-list entries in proportion (``--entries`` at the
+large size: the bench tier list with one per product, contract lists the
+rest); a database that already holds them is used as it is, ``--reseed`` drops
+and rebuilds both.
 
-* serves the pages under gunicorn with the project's load generator (see
-  ``bench/pages.py``: same pages, same cache, same server), cached and
-  UNCACHED (a new URL each request, so the listing is rendered afresh);
-* counts the queries of each page (a warm request through the test client).
+Seeding and the query counts run in one subprocess per database (Django binds
+one database per process); the counts are test-client requests, each page
+cold (right after clearing the cache) and warm (the same page again; for an
+UNCACHED page another fresh URL).
 
-It prints one table per size and then the ratio of the last size to the
-first per page: p50 latency (goal: within 1.2x) and queries (goal: equal).
-``--replica`` runs it on a private primary with a streaming replica.
+Then one gunicorn per database (same settings, ``--workers`` sync workers
+each, one private redis-server with a database number each) and the project's
+load generator (``bench/loadgen.py``) on every page, cached and UNCACHED (a
+new URL each request), alternating: each round, page by page, the small and
+the large server one after the other (the order flips every round), so both
+meet the same machine load. Before the load, every page is requested once on
+its own at each size (the cold request: nothing cached yet; reported as
+"first ms"). Prints req/s and p50 per size (median of the rounds), the p50
+ratio large/small (goal: within 1.2), the queries and the cold request times.
+Gunicorn runs with ``--timeout 600`` (``GUNICORN_CMD_ARGS``) so that a cold
+listing at 100,000 products is not killed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import benchdb
 import loadgen
 import pages
 
-benchdb.configure()
+ROOT = Path(__file__).resolve().parents[1]
+GOAL = 1.2
+MARKER = "GROWTH-JSON "
 
 
-def grow(products: int) -> float:
-    """Seed the catalog up to ``products`` (with search documents); seconds taken."""
-    from django.db import connection
+def database_url(size: int) -> str:
+    base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/commerce_bench")
+    return f"{base}_{size // 1000}k" if size % 1000 == 0 else f"{base}_{size}"
+
+
+def drop_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(url.rsplit("/", 1)[1]))
+        )
+    admin.close()
+
+
+def targets(info: dict) -> list[tuple[str, str, str, dict]]:
+    """(label, host, path, cookies): every page cached (one URL) and UNCACHED (a new
+    URL each request). Labels do not depend on the size, so the two runs pair up."""
+    rows = [
+        row
+        for row in pages.pages(info, search_only=False)
+        if not row[0].startswith(("bare", "UNCACHED"))
+    ]
+    for label, host, path, cookies in list(rows):
+        joiner = "&" if "?" in path else "?"
+        rows.append((f"UNCACHED {label}", host, f"{path}{joiner}u={{n}}", cookies))
+    return rows
+
+
+# --- inside the per-database subprocess ---------------------------------------------
+
+
+def prepare(size: int, entries: int, probe: int) -> dict:
+    """Seed this process's database (bulk, idempotent) and describe its pages."""
+    benchdb.setup_django()
     from oscar.core.loading import get_model
 
-    from catalog import search
-    from catalog.pagination import bump_catalog_version
-    from commerce.demo.catalog import seed_catalog
+    from commerce.demo.bulk import bulk_seed_catalog, fill_price_lists
+    from commerce.demo.catalog import upc_for
 
     Product = get_model("catalogue", "Product")
     started = time.monotonic()
-    print(f"catalog: growing to {products:,} products ...", flush=True)
-    seed_catalog(products, images=False)
-    missing = list(Product.objects.filter(search_vector__isnull=True).values_list("pk", flat=True))
-    if missing:
-        print(f"search documents: {len(missing):,} ...", flush=True)
-        search.reindex(missing)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    bump_catalog_version()
-    return time.monotonic() - started
+    created = bulk_seed_catalog(size, progress=lambda s: print(f"[{size:,}] {s}", flush=True))
+    info_entries = fill_price_lists(
+        entries, progress=lambda s: print(f"[{size:,}] {s}", flush=True)
+    )
+    seeded = time.monotonic() - started
+    info = pages.setup(size)
+    # The same product (and so the same search word) at both sizes.
+    product = Product.objects.get(upc=upc_for(probe))
+    info["product_url"] = product.get_absolute_url()
+    info["word"] = product.title.split()[0].lower()
+    info["created"], info["seed_seconds"] = created, round(seeded, 1)
+    info["entries"] = info_entries
+    info["queries"] = page_queries(info)
+    return info
 
 
-def fill_price_lists(entries: int) -> float:
-    """Price-list entries up to ``entries`` in all: the bench tier list has one per
-    product; contract lists of bench companies take the rest. Seconds taken."""
-    from django.db import connection, transaction
-    from oscar.core.loading import get_model
-
-    from accounts.models import Company
-
-    PriceList = get_model("partner", "PriceList")
-    PriceListEntry = get_model("partner", "PriceListEntry")
-    Product = get_model("catalogue", "Product")
-
-    started = time.monotonic()
-    products = Product.objects.filter(parent__isnull=True).count()
-    tier = PriceList.objects.get(code="bench-pages-tier")
-    lists = [tier]
-    needed = max(1, -(-entries // products))
-    for n in range(1, needed):
-        company, _ = Company.objects.get_or_create(
-            name=f"Bench Contract Co {n}",
-            defaults={"status": Company.Status.ACTIVE, "tax_id": f"BENCH-C{n}"},
-        )
-        price_list, _ = PriceList.objects.get_or_create(
-            code=f"bench-contract-{n}",
-            defaults={"name": f"Bench contract {n}", "kind": "contract", "company": company},
-        )
-        lists.append(price_list)
-    left = entries
-    for price_list in lists:
-        want = min(products, left)
-        left -= want
-        have = price_list.entries.count()
-        if have >= want:
-            continue
-        with transaction.atomic(), connection.cursor() as cursor:
-            # One statement per list: every product without an entry yet, in id order.
-            cursor.execute(
-                f"""
-                INSERT INTO {PriceListEntry._meta.db_table}
-                    (price_list_id, product_id, min_quantity, unit_price)
-                SELECT %s, p.id, 1, round((5 + (p.id %% 900) / 10.0)::numeric, 2)
-                FROM catalogue_product p
-                WHERE p.parent_id IS NULL AND NOT EXISTS (
-                    SELECT 1 FROM {PriceListEntry._meta.db_table} e
-                    WHERE e.price_list_id = %s AND e.product_id = p.id
-                )
-                ORDER BY p.id
-                LIMIT %s
-                """,  # noqa: S608 - table names from the model, values as parameters
-                [price_list.pk, price_list.pk, want - have],
-            )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    total = PriceListEntry.objects.count()
-    print(f"price lists: {total:,} entries in {len(lists)} lists", flush=True)
-    return time.monotonic() - started
-
-
-def page_queries(info: dict, targets) -> dict[str, int]:
-    """label -> queries of a warm request of the page (test client, this process)."""
+def page_queries(info: dict) -> dict[str, list[int]]:
+    """label -> [queries cold, queries warm] through the test client."""
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    cache.clear()
     store = Client(HTTP_HOST=settings.STOREFRONT_HOST)
     portal = Client(HTTP_HOST=settings.PORTAL_HOST)
     portal.cookies[info["cookie_name"]] = info["session"]
     counts = {}
-    for label, host, path, _cookies in targets:
-        if path.startswith("/__bare__"):
-            continue
+    for label, host, path, _cookies in targets(info):
         client = portal if host == info["portal"] else store
-        client.get(path.replace("{n}", "0"))
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path.replace("{n}", "1"))
-        if response.status_code != 200:
-            raise SystemExit(f"{label}: {response.status_code}")
-        counts[label] = len(ctx.captured_queries)
+        cache.clear()
+        found = []
+        for n in (0, 1):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path.replace("{n}", str(n)))
+            if response.status_code != 200:
+                raise SystemExit(f"{label}: HTTP {response.status_code}")
+            found.append(len(ctx.captured_queries))
+        counts[label] = found
     return counts
 
 
-def measure(args, info: dict, redis_url: str | None) -> dict[str, tuple[float, float, int, int]]:
-    """label -> (req/s, p50 ms, errors, queries)."""
-    targets = [
-        *pages.pages(info, search_only=False),
-        (
-            f"UNCACHED storefront search ({info['word']})",
-            info["storefront"],
-            f"/search/?q={info['word']}&u={{n}}",
-            {},
-        ),
-        (
-            "UNCACHED storefront category page",
-            info["storefront"],
-            info["category_url"] + "?u={n}",
-            {},
-        ),
-        (
-            "UNCACHED storefront product page",
-            info["storefront"],
-            info["product_url"] + "?u={n}",
-            {},
-        ),
+def child(args) -> None:
+    info = prepare(args.prepare, args.child_entries, args.probe)
+    print(MARKER + json.dumps(info), flush=True)
+
+
+# --- the driver --------------------------------------------------------------------
+
+
+def seed_and_count(size: int, entries: int, probe: int, redis_url: str) -> dict:
+    env = {**os.environ, "BENCH_DATABASE_URL": database_url(size), "REDIS_URL": redis_url}
+    command = [
+        sys.executable,
+        str(Path(__file__)),
+        "--prepare",
+        str(size),
+        "--child-entries",
+        str(entries),
+        "--probe",
+        str(probe),
     ]
-    queries = page_queries(info, targets)
-    port = pages.free_port()
-    server = pages.start_gunicorn(port, args.workers, redis_url)
-    try:
-        for _label, host, path, cookies in targets:
-            loadgen.run(port, host, path, cookies, seconds=1.0, processes=1, connections=2)
-        runs: dict[str, list] = {label: [] for label, *_ in targets}
-        for _round in range(args.rounds):
-            for label, host, path, cookies in targets:
-                runs[label].append(
-                    loadgen.run(
-                        port,
-                        host,
-                        path,
-                        cookies,
-                        seconds=args.seconds,
-                        processes=args.processes,
-                        connections=args.connections,
-                    )
-                )
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
-    return {
-        label: (
-            statistics.median(r.rate for r in results),
-            statistics.median(r.p50_ms for r in results),
-            sum(r.errors for r in results),
-            queries.get(label, 0),
-        )
-        for label, results in runs.items()
-    }
+    process = subprocess.run(  # noqa: S603 - our own script
+        command, env=env, stdout=subprocess.PIPE, text=True, check=True
+    )
+    for line in process.stdout.splitlines():
+        if line.startswith(MARKER):
+            return json.loads(line[len(MARKER) :])
+        print(line, flush=True)
+    raise SystemExit(f"seeding {size:,} products printed no result")
 
 
-def print_table(title: str, figures: dict) -> None:
-    print(f"\n{title}\n")
-    print(f"| {'page':<48} | {'req/s':>7} | {'p50 ms':>7} | {'errors':>6} | queries |")
-    print(f"|{'-' * 50}|{'-' * 9}|{'-' * 9}|{'-' * 8}|---------|")
-    for label, (rate, p50, errors, queries) in figures.items():
-        print(f"| {label:<48} | {rate:>7.1f} | {p50:>7.1f} | {errors:>6} | {queries:>7} |")
+def first_request(port, host, path, cookies) -> float:
+    """Milliseconds of one request of the page, nothing else running."""
+    import http.client
+
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    connection.request("GET", path.replace("{n}", "cold"), headers={"Host": host, "Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"{path}: HTTP {response.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def load(port, host, path, cookies, args) -> loadgen.Result:
+    return loadgen.run(
+        port,
+        host,
+        path,
+        cookies,
+        seconds=args.seconds,
+        processes=args.processes,
+        connections=args.connections,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--entries", type=int, default=1_000_000, help="at the large size")
     parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--replica", action="store_true")
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-entries", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--probe", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.prepare:
+        benchdb.configure()
+        child(args)
+        return
 
-    replica_dir = tempfile.mkdtemp(prefix="bench-replica-") if args.replica else None
+    sizes = (args.small, args.large)
     scratch = tempfile.mkdtemp(prefix="bench-redis-")
     redis_server, redis_url = pages.start_redis(scratch)
+    cache_urls = {size: f"{redis_url[:-2]}/{n}" for n, size in enumerate(sizes)}
+    servers = {}
     try:
-        urls = {}
-        if replica_dir:
-            urls = pages.start_replica(replica_dir)
-            os.environ["BENCH_DATABASE_URL"] = urls["DATABASE_URL"]
-            benchdb.configure()
-        info = pages.setup(sizes[0])
-        results, timings = {}, {}
+        infos = {}
         for size in sizes:
-            timings[size] = grow(size)
-            info = pages.setup(size)
-            if size == sizes[-1]:
-                timings[f"{args.entries:,} price entries"] = fill_price_lists(args.entries)
-            if replica_dir:
-                lag = pages.wait_for_replica(urls["DATABASE_URL"], urls["DATABASE_REPLICA_URL"])
-                print(f"replica caught up in {lag:.1f} s", flush=True)
-                os.environ["DATABASE_REPLICA_URL"] = urls["DATABASE_REPLICA_URL"]
-            results[size] = measure(args, info, redis_url)
-            os.environ.pop("DATABASE_REPLICA_URL", None)
-            print_table(f"{size:,} products", results[size])
+            if args.reseed:
+                drop_database(database_url(size))
+            entries = max(size, args.entries * size // args.large)
+            started = time.monotonic()
+            infos[size] = seed_and_count(size, entries, args.small // 2, cache_urls[size])
+            print(
+                f"{size:,} products ({database_url(size).rsplit('/', 1)[1]}): "
+                f"{infos[size]['created']:,} created, ready in {time.monotonic() - started:.0f} s",
+                flush=True,
+            )
+        rows = {size: targets(infos[size]) for size in sizes}
+        # A listing's first request for an audience prices every product it may see
+        # (``catalog.facets.catalog_prices``): tens of seconds at 100,000 products on
+        # a loaded machine, past gunicorn's 30 s worker timeout.
+        os.environ["GUNICORN_CMD_ARGS"] = "--timeout 600"
+        for size in sizes:
+            port = pages.free_port()
+            servers[size] = (
+                port,
+                pages.start_gunicorn(port, args.workers, cache_urls[size], database_url(size)),
+            )
+        first = {size: {} for size in sizes}
+        for size in sizes:  # every page once, alone: the cold request
+            for label, host, path, cookies in rows[size]:
+                first[size][label] = first_request(servers[size][0], host, path, cookies)
+        before = os.getloadavg()
+        for size in sizes:  # warm up every page on both servers
+            for _label, host, path, cookies in rows[size]:
+                loadgen.run(
+                    servers[size][0], host, path, cookies, seconds=1.0, processes=1, connections=2
+                )
+        runs: dict[int, dict[str, list]] = {size: {} for size in sizes}
+        for round_ in range(args.rounds):
+            for index in range(len(rows[sizes[0]])):
+                order = sizes if round_ % 2 == 0 else sizes[::-1]
+                for size in order:
+                    label, host, path, cookies = rows[size][index]
+                    runs[size].setdefault(label, []).append(
+                        load(servers[size][0], host, path, cookies, args)
+                    )
+        after = os.getloadavg()
     finally:
+        for _port, server in servers.values():
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
         redis_server.terminate()
         redis_server.wait(timeout=10)
-        if replica_dir:
-            pages.stop_replica(replica_dir)
 
-    print("\nbuild times: " + ", ".join(f"{k}: {v:.0f} s" for k, v in timings.items()))
-    first, last = results[sizes[0]], results[sizes[-1]]
-    print(f"\n{sizes[-1]:,} vs {sizes[0]:,} products (goal: p50 within 1.2x, queries equal)\n")
-    print(f"| {'page':<48} | p50 x | queries |")
-    print(f"|{'-' * 50}|-------|---------|")
-    for label in first:
-        if label.startswith("bare"):
-            continue
-        ratio = last[label][1] / first[label][1] if first[label][1] else 0.0
-        print(f"| {label:<48} | {ratio:>5.2f} | {first[label][3]:>3} → {last[label][3]:<3}|")
+    small, large = sizes
+    print(
+        f"\n{small:,} vs {large:,} products ({infos[small]['entries']:,} vs "
+        f"{infos[large]['entries']:,} price-list entries); gunicorn {args.workers} sync workers "
+        f"per database; load {args.processes} processes x {args.connections} connections, "
+        f"{args.seconds:g} s x {args.rounds} rounds alternating (median); load average "
+        f"{before[0]:.1f} at the start, {after[0]:.1f} at the end\n"
+    )
+    s, g = f"{small // 1000}k", f"{large // 1000}k"
+    print(
+        f"| {'page':<44} | req/s {s:>4} | req/s {g:>4} | p50 {s:>4} | p50 {g:>4} | p50 x | "
+        f"<= {GOAL} | queries cold | queries warm | first ms {s:>4} | first ms {g:>4} |"
+    )
+    print(
+        f"|{'-' * 46}|{'-' * 12}|{'-' * 12}|{'-' * 10}|{'-' * 10}|-------|-------|"
+        f"{'-' * 14}|{'-' * 14}|{'-' * 15}|{'-' * 15}|"
+    )
+    for label in runs[small]:
+        rate = {size: statistics.median(r.rate for r in runs[size][label]) for size in sizes}
+        p50 = {size: statistics.median(r.p50_ms for r in runs[size][label]) for size in sizes}
+        errors = sum(r.errors for size in sizes for r in runs[size][label])
+        ratio = p50[large] / p50[small] if p50[small] else float("inf")
+        cold = [infos[size]["queries"][label][0] for size in sizes]
+        warm = [infos[size]["queries"][label][1] for size in sizes]
+        print(
+            f"| {label:<44} | {rate[small]:>10.1f} | {rate[large]:>10.1f} | {p50[small]:>8.1f} | "
+            f"{p50[large]:>8.1f} | {ratio:>5.2f} | {'yes' if ratio <= GOAL else 'NO':>5} | "
+            f"{cold[0]:>5} → {cold[1]:<5}| {warm[0]:>5} → {warm[1]:<5}| "
+            f"{first[small][label]:>13.0f} | {first[large][label]:>13.0f} |"
+            + (f" {errors} errors" if errors else "")
+        )
 
 
 if __name__ == "__main__":

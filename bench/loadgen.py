@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import multiprocessing
+import os
 import statistics
 import threading
 import time
@@ -33,9 +34,12 @@ def _thread(port, host, path, headers, until, out):
     done, errors, latencies = 0, 0, []
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     unique = "{n}" in path  # a different URL per request: never a cache hit
+    # Thread idents repeat across runs and processes: the token keeps every run's
+    # URLs new (an earlier round's URL would be a cache hit).
+    token = f"{os.getpid()}-{threading.get_ident()}-{time.time_ns()}"
     while time.monotonic() < until:
         start = time.perf_counter()
-        target = path.replace("{n}", f"{threading.get_ident()}-{done + errors}") if unique else path
+        target = path.replace("{n}", f"{token}-{done + errors}") if unique else path
         try:
             connection.request("GET", target, headers=headers)
             response = connection.getresponse()

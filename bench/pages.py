@@ -140,8 +140,14 @@ def start_redis(directory: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("redis-server did not start")
 
 
-def start_gunicorn(port: int, workers: int, redis_url: str | None) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, workers: int, redis_url: str | None, database_url: str | None = None
+) -> subprocess.Popen:
+    """The project under gunicorn on ``port`` (the benchmark database unless
+    ``database_url`` names another), with ``redis_url`` as its cache (none: no cache)."""
     env = {**os.environ, "DB_CONN_MAX_AGE": "60", "DEBUG": "0"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url

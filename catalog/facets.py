@@ -11,18 +11,27 @@ audience and catalog version. Counts are taken over the current results, so a
 facet value's count is the number of results its link shows. A page costs a
 fixed number of queries: one for the result ids, one per facet group in SQL
 (categories, attributes), nothing per product.
+
+Those counts grow with the results (a scan of every match), so they are kept
+as a ``summary`` of the result set: cached under the results' SQL (without
+ordering or paging), the viewer's price audience, the categories hidden from
+them, the language and the catalog versions. Another page, another sort or
+any other URL of the same results reuses it and costs none of those queries;
+any catalog change retires it with the listings.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, EmptyResultSet
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -174,6 +183,95 @@ def sort_by_price(ids: list[int], prices, *, descending: bool) -> list[int]:
     return priced + unpriced
 
 
+def _summary_key(queryset: QuerySet, price_audience: str, hidden_categories) -> str | None:
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``.none()``: nothing to count
+        return None
+    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
+        "|".join(
+            [
+                sql,
+                repr(params),
+                price_audience,
+                repr(sorted(hidden_categories)),
+                get_language() or "",
+            ]
+        ).encode()
+    ).hexdigest()
+    return f"catalog:facets:{catalog_versions()}:{digest}"
+
+
+def _price_slot(price: Decimal) -> int:
+    slot = 0
+    for i, edge in enumerate(PRICE_EDGES):
+        if price < edge:
+            break
+        slot = i
+    return slot
+
+
+def summary(queryset, load_prices, *, hidden_categories, price_audience: str, ids=None) -> dict:
+    """What the facets count over the results of ``queryset`` (``load_prices``: returns
+    ``catalog_prices``, called on a miss only: a dict the size of the catalog;
+    ``ids``: its result ids if already known): the total, per
+    category, per price bucket, in stock, per attribute value. Cached per result
+    set (see the module docstring); a miss costs the ids and two grouped queries."""
+    key = _summary_key(queryset, price_audience, hidden_categories)
+    if key is None:
+        return {"count": 0, "categories": [], "prices": {}, "in_stock": 0, "attributes": []}
+    found = cache.get(key)
+    if found is not None:
+        return found
+    if ids is None:
+        ids = result_ids(queryset)
+    prices = load_prices()
+    in_results = queryset.order_by().values("pk")
+    categories = [
+        (row["category_id"], row["category__name"], row["n"])
+        for row in (
+            ProductCategory.objects.filter(product_id__in=in_results)
+            .exclude(category_id__in=sorted(hidden_categories))
+            .values("category_id", "category__name")
+            .annotate(n=Count("product_id", distinct=True))
+            .order_by("-n", "category__name")
+        )
+    ]
+    by_slot: dict[int, int] = defaultdict(int)
+    in_stock = 0
+    for pk in ids:
+        price, free = prices.get(pk, (None, 0))
+        if free > 0:
+            in_stock += 1
+        if price is not None:
+            by_slot[_price_slot(price)] += 1
+    attributes = [
+        (
+            row["attribute__code"],
+            row["attribute__name"],
+            row["value_text"] or row["value_option__option"],
+            row["n"],
+        )
+        for row in (
+            ProductAttributeValue.objects.filter(
+                product_id__in=in_results, attribute__type__in=ATTRIBUTE_TYPES
+            )
+            .values("attribute__code", "attribute__name", "value_text", "value_option__option")
+            .annotate(n=Count("product_id", distinct=True))
+            .order_by("attribute__name", "-n", "value_text", "value_option__option")
+        )
+    ]
+    found = {
+        "count": len(ids),
+        "categories": categories,
+        "prices": dict(by_slot),
+        "in_stock": in_stock,
+        "attributes": attributes,
+    }
+    cache.set(key, found, TIMEOUT)
+    return found
+
+
 def _link(base: list[tuple[str, str]], drop: set[str], add: list[tuple[str, str]]) -> str:
     kept = [(k, v) for k, v in base if k not in drop and k != "page"]
     return "?" + urlencode(kept + add)
@@ -185,48 +283,33 @@ def _bucket_label(low: Decimal, high: Decimal | None, currency_format) -> str:
     return f"{currency_format(low)} – {currency_format(high)}"  # noqa: RUF001
 
 
-def facets(queryset, ids, prices, filters: Filters, params, *, hidden_categories, money):
-    """Facet groups with counts over the results (``ids``) and links that toggle them.
+def facets(counted: dict, filters: Filters, params, *, money):
+    """Facet groups with counts over the results (``counted``: their ``summary``) and
+    links that toggle them.
 
     ``params``: the request's query as (key, value) pairs; ``money``: formats an amount.
     """
     groups = []
-    in_results = queryset.order_by().values("pk")
 
     # Categories (direct filing), by name.
-    rows = (
-        ProductCategory.objects.filter(product_id__in=in_results)
-        .exclude(category_id__in=sorted(hidden_categories))
-        .values("category_id", "category__name")
-        .annotate(n=Count("product_id", distinct=True))
-        .order_by("-n", "category__name")
-    )
     options = [
         {
-            "label": row["category__name"],
-            "value": str(row["category_id"]),
-            "count": row["n"],
-            "selected": filters.category == row["category_id"],
-            "url": _link(params, {"category"}, [("category", str(row["category_id"]))])
-            if filters.category != row["category_id"]
+            "label": name,
+            "value": str(category_id),
+            "count": n,
+            "selected": filters.category == category_id,
+            "url": _link(params, {"category"}, [("category", str(category_id))])
+            if filters.category != category_id
             else _link(params, {"category"}, []),
         }
-        for row in rows
+        for category_id, name, n in counted["categories"]
     ]
     if options:
         groups.append({"name": "category", "label": _("Category"), "options": options})
 
     # Price, in the viewer's own prices.
-    counts: dict[int, int] = defaultdict(int)
-    in_stock = 0
-    for pk in ids:
-        price, free = prices.get(pk, (None, 0))
-        if free > 0:
-            in_stock += 1
-        if price is None:
-            continue
-        slot = max(i for i, edge in enumerate(PRICE_EDGES) if price >= edge)
-        counts[slot] += 1
+    counts = counted["prices"]
+    in_stock = counted["in_stock"]
     options = []
     for slot in sorted(counts):
         low = PRICE_EDGES[slot]
@@ -249,7 +332,7 @@ def facets(queryset, ids, prices, filters: Filters, params, *, hidden_categories
     options = []
     for value, label, count in (
         (IN_STOCK, _("In stock"), in_stock),
-        (OUT_OF_STOCK, _("Out of stock"), len(ids) - in_stock),
+        (OUT_OF_STOCK, _("Out of stock"), counted["count"] - in_stock),
     ):
         if count:
             selected = filters.availability == value
@@ -268,21 +351,12 @@ def facets(queryset, ids, prices, filters: Filters, params, *, hidden_categories
         groups.append({"name": "availability", "label": _("Availability"), "options": options})
 
     # Attribute values (text and option attributes).
-    rows = (
-        ProductAttributeValue.objects.filter(
-            product_id__in=in_results, attribute__type__in=ATTRIBUTE_TYPES
-        )
-        .values("attribute__code", "attribute__name", "value_text", "value_option__option")
-        .annotate(n=Count("product_id", distinct=True))
-        .order_by("attribute__name", "-n", "value_text", "value_option__option")
-    )
     by_attribute: dict[tuple[str, str], dict[str, int]] = {}
-    for row in rows:
-        value = row["value_text"] or row["value_option__option"]
+    for code, name, value, n in counted["attributes"]:
         if not value:
             continue
-        values = by_attribute.setdefault((row["attribute__code"], row["attribute__name"]), {})
-        values[value] = values.get(value, 0) + row["n"]
+        values = by_attribute.setdefault((code, name), {})
+        values[value] = values.get(value, 0) + n
     for (code, name), values in by_attribute.items():
         chosen = filters.attributes.get(code, [])
         key = f"attr_{code}"

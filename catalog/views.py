@@ -58,7 +58,8 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
 
     Filters and facets: ``catalog.facets``. A price sort orders the ids of the
     results by the viewer's prices (from the engine, cached) and loads only the
-    page's products.
+    page's products; other sorts load only the page, the total and the facet
+    counts coming from the result set's cached summary.
     """
 
     template_name = "oscar/catalogue/browse.html"
@@ -122,11 +123,24 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         filters = self.filters()
         return facets.apply(queryset, filters, self.prices() if filters.needs_prices else {})
 
+    def result_summary(self) -> dict:
+        """Counts over the results (``facets.summary``, cached per result set)."""
+        if not hasattr(self, "_summary"):
+            self._summary = facets.summary(
+                self.object_list,
+                self.prices,  # loaded on a cache miss only
+                hidden_categories=visibility.hidden_category_ids(**self.visibility()),
+                price_audience=self.request.strategy.price_audience(),
+                ids=getattr(self, "_ids", None),
+            )
+        return self._summary
+
     def paginate_queryset(self, queryset, page_size):
-        self._ids = facets.result_ids(queryset)
         sort = self.sort()
         if sort not in facets.PRICE_SORTS:
+            # Only the page's rows: the total comes with the (cached) summary.
             return super().paginate_queryset(queryset, page_size)
+        self._ids = facets.result_ids(queryset)
         ordered = facets.sort_by_price(
             self._ids, self.prices(), descending=facets.PRICE_SORTS[sort]
         )
@@ -140,7 +154,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         if isinstance(queryset, list):
             return Paginator(queryset, per_page, **kwargs)
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.__dict__["count"] = len(self._ids)  # known already: no count query
+        paginator.__dict__["count"] = self.result_summary()["count"]  # no count query of its own
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -155,12 +169,9 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         ]
         currency = self.request.strategy.context.currency
         groups = facets.facets(
-            self.object_list,
-            self._ids,
-            self.prices(),
+            self.result_summary(),
             self.filters(),
             params,
-            hidden_categories=visibility.hidden_category_ids(**self.visibility()),
             money=lambda amount: money(amount, currency),
         )
         context.update(card_context())
