@@ -140,16 +140,22 @@ def allocate_lines(lines_parts) -> None:
         # (``pricing.apps``), for this announcement only.
         record._stock_alerts_refreshed = True
         try:
-            post_save.send(
-                sender=StockRecord,
-                instance=record,
-                created=False,
-                raw=False,
-                using=router.db_for_write(StockRecord, instance=record),
-                update_fields=frozenset({"num_allocated"}),
-            )
+            announce_allocation(record)
         finally:
             del record._stock_alerts_refreshed
+
+
+def announce_allocation(record) -> None:
+    """The post_save of a stock record whose allocation changed, naming that one
+    field, so receivers do only their part (no search document is rebuilt)."""
+    post_save.send(
+        sender=StockRecord,
+        instance=record,
+        created=False,
+        raw=False,
+        using=router.db_for_write(StockRecord, instance=record),
+        update_fields=frozenset({"num_allocated"}),
+    )
 
 
 def allocate_record(record, units: int) -> None:
@@ -161,14 +167,7 @@ def allocate_record(record, units: int) -> None:
         num_allocated=Coalesce(F("num_allocated"), 0) + units
     )
     record.num_allocated = (record.num_allocated or 0) + units
-    post_save.send(
-        sender=StockRecord,
-        instance=record,
-        created=False,
-        raw=False,
-        using=router.db_for_write(StockRecord, instance=record),
-        update_fields=frozenset({"num_allocated"}),
-    )
+    announce_allocation(record)
 
 
 def stock_alerts_refresh(records) -> None:

@@ -40,6 +40,16 @@ def _event(order, name: str, amount: Decimal, reference: str) -> None:
     )
 
 
+def _record_authorise(source, authorization: Authorization) -> None:
+    Transaction.objects.create(
+        source=source,
+        txn_type=Transaction.AUTHORISE,
+        amount=authorization.amount,
+        reference=authorization.id,
+        status="Success",
+    )
+
+
 def payment_authorize(
     *, token: str, amount: Decimal, currency: str, reference: str
 ) -> Authorization:
@@ -60,13 +70,7 @@ def payment_record_authorization(*, order, authorization: Authorization) -> Sour
         reference=authorization.id,
         label=authorization.card.label,
     )
-    Transaction.objects.create(
-        source=source,
-        txn_type=Transaction.AUTHORISE,
-        amount=authorization.amount,
-        reference=authorization.id,
-        status="Success",
-    )
+    _record_authorise(source, authorization)
     return source
 
 
@@ -210,13 +214,7 @@ def payment_adjust_after_edit(*, order, source, amount: Decimal, authorization=N
         source.reference = authorization.id
         source.amount_allocated = authorization.amount
         source.save(update_fields=["reference", "amount_allocated"])
-        Transaction.objects.create(
-            source=source,
-            txn_type=Transaction.AUTHORISE,
-            amount=authorization.amount,
-            reference=authorization.id,
-            status="Success",
-        )
+        _record_authorise(source, authorization)
         outbox_emit(topic=topics.VOID_AUTHORIZATION, payload={"authorization": old})
         _event(order, ADJUST_EVENT, authorization.amount, authorization.id)
         return "reauthorized"
