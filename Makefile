@@ -8,7 +8,7 @@ PRODUCTS ?= 500
 # CI starts from a fresh one (`make test PYTEST_ARGS=--create-db`).
 PYTEST_ARGS ?= --reuse-db
 
-.PHONY: run test install migrate seed lint format bench worker beat relay clean
+.PHONY: run test install migrate seed lint format bench bench-scale worker beat relay clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=python3.11)")'
@@ -49,6 +49,11 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The long scenarios: 100,000 products and 1,000,000 price-list entries.
+bench-scale: install
+	$(BIN)/python bench/imports.py --products 100000 --entries 1000000
+	$(BIN)/python bench/growth.py
 
 worker: install
 	$(BIN)/celery -A commerce worker --loglevel=info
