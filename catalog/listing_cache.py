@@ -148,24 +148,26 @@ def member_page_audience(request) -> str | None:
     return shell() if shell is not None else None
 
 
-def member_page_key(request, *, view: str, shell: str) -> str:
+def member_page_parts(request, *, view: str) -> list[str]:
+    """A member's page key without its shell part (``member_page_key``)."""
     path = hashlib.sha1(  # noqa: S324 - a cache key
         f"{request.get_host()}|{request.get_full_path()}".encode()
     ).hexdigest()
     site, company = visibility.request_context(request)
-    return _short(
-        [
-            "catalog:member-page",
-            view,
-            shell,
-            visibility.audience_key(site=site, company=company),
-            request.strategy.price_audience(),
-            get_language() or "",
-            catalog_versions(),
-            estimate_period(),
-            path,
-        ]
-    )
+    return [
+        "catalog:member-page",
+        view,
+        visibility.audience_key(site=site, company=company),
+        request.strategy.price_audience(),
+        get_language() or "",
+        catalog_versions(),
+        estimate_period(),
+        path,
+    ]
+
+
+def member_page_key(parts: list[str], shell: str) -> str:
+    return _short([*parts, shell])
 
 
 class AnonymousPageCacheMixin:
@@ -191,7 +193,8 @@ class AnonymousPageCacheMixin:
                     return HttpResponse(fill_page(html, request))
                 self.page_cache_key = key
             elif (shell := member_page_audience(request)) is not None:
-                key = member_page_key(request, view=type(self).__name__, shell=shell)
+                self.member_key_parts = member_page_parts(request, view=type(self).__name__)
+                key = member_page_key(self.member_key_parts, shell)
                 stored = cache.get(key)
                 if stored is not None:
                     return self.serve_cached_page(stored)
@@ -206,7 +209,13 @@ class AnonymousPageCacheMixin:
         html = response.content.decode()
         if self.member_page:
             stored = {"html": html, **self.cached_page_extra()}
-            put(self.page_cache_key, stored)
+            # The page around the content as rendered: a member's first page opens
+            # their basket, so the shell it shows is keyed after the render (the
+            # rest of the key stays as read before it, so a catalog change during
+            # the render never files old content under the new versions).
+            shell = member_page_audience(self.request)
+            if shell is not None:
+                put(member_page_key(self.member_key_parts, shell), stored)
             response.content = self.fill_cached_page(stored)
             return
         put(self.page_cache_key, html)

@@ -40,16 +40,23 @@ def summary_version(owner_id) -> str:
     return cache.get(version_key) or cache_version(version_key)
 
 
+def shown_summary_version(request) -> str:
+    """The basket version of the mini basket this request showed, else the current one."""
+    return getattr(request, "_summary_version_shown", None) or summary_version(request.user.pk)
+
+
 def _key(request) -> str:
     user = request.user
     company = getattr(request, "company", None)
+    version = summary_version(user.pk)
+    request._summary_version_shown = version
     return ":".join(
         [
             "basket:mini",
             str(user.pk),
             str(request.site_info.site_id),
             str(company.pk if company is not None else "-"),
-            summary_version(user.pk),
+            version,
             request.strategy.price_audience(),
             catalog_versions(),
         ]

@@ -24,7 +24,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 
 from accounts import policy, selectors
-from commerce.basket.summary import summary_version
+from commerce.basket.summary import shown_summary_version
 from commerce.dealers.selectors import is_dealer_company
 from portals.portal.home import credit_hold_of, credit_hold_reasons
 
@@ -111,7 +111,7 @@ def shell_audience(request) -> str | None:
         company.name,
         "|".join(f"{m.company_id}={m.company.name}" for m in companies),
         str(request.site_info.site_id),
-        summary_version(user.pk),
+        shown_summary_version(request),
         request_credit_hold(request) or "-",
         str(pending_approvals(request)),
         "dealer" if is_dealer_company(company.pk) else "-",
