@@ -31,6 +31,11 @@ only inserted by business transactions; the relay claims due rows with
 SKIP LOCKED in a short transaction of its own, holding nothing else, and runs
 their handlers after that commit, each handler starting again from step 1.
 
+Oscar's purchase counters (``analytics.ProductRecord``) are counted by the
+``order.purchase_counters`` outbox handler after the order committed: it
+inserts missing rows at zero, then locks the order's rows in product order and
+increments them, holding nothing else.
+
 A dealer lead (``commerce.leads``) is locked on its own, one row, never while
 holding any of the above: accept, reject, lapse, re-route and outcomes are
 serialised on it, and the lead is linked to the order it became only after

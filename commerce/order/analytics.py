@@ -39,9 +39,12 @@ def record_order_placed(sender, order, user, raw=False, **kwargs) -> None:
 
 def purchase_counters_record(*, order) -> None:
     """What Oscar's ``receive_order_placed`` records: each product's purchases
-    (one UPDATE for the products already counted, one INSERT for the others)
-    and the buyer's order record. Counter rows are locked in product order, so
-    two orders counted at once wait for each other but never deadlock."""
+    and the buyer's order record, in a fixed number of queries.
+
+    Missing counter rows are inserted at zero first (a concurrent insert of the
+    same row waits on the unique index, then is ignored), then the rows are
+    locked in product order and incremented: two orders counted at once wait
+    for each other, never deadlock and never lose a purchase."""
     bought: dict[int, int] = defaultdict(int)
     lines = 0
     for product_id, quantity in order.lines.values_list("product_id", "quantity"):
@@ -49,27 +52,22 @@ def purchase_counters_record(*, order) -> None:
         if product_id is not None:
             bought[product_id] += quantity
     if bought:
-        counted = list(
+        ProductRecord.objects.bulk_create(
+            [ProductRecord(product_id=pk, num_purchases=0) for pk in sorted(bought)],
+            ignore_conflicts=True,
+        )
+        locked = list(
             ProductRecord.objects.select_for_update()
             .filter(product_id__in=bought)
             .order_by("product_id")
             .values_list("product_id", flat=True)
         )
-        if counted:
-            ProductRecord.objects.filter(product_id__in=counted).update(
-                num_purchases=F("num_purchases")
-                + Case(
-                    *(When(product_id=pk, then=Value(bought[pk])) for pk in counted),
-                    output_field=IntegerField(),
-                )
+        ProductRecord.objects.filter(product_id__in=locked).update(
+            num_purchases=F("num_purchases")
+            + Case(
+                *(When(product_id=pk, then=Value(bought[pk])) for pk in locked),
+                output_field=IntegerField(),
             )
-        ProductRecord.objects.bulk_create(
-            [
-                ProductRecord(product_id=pk, num_purchases=n)
-                for pk, n in sorted(bought.items())
-                if pk not in counted
-            ],
-            ignore_conflicts=True,
         )
     if order.user_id is not None:
         _record_user_order(order, lines=lines, items=sum(bought.values()))

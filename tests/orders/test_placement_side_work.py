@@ -80,3 +80,41 @@ def test_purchase_counters_are_counted_once_after_the_commit(buyer, committed):
         place_portal_order(company, user, product, 2)
     assert ProductRecord.objects.get(product=product).num_purchases == 5
     assert UserRecord.objects.get(user=user).num_orders == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_orders_counted_at_once_lose_no_purchase_and_never_deadlock():
+    """Two counting handlers meet on the same, never counted products (listed in
+    opposite order in their orders): both counts land, neither waits forever."""
+    from django.db import transaction
+
+    from tests.helpers import at_once
+
+    company = factories.business("Acme Industrial")
+    user = factories.MembershipFactory(company=company).user
+    first, second = (factories.ProductFactory(stock=50) for _ in range(2))
+    orders = [
+        place_portal_order(company, user, first, 1).order,
+        place_portal_order(company, user, second, 2).order,
+    ]
+    for order, extra, quantity in ((orders[0], second, 4), (orders[1], first, 8)):
+        line = order.lines.get()
+        line.pk = None
+        line.product, line.quantity = extra, quantity
+        line.save()
+    ProductRecord.objects.all().delete()
+    UserRecord.objects.all().delete()
+
+    def count(order):
+        def run():
+            with transaction.atomic():
+                analytics.purchase_counters_record(order=order)
+
+        return run
+
+    at_once(count(orders[0]), count(orders[1]), what="counting purchases")
+
+    counts = dict(ProductRecord.objects.values_list("product_id", "num_purchases"))
+    assert counts == {first.pk: 1 + 8, second.pk: 2 + 4}
+    assert UserRecord.objects.get(user=user).num_orders == 2
