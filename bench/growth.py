@@ -184,18 +184,6 @@ def first_request(port, host, path, cookies) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def load(port, host, path, cookies, args) -> loadgen.Result:
-    return loadgen.run(
-        port,
-        host,
-        path,
-        cookies,
-        seconds=args.seconds,
-        processes=args.processes,
-        connections=args.connections,
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", type=int, default=10_000)
@@ -262,7 +250,7 @@ def main() -> None:
                 for size in order:
                     label, host, path, cookies = rows[size][index]
                     runs[size].setdefault(label, []).append(
-                        load(servers[size][0], host, path, cookies, args)
+                        pages.load(servers[size][0], host, path, cookies, args)
                     )
         after = os.getloadavg()
     finally:

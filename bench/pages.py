@@ -184,6 +184,19 @@ def start_gunicorn(
     raise SystemExit("gunicorn did not start")
 
 
+def load(port, host, path, cookies, args) -> loadgen.Result:
+    """One round of load on ``path`` with the run's settings."""
+    return loadgen.run(
+        port,
+        host,
+        path,
+        cookies,
+        seconds=args.seconds,
+        processes=args.processes,
+        connections=args.connections,
+    )
+
+
 def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
     """(label, host, path, cookies)."""
     portal_cookie = {info["cookie_name"]: info["session"]}
@@ -334,17 +347,7 @@ def run(args, replica_dir: str | None) -> None:
         results: dict[str, list] = {label: [] for label, *_ in targets}
         for _round in range(args.rounds):
             for label, host, path, cookies in targets:
-                results[label].append(
-                    loadgen.run(
-                        port,
-                        host,
-                        path,
-                        cookies,
-                        seconds=args.seconds,
-                        processes=args.processes,
-                        connections=args.connections,
-                    )
-                )
+                results[label].append(load(port, host, path, cookies, args))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
