@@ -13,7 +13,12 @@ class AccountsConfig(AppConfig):
         super().ready()
         from django.apps import apps
 
-        from accounts import handlers  # noqa: F401  (registers the outbox handlers)
+        from accounts import (
+            access_cache,
+            handlers,  # noqa: F401  (registers the outbox handlers)
+        )
+
+        access_cache.connect()
 
         # Staff role groups follow the role table after every migrate, once all
         # apps' permissions exist (the last app with models migrates last).

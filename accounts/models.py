@@ -13,12 +13,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.address.abstract_models import AbstractAddress
-from oscar.apps.customer.abstract_models import AbstractUser
+from oscar.apps.customer.abstract_models import AbstractUser, UserManager
 from phonenumber_field.modelfields import PhoneNumberField
+
+from accounts.access_cache import AccessQuerySet
 
 
 class User(AbstractUser):
     """Email sign-in user, shared by the storefront, the portal and the back office."""
+
+    objects = UserManager.from_queryset(AccessQuerySet)()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -68,6 +72,8 @@ class Company(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AccessQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = _("companies")
         ordering = ["name"]
@@ -101,6 +107,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.BUYER)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AccessQuerySet.as_manager()
 
     class Meta:
         ordering = ["company__name", "user__email"]

@@ -7,6 +7,7 @@ roles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from accounts import acting
@@ -136,30 +137,37 @@ def display_name(user) -> str:
 def denial_reason(membership: Membership | None, action: Action | str) -> str | None:
     """Why ``membership`` may not do ``action``, or None if it may (never, in an
     assisted session, one of ``ACTING_FORBIDDEN``)."""
-    action = Action(action)
+    refusal = _refusal(membership, Action(action))
+    return refusal() if refusal is not None else None
+
+
+def _refusal(membership: Membership | None, action: Action) -> Callable[[], str] | None:
+    """``denial_reason``'s answer, not yet worded (every portal page asks ``can``)."""
     if not admits_to_portal(membership):
-        return "Your company account does not give you access to the business portal."
+        return lambda: "Your company account does not give you access to the business portal."
     assert membership is not None
     if action in ACTING_FORBIDDEN:
         reason = acting_reason(ACTION_LABELS[action][0].lower() + ACTION_LABELS[action][1:])
         if reason is not None:
-            return reason
+            return lambda: reason
     if action not in ROLE_ACTIONS[membership.role]:
-        return (
+        return lambda: (
             f"Your role ({membership.get_role_display()}) does not allow this. Ask a company admin."
         )
     if action == Action.APPROVE_ORDERS and membership.user.is_staff:
         # Separation of duties: the back office never decides a customer's purchases.
-        return "Staff accounts never approve a customer's orders, whatever their company role."
+        return lambda: (
+            "Staff accounts never approve a customer's orders, whatever their company role."
+        )
     if action == Action.PLACE_ORDER and membership.company.status not in _ORDERING_STATUSES:
-        return (
+        return lambda: (
             f"{membership.company.name} is awaiting approval; ordering opens once it is approved."
         )
     return None
 
 
 def can(membership: Membership | None, action: Action | str) -> bool:
-    return denial_reason(membership, action) is None
+    return _refusal(membership, Action(action)) is None
 
 
 def require(membership: Membership | None, action: Action | str) -> None:

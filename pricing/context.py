@@ -13,9 +13,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from accounts.selectors import ACTIVE_COMPANY_SESSION_KEY
 from commerce import sites
 from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 from commerce.core.money import rate
+from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.members.prices import price_segments
 from pricing.engine import ListRef, Loyalty, PriceContext
 from pricing.vouchers import promotions_in_scope
@@ -74,6 +76,22 @@ def _read_ahead_lists(request) -> list[str]:
 
 
 register_read_ahead(_read_ahead_lists)
+
+
+def _read_ahead_session_lists(request) -> list[str]:
+    """Before the portal's middleware: the lists of the company the session last
+    acted in (the member's active company unless it has changed since)."""
+    if hasattr(request, "company") or getattr(request, "channel", None) != sites.PORTAL:
+        return []
+    if not session_user_id(request):
+        return []
+    company_id = request.session.get(ACTIVE_COMPANY_SESSION_KEY)
+    if not company_id:
+        return []
+    return [f"pricing:company-lists:{company_id}:{settings.OSCAR_DEFAULT_CURRENCY}"]
+
+
+register_read_ahead(_read_ahead_session_lists, stage=USER_STAGE)
 
 
 def _cached_list_rows(company, currency: str) -> list[tuple]:

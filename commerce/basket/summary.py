@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 
 from catalog.versions import catalog_versions
 from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.sessions import USER_STAGE, session_user_id
 
 TIMEOUT = 10 * 60
 
@@ -28,10 +29,13 @@ def _version_key(owner_id) -> str:
 
 def _read_ahead(request) -> list[str]:
     user = getattr(request, "user", None)
-    return [_version_key(user.pk)] if user is not None and user.is_authenticated else []
+    if user is None:  # before the authentication middleware: the session's user
+        owner_id = session_user_id(request)
+        return [_version_key(owner_id)] if owner_id else []
+    return [_version_key(user.pk)] if user.is_authenticated else []
 
 
-register_read_ahead(_read_ahead)
+register_read_ahead(_read_ahead, stage=USER_STAGE)
 
 
 def summary_version(owner_id) -> str:

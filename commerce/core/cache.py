@@ -264,6 +264,14 @@ def cache_version(key: str) -> str:
     return version
 
 
+def cache_versions(keys: list[str]) -> list[str]:
+    """``cache_version`` of each of ``keys``, read in one round trip when warm."""
+    from django.core.cache import cache
+
+    found = cache.get_many(keys)
+    return [found.get(key) or cache_version(key) for key in keys]
+
+
 def cache_version_bump(key: str) -> None:
     """Retire every entry keyed by the current version of ``key``."""
     from django.core.cache import cache
@@ -303,20 +311,41 @@ def register_read_ahead(keys_for: Callable[[object], Iterable[str]], *, stage: i
     _read_ahead.append((stage, keys_for))
 
 
-@contextmanager
-def shared_reads(request):
-    """Within the block, read each cache key once, the registered ones up front."""
+def _read_ahead_now(request) -> None:
     from django.core.cache import cache
 
+    for stage in sorted({stage for stage, _ in _read_ahead}):
+        keys = [key for s, keys_for in _read_ahead if s == stage for key in keys_for(request)]
+        if keys:
+            cache.get_many(list(dict.fromkeys(keys)))  # only the keys not read yet
+
+
+@contextmanager
+def shared_reads(request):
+    """Within the block, read each cache key once, the registered ones up front.
+
+    Opened for every request by ``SharedReadsMiddleware``, as soon as the session
+    is known (what it knows then: the session, the signed-in user's id, the
+    catalog's versions); a view that knows more (the member, the company) opens
+    it again to read the rest ahead, and keys already read cost nothing."""
     if _memo() is not None:
+        _read_ahead_now(request)
         yield
         return
     _reads.memo = {}
     try:
-        for stage in sorted({stage for stage, _ in _read_ahead}):
-            keys = [key for s, keys_for in _read_ahead if s == stage for key in keys_for(request)]
-            if keys:
-                cache.get_many(list(dict.fromkeys(keys)))
+        _read_ahead_now(request)
         yield
     finally:
         _reads.memo = None
+
+
+class SharedReadsMiddleware:
+    """``shared_reads`` around the whole request, right after the session middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with shared_reads(request):
+            return self.get_response(request)

@@ -8,7 +8,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from commerce import sites
 from commerce.core.cache import register_read_ahead
+from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.dealers.exceptions import NotADealer
 from commerce.dealers.facts import dealer_products, load_facts
 from commerce.dealers.models import DealerOffer, DealerProfile, DealerRouting
@@ -200,10 +202,17 @@ def routing_dry_run(*, order=None, country: str = "DE", postcode: str = "", prod
 
 
 DEALER_COMPANIES_CACHE_KEY = "dealers:company-ids"
+
+
 # Every portal page's menu asks; read with the other keys of a cached page.
-register_read_ahead(
-    lambda request: [DEALER_COMPANIES_CACHE_KEY] if getattr(request, "company", None) else []
-)
+def _read_ahead(request) -> list[str]:
+    if not hasattr(request, "company"):  # before the portal's middleware
+        signed_in = getattr(request, "channel", None) == sites.PORTAL and session_user_id(request)
+        return [DEALER_COMPANIES_CACHE_KEY] if signed_in else []
+    return [DEALER_COMPANIES_CACHE_KEY] if request.company else []
+
+
+register_read_ahead(_read_ahead, stage=USER_STAGE)
 
 
 def is_dealer_company(company_id) -> bool:

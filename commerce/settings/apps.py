@@ -114,13 +114,15 @@ MIDDLEWARE = [
     # Decides per request whether its reads may use the read replica (if any).
     "commerce.core.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Reads the request's cache keys ahead, a round trip per stage (its session first).
+    "commerce.core.cache.SharedReadsMiddleware",
     "commerce.core.attribution.AttributionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which would read the body of an oversize upload.
     "commerce.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.authentication.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commerce.core.middleware.IdOutOfRangeMiddleware",

@@ -73,6 +73,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database alone: signed-in users stay signed in (and
-# signed-out users stay signed out) whatever happens to Redis.
-SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# Sessions live in the database, so signed-in users stay signed in (and
+# signed-out users stay signed out) whatever happens to Redis. With Redis they
+# are read through it (commerce/core/sessions.py), and so is each signed-in
+# user's access (accounts/access_cache.py). Not with a per-process cache: a
+# change seen by one process would leave the others serving the old copy.
+SESSION_ENGINE = env_str(
+    "SESSION_ENGINE",
+    "commerce.core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db",
+)
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 600)
+ACCESS_SNAPSHOTS = bool(REDIS_URL) and env_str("ACCESS_SNAPSHOTS", "1") != "0"

@@ -23,7 +23,7 @@ import hashlib
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 
-from accounts import policy, selectors
+from accounts import access_cache, acting, policy, selectors
 from commerce.basket.summary import shown_summary_version
 from commerce.dealers.selectors import is_dealer_company
 from portals.portal.home import credit_hold_of, credit_hold_reasons
@@ -31,11 +31,17 @@ from portals.portal.home import credit_hold_of, credit_hold_reasons
 
 def load_memberships(request) -> list:
     """The user's portal memberships for this request (``request_memberships``),
-    each with its company's credit-hold reason: the banner costs no query of its own."""
+    each with its company's credit-hold reason: the banner costs no query of its own.
+    Kept in the user's access snapshot between requests, except while a staff
+    member acts for them (their memberships are then narrowed to one company)."""
     user = request.user
-    memberships = list(
-        selectors.portal_memberships(user).annotate(credit_hold_reason=credit_hold_reasons())
-    )
+
+    def load() -> list:
+        return list(
+            selectors.portal_memberships(user).annotate(credit_hold_reason=credit_hold_reasons())
+        )
+
+    memberships = load() if acting.current() is not None else access_cache.memberships(user, load)
     request._portal_memberships = (user.pk, memberships)
     return memberships
 

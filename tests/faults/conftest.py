@@ -105,7 +105,10 @@ def private_redis(tmp_path):
 
 @pytest.fixture
 def redis_cache(settings, private_redis):
-    """The default cache on the private Redis, failing soft (as in production)."""
+    """The default cache on the private Redis, failing soft (as in production),
+    with sessions and users' access read through it (as with ``REDIS_URL``)."""
+    settings.SESSION_ENGINE = "commerce.core.sessions"
+    settings.ACCESS_SNAPSHOTS = True
     settings.CACHES = {
         "default": {
             "BACKEND": "commerce.core.cache.FailSoftRedisCache",
