@@ -37,6 +37,13 @@ DEFAULT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 MAX_LOST_WRITES = 10_000
 
 
+_SET_UNLESS = """
+if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1
+"""
+
+
 class _Outage:
     """Per-process state shared by every thread's cache instance of one location."""
 
@@ -224,6 +231,22 @@ class FailSoftRedisCache(RedisCache):
         _forget_read(*keys)
         lost = tuple(self._key(key, version) for key in keys)
         return self._call(super().delete_many, None, keys, version, lost_keys=lost)
+
+    def set_unless(self, key, value, unless, timeout) -> bool:
+        """Set ``key`` to ``value`` unless it holds ``unless`` now, in one atomic
+        step in Redis (a sign-out's tombstone is never written over). Redis
+        unreachable: nothing is set and the key is dropped when it answers again."""
+        _forget_read(key)
+        full = self._key(key)
+        client_cache = self._cache
+        dumps = client_cache._serializer.dumps
+
+        def set_unless(full_key):
+            client = client_cache.get_client(full_key, write=True)
+            args = (dumps(value), dumps(unless), max(1, int(timeout)))
+            return bool(client.eval(_SET_UNLESS, 1, full_key, *args))
+
+        return self._call(set_unless, False, full, lost_keys=(full,))
 
     def incr(self, key, delta=1, version=None):
         _forget_read(key)

@@ -10,9 +10,10 @@ deleted it writes it back into the cache just after. Here:
 * a read fills the cache with ``add``, never over what is there;
 * a sign-out (``delete``) leaves a tombstone in the cache instead of nothing,
   so a fill racing with it finds the key taken and the session stays gone;
-* a save deletes the cached copy, so the next read fills it from the
-  database; a save of a session deleted meanwhile fails in the database
-  before it touches the cache (Django's ``SessionInterrupted``);
+* a save writes the cached copy unless a tombstone is there, in one atomic
+  step (``FailSoftRedisCache.set_unless``); a save of a session deleted
+  meanwhile fails in the database before it touches the cache (Django's
+  ``SessionInterrupted``);
 * every cached copy lives at most ``SESSION_CACHE_SECONDS`` (10 minutes by
   default), which bounds any interleaving not covered above.
 
@@ -76,9 +77,16 @@ class SessionStore(DBStore):
 
     def save(self, must_create=False):
         super().save(must_create)
-        if not must_create:
-            # A new key has nothing cached; an old one may hold a tombstone, kept.
-            self._cache.delete(self.cache_key)
+        key, seconds = self.cache_key, _cache_seconds(self.get_expiry_age())
+        if must_create:  # a new key: nothing cached, no tombstone
+            if seconds:
+                self._cache.add(key, self._session, seconds)
+            return
+        set_unless = getattr(self._cache, "set_unless", None)
+        if set_unless is None or not seconds:
+            self._cache.delete(key)
+        else:
+            set_unless(key, self._session, TOMBSTONE, seconds)
 
     def delete(self, session_key=None):
         super().delete(session_key)

@@ -219,3 +219,23 @@ def test_a_sign_out_during_a_freeze_is_not_undone_by_the_cached_session(shop, re
     replay = Client(HTTP_HOST=settings.PORTAL_HOST)
     replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
     assert get(replay) == 302
+
+
+def test_a_session_save_never_writes_over_a_sign_outs_tombstone(shop, redis_cache):
+    key = sessions.KEY_PREFIX + "a-session"
+    cache.set(key, {"cart": 1})
+    assert cache.set_unless(key, {"cart": 2}, sessions.TOMBSTONE, 60)
+    assert cache.get(key) == {"cart": 2}
+    cache.set(key, sessions.TOMBSTONE)  # signed out
+    assert not cache.set_unless(key, {"cart": 3}, sessions.TOMBSTONE, 60)
+    assert cache.get(key) == sessions.TOMBSTONE
+
+    redis_cache.stop()
+    assert not cache.set_unless(key, {"cart": 4}, sessions.TOMBSTONE, 60)  # no error
+
+
+def test_a_session_changed_by_a_page_is_read_from_the_cache_on_the_next(shop):
+    client = shop["client"]
+    client.get("/catalogue/")  # the first page remembers the active company
+    tables = " ".join(queries_of(client))
+    assert "django_session" not in tables
