@@ -4,7 +4,7 @@
 A listing's price-range facet and its price sort need the viewer's price of
 every product the audience may see: the pricing engine over the whole catalog
 (``strategy.display_prices``), seconds at 100,000 products. That work never
-runs on a request once the catalog is larger than ``INLINE_LIMIT`` products:
+runs on a request once the catalog is larger than ``inline_limit()`` products:
 
 * The map of an audience is stored under a *slot* (the visibility audience
   without its version, and the price audience) with the *tag* it was built at
@@ -19,8 +19,8 @@ runs on a request once the catalog is larger than ``INLINE_LIMIT`` products:
   one build. The build may take as long as it needs and chunk freely.
 * With no previous map, the listing renders without the price-range facet
   (``None``), and a price filter or sort falls back to live prices of the first
-  ``INLINE_LIMIT`` results (bounded work, the page is not cached).
-* A catalog of at most ``INLINE_LIMIT`` visible products is priced inline (one
+  ``live_limit()`` results (bounded work, the page is not cached).
+* A catalog of at most ``inline_limit()`` visible products is priced inline (one
   chunk: a fixed number of queries, tens of milliseconds), which keeps small
   shops exact at once.
 
@@ -67,7 +67,13 @@ QUEUE_TIMEOUT = 10 * 60  # a lost build is queued again after this long
 
 
 def inline_limit() -> int:
+    """Catalogs up to this many visible products are priced on the request."""
     return getattr(settings, "CATALOG_PRICES_INLINE_LIMIT", 500)
+
+
+def live_limit() -> int:
+    """Results priced live for a price filter or sort while no map exists."""
+    return getattr(settings, "CATALOG_PRICES_LIVE_LIMIT", 500)
 
 
 Prices = dict[int, tuple[Decimal | None, int]]
@@ -180,6 +186,6 @@ def build(strategy, *, site, company) -> PriceMap:
 
 def live_prices(strategy, queryset) -> Prices:
     """Bounded fallback while no map exists: live prices of the first
-    ``inline_limit()`` results of ``queryset`` (one chunk of the engine)."""
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: inline_limit()])
+    ``live_limit()`` results of ``queryset`` (one chunk of the engine)."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: live_limit()])
     return strategy.display_prices(ids)
