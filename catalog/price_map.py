@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -92,7 +93,11 @@ class PriceMap:
     def prices(self) -> Prices:
         """product id -> (display price or None, free units); loaded on first use."""
         if self._prices is None:
-            self._prices = cache.get(_map_key(self.slot, self.tag)) or {}
+            found = cache.get(_map_key(self.slot, self.tag))
+            if found is None:  # evicted before its pointer: queued again on a next request
+                cache.delete_many([self.slot, _queued_key(self.slot, self.tag)])
+                self.fresh = False
+            self._prices = found or {}
         return self._prices
 
 
@@ -153,10 +158,16 @@ def lookup(strategy, *, site, company) -> PriceMap | None:
     return PriceMap(slot_key, pointer[0], fresh=False)
 
 
+def _queued_key(slot_key: str, tag: str) -> str:
+    return f"catalog:price-map-queued:{_digest(slot_key, tag)}"
+
+
 def request_rebuild(strategy, *, site, company, slot_key: str, tag: str) -> bool:
-    """Queue one build of ``slot_key`` at ``tag`` (True if this call queued it)."""
+    """Queue one build of ``slot_key`` at ``tag`` (True if this call queued it): one
+    per slot and tag in the cache; one per slot, tag and ``QUEUE_TIMEOUT`` window
+    in the outbox (a build lost with the cache is queued again in the next)."""
     digest = _digest(slot_key, tag)
-    if not cache.add(f"catalog:price-map-queued:{digest}", 1, QUEUE_TIMEOUT):
+    if not cache.add(_queued_key(slot_key, tag), 1, QUEUE_TIMEOUT):
         return False  # queued already, or Redis is down (nowhere to store the map)
     buyer = getattr(strategy, "buyer", None)
     payload = {
@@ -168,7 +179,9 @@ def request_rebuild(strategy, *, site, company, slot_key: str, tag: str) -> bool
     }
     try:
         with transaction.atomic():
-            outbox_emit(topic=TOPIC, payload=payload, key=f"price-map:{digest}", deferred=True)
+            window = int(time.time() // QUEUE_TIMEOUT)
+            key = f"price-map:{digest}:{window}"
+            outbox_emit(topic=TOPIC, payload=payload, key=key, deferred=True)
     except DatabaseError:
         logger.warning("Could not queue the price map build of %s", slot_key, exc_info=True)
         return False

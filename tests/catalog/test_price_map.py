@@ -169,3 +169,22 @@ def test_a_small_catalog_is_priced_inline_and_exact_at_once(shop, storefront_cli
     assert STALE not in page.content.decode()
     assert facet_groups(page)["price"]["2500-5000"][0] == 1
     assert builds() == 0
+
+
+def test_a_map_evicted_before_its_pointer_is_queued_again(background, shop, storefront_client):
+    from django.core.cache import cache
+
+    storefront_client.get("/catalogue/")
+    run_builds()
+    slot_key = OutboxMessage.objects.get(topic=price_map.TOPIC).payload["slot"]
+    tag = cache.get(slot_key)[0]
+    cache.delete(price_map._map_key(slot_key, tag))
+    bump_catalog_version("category")  # a summary miss: the map is read
+    page = storefront_client.get("/catalogue/")
+    assert page.status_code == 200
+    assert cache.get(slot_key) is None  # forgotten: no longer pointed at
+    bump_catalog_version("stock")
+    storefront_client.get("/catalogue/")
+    assert builds() == 2
+    run_builds()
+    assert "price" in facet_groups(storefront_client.get("/catalogue/"))
