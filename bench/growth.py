@@ -25,8 +25,10 @@ meet the same machine load. Before the load, every page is requested once on
 its own at each size (the cold request: nothing cached yet; reported as
 "first ms"). Prints req/s and p50 per size (median of the rounds), the p50
 ratio large/small (goal: within 1.2), the queries and the cold request times.
-Gunicorn runs with ``--timeout 600`` (``GUNICORN_CMD_ARGS``) so that a cold
-listing at 100,000 products is not killed.
+Gunicorn runs with its default 30 s timeout: no request prices the catalog.
+A relay (``manage.py relay_outbox``) per database builds the listing price maps
+the first requests queue (``catalog.price_map``); the seconds until a listing
+shows its current price facet are reported as "map ready s".
 """
 
 from __future__ import annotations
@@ -113,12 +115,17 @@ def prepare(size: int, entries: int, probe: int) -> dict:
 
 
 def page_queries(info: dict) -> dict[str, list[int]]:
-    """label -> [queries cold, queries warm] through the test client."""
+    """label -> [queries cold, queries warm] through the test client (warm: the page
+    again once the price map the cold request queued is built, as the relay does in
+    production, and the page rendered with it once)."""
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from catalog import price_map
+    from commerce.outbox.services import outbox_relay
 
     store = Client(HTTP_HOST=settings.STOREFRONT_HOST)
     portal = Client(HTTP_HOST=settings.PORTAL_HOST)
@@ -134,6 +141,8 @@ def page_queries(info: dict) -> dict[str, list[int]]:
             if response.status_code != 200:
                 raise SystemExit(f"{label}: HTTP {response.status_code}")
             found.append(len(ctx.captured_queries))
+            if n == 0 and outbox_relay(topics=[price_map.TOPIC]).done:
+                client.get(path.replace("{n}", "prewarm"))  # rendered (cached) with the map
         counts[label] = found
     return counts
 
@@ -184,6 +193,37 @@ def first_request(port, host, path, cookies) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def start_relay(redis_url: str, url: str) -> subprocess.Popen:
+    """An outbox relay on database ``url`` (builds the listing price maps)."""
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "DEBUG": "0"}
+    return subprocess.Popen(  # noqa: S603 - our own command line
+        [sys.executable, str(ROOT / "manage.py"), "relay_outbox", "--interval", "0.5"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def price_map_ready(port, host, path, cookies, *, timeout: float = 600.0) -> float:
+    """Seconds until the page (a fresh URL each time) shows a current price facet."""
+    import http.client
+
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    started = time.perf_counter()
+    n = 0
+    while time.perf_counter() - started < timeout:
+        n += 1
+        sep = "&" if "?" in path else "?"
+        url = path.replace("{n}", f"ready{n}") + f"{sep}ready={n}"
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", url, headers={"Host": host, "Cookie": cookie})
+        html = connection.getresponse().read().decode()
+        connection.close()
+        if 'data-facet="price">' in html:
+            return time.perf_counter() - started
+        time.sleep(0.5)
+    return float("inf")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", type=int, default=10_000)
@@ -209,6 +249,7 @@ def main() -> None:
     redis_server, redis_url = pages.start_redis(scratch)
     cache_urls = {size: f"{redis_url[:-2]}/{n}" for n, size in enumerate(sizes)}
     servers = {}
+    relays = {}
     try:
         infos = {}
         for size in sizes:
@@ -223,20 +264,25 @@ def main() -> None:
                 flush=True,
             )
         rows = {size: targets(infos[size]) for size in sizes}
-        # A listing's first request for an audience prices every product it may see
-        # (``catalog.facets.catalog_prices``): tens of seconds at 100,000 products on
-        # a loaded machine, past gunicorn's 30 s worker timeout.
-        os.environ["GUNICORN_CMD_ARGS"] = "--timeout 600"
         for size in sizes:
             port = pages.free_port()
             servers[size] = (
                 port,
                 pages.start_gunicorn(port, args.workers, cache_urls[size], database_url(size)),
             )
+            relays[size] = start_relay(cache_urls[size], database_url(size))
         first = {size: {} for size in sizes}
+        ready = {size: {} for size in sizes}
         for size in sizes:  # every page once, alone: the cold request
             for label, host, path, cookies in rows[size]:
                 first[size][label] = first_request(servers[size][0], host, path, cookies)
+        for size in sizes:  # then until the price facet is current (built by the relay)
+            for label, host, path, cookies in rows[size]:
+                if "catalogue/ " in label + " " and "UNCACHED" not in label:
+                    ready[size][label] = price_map_ready(servers[size][0], host, path, cookies)
+        for size in sizes:
+            for label, seconds in ready[size].items():
+                print(f"{size:,}: {label}: price map ready after {seconds:.1f} s", flush=True)
         before = os.getloadavg()
         for size in sizes:  # warm up every page on both servers
             for _label, host, path, cookies in rows[size]:
@@ -257,6 +303,9 @@ def main() -> None:
         for _port, server in servers.values():
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        for relay in relays.values():
+            relay.terminate()
+            relay.wait(timeout=60)
         redis_server.terminate()
         redis_server.wait(timeout=10)
 

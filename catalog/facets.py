@@ -5,18 +5,22 @@ Filter state lives in the URL (``category``, ``price_min``/``price_max``,
 ``availability=in_stock|out_of_stock``, ``attr_<code>=<value>``, repeatable),
 so a filtered page can be shared, cached and paged like any other.
 
-Prices and stock come from ``request.strategy.display_prices`` (the pricing
-engine, in bulk) over every product the audience may see, cached per price
-audience and catalog version. Counts are taken over the current results, so a
-facet value's count is the number of results its link shows. A page costs a
-fixed number of queries: one for the result ids, one per facet group in SQL
-(categories, attributes), nothing per product.
+Prices come from the audience's price map (``catalog.price_map``): the
+pricing engine over every product the audience may see, built in the
+background; a map that is not current only shifts the price-range buckets,
+never a price shown, and a price filter re-checks the page's products at their
+live prices (``ProductListView``). Availability (the filter and its counts) is
+read from the stock records in SQL. Counts are taken over the current results,
+so a facet value's count is the number of results its link shows. A page costs
+a fixed number of queries: one for the result ids, one per facet group in SQL
+(categories, attributes, availability), nothing per product.
 
 Those counts grow with the results (a scan of every match), so they are kept
 as a ``summary`` of the result set: cached under the results' SQL (without
 ordering or paging), the viewer's price audience, the categories hidden from
-them, the language and the catalog versions. Another page, another sort or
-any other URL of the same results reuses it and costs none of those queries;
+them, the language, the catalog versions and the tag of the price map used.
+Another page, another sort or any other URL of the same results reuses it and
+costs none of those queries;
 any catalog change retires it with the listings.
 """
 
@@ -30,17 +34,19 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, EmptyResultSet
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog import visibility
+from catalog import price_map
 from catalog.versions import catalog_versions
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+StockRecord = get_model("partner", "StockRecord")
 
 PRICE_EDGES = [
     Decimal(n) for n in (0, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
@@ -100,7 +106,15 @@ class Filters:
 
     @property
     def needs_prices(self) -> bool:
-        return self.price_min is not None or self.price_max is not None or bool(self.availability)
+        """A price range is asked for (availability is read from the stock records)."""
+        return self.price_min is not None or self.price_max is not None
+
+    def price_in_range(self, price: Decimal | None) -> bool:
+        if price is None:
+            return not self.needs_prices
+        if self.price_min is not None and price < self.price_min:
+            return False
+        return self.price_max is None or price < self.price_max
 
     def as_params(self) -> list[tuple[str, str]]:
         params = []
@@ -117,27 +131,26 @@ class Filters:
         return params
 
 
-def catalog_prices(strategy, *, site, company) -> dict[int, tuple[Decimal | None, int]]:
-    """(display price, free units) of every browsable product this audience sees,
-    from the pricing engine, cached per audience and catalog version."""
-    key = ":".join(
-        [
-            "catalog:prices",
-            visibility.audience_key(site=site, company=company),
-            strategy.price_audience(),
-            catalog_versions(("product", "stock", "price", "promotion")),
-        ]
+def catalog_prices(strategy, *, site, company) -> price_map.PriceMap | None:
+    """The audience's price map (``catalog.price_map.lookup``): fresh, stale while
+    its rebuild is queued, or None before the first one is built."""
+    return price_map.lookup(strategy, site=site, company=company)
+
+
+def in_stock() -> Exists:
+    """A product with units free to sell in any stock record (``free`` of the map)."""
+    return Exists(
+        StockRecord.objects.filter(
+            product_id=OuterRef("pk"),
+            num_in_stock__isnull=False,
+            num_in_stock__gt=Coalesce(F("num_allocated"), 0),
+        )
     )
-    prices = cache.get(key)
-    if prices is None:
-        ids = visibility.visible_products(Product.objects.browsable(), site=site, company=company)
-        prices = strategy.display_prices(ids.values_list("pk", flat=True))
-        cache.set(key, prices, TIMEOUT)
-    return prices
 
 
 def apply(queryset: QuerySet, filters: Filters, prices) -> QuerySet:
-    """``queryset`` narrowed by ``filters`` (``prices`` from ``catalog_prices``)."""
+    """``queryset`` narrowed by ``filters``; ``prices(narrowed)``: the prices a price
+    range is checked against (called only for one)."""
     if filters.category is not None:
         queryset = queryset.filter(
             Exists(
@@ -154,19 +167,14 @@ def apply(queryset: QuerySet, filters: Filters, prices) -> QuerySet:
                 ).filter(Q(value_text__in=values) | Q(value_option__option__in=values))
             )
         )
+    if filters.availability == IN_STOCK:
+        queryset = queryset.filter(in_stock())
+    elif filters.availability == OUT_OF_STOCK:
+        queryset = queryset.filter(~in_stock())
     if filters.needs_prices:
-        low, high = filters.price_min, filters.price_max
-        keep = []
-        for pk, (price, free) in prices.items():
-            if filters.availability == IN_STOCK and free <= 0:
-                continue
-            if filters.availability == OUT_OF_STOCK and free > 0:
-                continue
-            if low is not None and (price is None or price < low):
-                continue
-            if high is not None and (price is None or price >= high):
-                continue
-            keep.append(pk)
+        keep = [
+            pk for pk, (price, _free) in prices(queryset).items() if filters.price_in_range(price)
+        ]
         queryset = queryset.filter(pk__in=keep)
     return queryset
 
@@ -183,7 +191,9 @@ def sort_by_price(ids: list[int], prices, *, descending: bool) -> list[int]:
     return priced + unpriced
 
 
-def _summary_key(queryset: QuerySet, price_audience: str, hidden_categories) -> str | None:
+def _summary_key(
+    queryset: QuerySet, price_audience: str, hidden_categories, price_tag: str
+) -> str | None:
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # e.g. ``.none()``: nothing to count
@@ -194,6 +204,7 @@ def _summary_key(queryset: QuerySet, price_audience: str, hidden_categories) -> 
                 sql,
                 repr(params),
                 price_audience,
+                price_tag,
                 repr(sorted(hidden_categories)),
                 get_language() or "",
             ]
@@ -211,21 +222,30 @@ def _price_slot(price: Decimal) -> int:
     return slot
 
 
-def summary(queryset, load_prices, *, hidden_categories, price_audience: str, ids=None) -> dict:
-    """What the facets count over the results of ``queryset`` (``load_prices``: returns
-    ``catalog_prices``, called on a miss only: a dict the size of the catalog;
-    ``ids``: its result ids if already known): the total, per
-    category, per price bucket, in stock, per attribute value. Cached per result
-    set (see the module docstring); a miss costs the ids and two grouped queries."""
-    key = _summary_key(queryset, price_audience, hidden_categories)
+def summary(
+    queryset, prices: price_map.PriceMap | None, *, hidden_categories, price_audience: str, ids=None
+) -> dict:
+    """What the facets count over the results of ``queryset`` (``prices``: the price
+    map, its prices loaded on a miss only; ``ids``: its result ids if already
+    known): the total, per category, per price bucket (None without a map), in
+    stock, per attribute value. Cached per result set (see the module docstring);
+    a miss costs the ids and three grouped queries."""
+    tag = "none" if prices is None else prices.tag
+    key = _summary_key(queryset, price_audience, hidden_categories, tag)
     if key is None:
-        return {"count": 0, "categories": [], "prices": {}, "in_stock": 0, "attributes": []}
+        return {
+            "count": 0,
+            "categories": [],
+            "prices": {},
+            "prices_stale": False,
+            "in_stock": 0,
+            "attributes": [],
+        }
     found = cache.get(key)
     if found is not None:
         return found
     if ids is None:
         ids = result_ids(queryset)
-    prices = load_prices()
     in_results = queryset.order_by().values("pk")
     categories = [
         (row["category_id"], row["category__name"], row["n"])
@@ -237,14 +257,15 @@ def summary(queryset, load_prices, *, hidden_categories, price_audience: str, id
             .order_by("-n", "category__name")
         )
     ]
-    by_slot: dict[int, int] = defaultdict(int)
-    in_stock = 0
-    for pk in ids:
-        price, free = prices.get(pk, (None, 0))
-        if free > 0:
-            in_stock += 1
-        if price is not None:
-            by_slot[_price_slot(price)] += 1
+    by_slot: dict[int, int] | None = None
+    if prices is not None:
+        by_slot = defaultdict(int)
+        known = prices.prices
+        for pk in ids:
+            price = known.get(pk, (None, 0))[0]
+            if price is not None:
+                by_slot[_price_slot(price)] += 1
+    stocked = Product.objects.filter(pk__in=in_results).filter(in_stock()).count() if ids else 0
     attributes = [
         (
             row["attribute__code"],
@@ -264,8 +285,9 @@ def summary(queryset, load_prices, *, hidden_categories, price_audience: str, id
     found = {
         "count": len(ids),
         "categories": categories,
-        "prices": dict(by_slot),
-        "in_stock": in_stock,
+        "prices": None if by_slot is None else dict(by_slot),
+        "prices_stale": prices is not None and not prices.fresh,
+        "in_stock": stocked,
         "attributes": attributes,
     }
     cache.set(key, found, TIMEOUT)
@@ -307,8 +329,9 @@ def facets(counted: dict, filters: Filters, params, *, money):
     if options:
         groups.append({"name": "category", "label": _("Category"), "options": options})
 
-    # Price, in the viewer's own prices.
-    counts = counted["prices"]
+    # Price, in the viewer's own prices (none until the audience's map is built;
+    # from the previous map, marked stale, while the current one builds).
+    counts = counted["prices"] or {}
     in_stock = counted["in_stock"]
     options = []
     for slot in sorted(counts):
@@ -326,7 +349,14 @@ def facets(counted: dict, filters: Filters, params, *, money):
             }
         )
     if options:
-        groups.append({"name": "price", "label": _("Price"), "options": options})
+        groups.append(
+            {
+                "name": "price",
+                "label": _("Price"),
+                "options": options,
+                "stale": counted.get("prices_stale", False),
+            }
+        )
 
     # Availability.
     options = []

@@ -185,6 +185,7 @@ class AnonymousPageCacheMixin:
 
         self.page_cache_key = None
         self.member_page = False
+        self.store_page = True  # a view may render a page that must not be stored
         with shared_reads(request):
             if page_cacheable(request):
                 key = page_key(request, view=type(self).__name__)
@@ -207,6 +208,13 @@ class AnonymousPageCacheMixin:
 
     def _store_page(self, response):
         html = response.content.decode()
+        if not self.store_page:
+            response.content = (
+                self.fill_cached_page({"html": html, **self.cached_page_extra()})
+                if self.member_page
+                else fill_page(html, self.request)
+            )
+            return
         if self.member_page:
             stored = {"html": html, **self.cached_page_extra()}
             # The page around the content as rendered: a member's first page opens

@@ -24,7 +24,7 @@ from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
 from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
-from catalog import facets, listing_cache, product_page, selectors, visibility
+from catalog import facets, listing_cache, price_map, product_page, selectors, visibility
 from catalog.pagination import CachedCountPaginator
 from commerce.core.templatetags.money import money
 
@@ -57,9 +57,14 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
     """A paginated, priced, filterable list of products; subclasses choose which.
 
     Filters and facets: ``catalog.facets``. A price sort orders the ids of the
-    results by the viewer's prices (from the engine, cached) and loads only the
-    page's products; other sorts load only the page, the total and the facet
-    counts coming from the result set's cached summary.
+    results by the viewer's prices (the audience's price map, ``catalog.price_map``)
+    and loads only the page's products; other sorts load only the page, the total
+    and the facet counts coming from the result set's cached summary.
+
+    With a map that is not current (rebuilding in the background) or none yet,
+    the page's products are re-checked at their live prices: a price filter
+    drops those outside its range, a price sort orders the page by them; such a
+    page is not stored in the listing or page caches.
     """
 
     template_name = "oscar/catalogue/browse.html"
@@ -112,23 +117,59 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
             self._filters = facets.Filters.from_query(self.request.GET)
         return self._filters
 
-    def prices(self) -> dict:
+    def price_map(self) -> price_map.PriceMap | None:
+        if not hasattr(self, "_price_map"):
+            self._price_map = facets.catalog_prices(self.request.strategy, **self.visibility())
+        return self._price_map
+
+    @property
+    def prices_current(self) -> bool:
+        found = self.price_map()
+        return found is not None and found.fresh
+
+    def prices(self, queryset) -> dict:
+        """Prices for a price filter or sort: the map's, or before any map exists the
+        live prices of the first results (``price_map.live_prices``, bounded)."""
         if not hasattr(self, "_prices"):
-            self._prices = facets.catalog_prices(self.request.strategy, **self.visibility())
+            found = self.price_map()
+            if found is not None:
+                self._prices = found.prices
+            else:
+                self._prices = price_map.live_prices(self.request.strategy, queryset)
         return self._prices
 
     def get_queryset(self):
         sort = self.sort()
         queryset = self.base_queryset(None if sort in facets.PRICE_SORTS else sort)
+        return facets.apply(queryset, self.filters(), self.prices)
+
+    def live_checked(self, products: list) -> list:
+        """The page's products as a map that is not current would mislead: outside a
+        price filter's range at their live prices dropped, a price sort redone."""
+        if self.prices_current:
+            return products
+        strategy = self.request.strategy
+
+        def live(product):
+            quote = strategy.quote(product)
+            return quote.unit_display if quote.exists else None
+
         filters = self.filters()
-        return facets.apply(queryset, filters, self.prices() if filters.needs_prices else {})
+        if filters.needs_prices:
+            products = [p for p in products if filters.price_in_range(live(p))]
+        sort = self.sort()
+        if sort in facets.PRICE_SORTS:
+            priced = [p for p in products if live(p) is not None]
+            priced.sort(key=lambda p: (live(p), p.pk), reverse=facets.PRICE_SORTS[sort])
+            products = priced + [p for p in products if live(p) is None]
+        return products
 
     def result_summary(self) -> dict:
         """Counts over the results (``facets.summary``, cached per result set)."""
         if not hasattr(self, "_summary"):
             self._summary = facets.summary(
                 self.object_list,
-                self.prices,  # loaded on a cache miss only
+                self.price_map(),  # its prices loaded on a cache miss only
                 hidden_categories=visibility.hidden_category_ids(**self.visibility()),
                 price_audience=self.request.strategy.price_audience(),
                 ids=getattr(self, "_ids", None),
@@ -142,7 +183,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
             return super().paginate_queryset(queryset, page_size)
         self._ids = facets.result_ids(queryset)
         ordered = facets.sort_by_price(
-            self._ids, self.prices(), descending=facets.PRICE_SORTS[sort]
+            self._ids, self.prices(queryset), descending=facets.PRICE_SORTS[sort]
         )
         paginator, page, _list, is_paginated = super().paginate_queryset(ordered, page_size)
         by_pk = selectors.for_listing(Product.objects.filter(pk__in=list(page.object_list)))
@@ -161,6 +202,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         context = super().get_context_data(**kwargs)
         products = list(context["products"])
         attach_purchase_info(self.request, products)
+        products = self.live_checked(products)
         params = [
             (key, value)
             for key in self.request.GET
@@ -190,7 +232,10 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
             {**context, "csrf_token": listing_cache.CSRF_PLACEHOLDER},
             request=self.request,
         )
-        listing_cache.put(self.cache_key, fragment)
+        if self.prices_current:
+            listing_cache.put(self.cache_key, fragment)
+        else:
+            self.store_page = False  # until the price map is current
         context.update(self.page_placeholders())
         context["listing_html"] = (
             mark_safe(fragment)  # noqa: S308 - our own render; filled when the page is stored

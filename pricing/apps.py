@@ -8,6 +8,7 @@ class PartnerConfig(apps.PartnerConfig):
         super().ready()
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from pricing import price_map_builds  # noqa: F401  (registers the outbox handler)
         from pricing.promotion_models import Promotion
         from pricing.vouchers import forget_promotions
 

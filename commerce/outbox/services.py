@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -43,11 +43,16 @@ Status = OutboxMessage.Status
 RETRYABLE = (Status.PENDING, Status.FAILED)
 
 
-def outbox_emit(*, topic: str, payload: dict, key: str | None = None) -> OutboxMessage:
+def outbox_emit(
+    *, topic: str, payload: dict, key: str | None = None, deferred: bool = False
+) -> OutboxMessage:
     """Record a side effect of the current transaction (it must be open).
 
     With ``key``, a second emit with the same key is ignored and the first row
-    is returned: one effect per key.
+    is returned: one effect per key. A ``deferred`` row is never relayed on the
+    emitting thread (long work a request must not wait for): with
+    ``OUTBOX_INLINE`` a background thread relays it after the commit, otherwise
+    the worker does.
     """
     if not connection.in_atomic_block:
         raise OutboxError(f"outbox_emit({topic!r}) needs the transaction of its change")
@@ -61,7 +66,7 @@ def outbox_emit(*, topic: str, payload: dict, key: str | None = None) -> OutboxM
     else:
         message = OutboxMessage.objects.create(topic=topic, payload=payload)
     message_id = message.pk
-    transaction.on_commit(lambda: _after_commit([message_id]), robust=True)
+    transaction.on_commit(lambda: _after_commit([message_id], deferred=deferred), robust=True)
     return message
 
 
@@ -80,14 +85,32 @@ def outbox_emit_many(messages: list[tuple[str, dict]]) -> list[OutboxMessage]:
     return rows
 
 
-def _after_commit(message_ids: list[int]) -> None:
-    if settings.OUTBOX_INLINE:
+def _after_commit(message_ids: list[int], *, deferred: bool = False) -> None:
+    if settings.OUTBOX_INLINE and deferred:
+        _relay_in_background(message_ids)
+    elif settings.OUTBOX_INLINE:
         outbox_relay(ids=message_ids)
         if settings.OUTBOX_INLINE_SWEEP:
             # Nothing else relays here: retries that came due ride on this commit.
             outbox_relay(limit=settings.OUTBOX_INLINE_SWEEP)
     else:
         _nudge()
+
+
+def _relay_in_background(message_ids: list[int]) -> threading.Thread:
+    """Relay ``message_ids`` on a thread of their own (its own connection, closed after)."""
+
+    def run() -> None:
+        try:
+            outbox_relay(ids=message_ids)
+        except Exception:
+            logger.exception("Background relay of %s failed; the next sweep retries", message_ids)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
 
 
 _quiet_until = 0.0

@@ -146,6 +146,11 @@ OUTBOX_INLINE = env_bool("OUTBOX_INLINE", default=not REDIS_URL or TESTING)
 # Inline, each commit also relays up to this many other due rows (retries).
 OUTBOX_INLINE_SWEEP = env_int("OUTBOX_INLINE_SWEEP", 0 if TESTING else 20)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+# Listing price maps (``catalog.price_map``): catalogs up to this many visible
+# products are priced on the request; larger ones only in the background.
+CATALOG_PRICES_INLINE_LIMIT = env_int("CATALOG_PRICES_INLINE_LIMIT", 500)
+# Results priced live for a price filter or sort before any map is built.
+CATALOG_PRICES_LIVE_LIMIT = env_int("CATALOG_PRICES_LIVE_LIMIT", 500)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60 * 60)
 # Delivered rows are kept this long (the purge runs daily).

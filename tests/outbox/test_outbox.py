@@ -369,3 +369,42 @@ def test_the_nudge_runs_the_relay_task_by_name(handled, settings, monkeypatch):
     assert calls == [message.pk]
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_deferred_row_is_never_relayed_on_the_emitting_thread(handled, committed, monkeypatch):
+    from commerce.outbox import services
+
+    calls, _ = handled
+    backgrounded = []
+    monkeypatch.setattr(services, "_relay_in_background", backgrounded.append)
+    with committed(), transaction.atomic():
+        message = outbox_emit(topic=TOPIC, payload={}, deferred=True)
+
+    assert calls == []  # the commit did not run it here
+    assert backgrounded == [[message.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inline_a_deferred_row_is_relayed_on_a_thread_after_the_commit(handled):
+    calls, _ = handled
+    emitter = threading.get_ident()
+    threads = []
+
+    @registry.register(TOPIC)
+    def handler(message):
+        threads.append(threading.get_ident())
+        calls.append(message.pk)
+
+    with transaction.atomic():
+        message = outbox_emit(topic=TOPIC, payload={}, deferred=True)
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        message.refresh_from_db()
+        if message.status == "done":
+            break
+        time.sleep(0.05)
+    assert message.status == "done"
+    assert calls == [message.pk]
+    assert threads and threads[0] != emitter

@@ -5,19 +5,24 @@ benchmark uses), with a tier price list holding an entry per product and
 contract lists of other companies; the pages are those ``bench/growth.py``
 measures, on both sites (the portal as a buyer on the tier list), each counted
 uncached (the listing and product-page caches retired by a catalog change):
-the same at both sizes; and cached (the same request again): well below.
+the same at both sizes; and cached (the same request again): well below. Both
+with the listing price map priced on the request (a catalog under the inline
+limit) and built in the background (``catalog.price_map``): a cold listing at
+a new version, with the map's build chunked, costs the same queries at any size.
 """
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
+from catalog import price_map
 from catalog.versions import bump_catalog_version
 from commerce.demo.bulk import bulk_seed_catalog, fill_price_lists
 from commerce.demo.catalog import upc_for
+from commerce.outbox.services import outbox_relay
 from tests import factories
 from tests.catalog.conftest import portal_client_for
 
@@ -48,7 +53,13 @@ def _grow(products: int) -> int:
     return fill_price_lists(3 * products, first="growth-tier")
 
 
-def test_catalog_pages_cost_the_same_queries_at_5_and_2000_products():
+@pytest.mark.parametrize("inline_limit", [0, LARGE], ids=["map-in-background", "map-inline"])
+def test_catalog_pages_cost_the_same_queries_at_5_and_2000_products(inline_limit):
+    with override_settings(CATALOG_PRICES_INLINE_LIMIT=inline_limit):
+        _measure_at_both_sizes()
+
+
+def _measure_at_both_sizes():
     _grow(SMALL)
     company = factories.business("Growth Co", price_tier=PriceList.objects.get(code="growth-tier"))
     clients = {
@@ -84,3 +95,36 @@ def test_catalog_pages_cost_the_same_queries_at_5_and_2000_products():
     for page, (_uncached, cached) in large.items():
         # Served from the listing or page caches: fewer than rendering it.
         assert cached < uncached[page], page
+
+
+@override_settings(CATALOG_PRICES_INLINE_LIMIT=50)
+def test_a_cold_listing_at_a_new_version_costs_the_same_queries_at_any_size(monkeypatch):
+    """The map's build chunks (here per 100 products) in the background; the
+    request after a stock change serves the previous map and queues one build."""
+    from pricing import index
+
+    monkeypatch.setattr(index, "CHUNK", 100)
+    company = None
+    clients = {"storefront": Client(HTTP_HOST=settings.STOREFRONT_HOST)}
+
+    def cold() -> dict[str, int]:
+        found = {}
+        for name, client in clients.items():
+            client.get("/catalogue/")
+            assert outbox_relay(topics=[price_map.TOPIC]).dead == []
+            client.get("/catalogue/")  # the map current
+            bump_catalog_version("stock")
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get("/catalogue/")
+            assert response.status_code == 200
+            assert 'data-facet="price" data-stale="true"' in response.content.decode()
+            found[name] = len(ctx.captured_queries)
+        return found
+
+    _grow(300)
+    company = factories.business("Growth Co", price_tier=PriceList.objects.get(code="growth-tier"))
+    clients["portal"] = portal_client_for(company)
+    small = cold()
+    _grow(LARGE)
+    assert Product.objects.count() == LARGE
+    assert cold() == small
