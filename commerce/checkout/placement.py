@@ -251,16 +251,19 @@ def check_payment_method(request: CheckoutRequest, membership) -> None:
     raise PaymentMethodNotAllowed("Paying later is not available for your account.")
 
 
-def credit_account_for(request: CheckoutRequest):
-    """The credit account an on-account or pay-later order draws on."""
+def reserve_credit(request: CheckoutRequest, number: str, total):
+    """Step 7: lock the credit account an on-account (the company's) or pay-later
+    (the buyer's) order draws on, check the order fits and return the account
+    (None for other payment methods); ``NoTerms`` when there is no account."""
     if request.payment_method == PaymentMethod.ACCOUNT:
-        account = credit.account_for_company(request.company)
+        owner = {"company": request.company}
     elif request.payment_method == PaymentMethod.PAY_LATER:
-        account = credit.account_for_user(request.user)
+        owner = {"user": request.user}
     else:
         return None
-    if account is None:
-        raise credit.NoTerms("Your account has no payment terms; please pay by card.")
+    account, _exposure = credit.credit_reserve_for(
+        **owner, order_number=number, amount=total.incl_tax, currency=total.currency
+    )
     return account
 
 
@@ -575,11 +578,7 @@ def _place(
 
     # On account: check the credit and hold it under the account's row lock
     # (step 7), before the stock records (step 9).
-    account = credit_account_for(request)
-    if account is not None:
-        account, _exposure = credit.credit_reserve(
-            account=account, order_number=number, amount=total.incl_tax, currency=total.currency
-        )
+    account = reserve_credit(request, number, total)
     instalment_account = None
     if request.payment_method == PaymentMethod.INSTALMENTS:
         # The parts after the first, held on the consumer's credit (step 7 too).
