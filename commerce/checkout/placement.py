@@ -301,9 +301,12 @@ def _addresses(request: CheckoutRequest, *, check: bool = True):
     (the preview does, the locked step builds the same one again)."""
     fields = {k: v for k, v in request.shipping_address.items() if k in ORDER_ADDRESS_FIELDS}
     shipping = ShippingAddress(**fields)
+    # A country given as a row already loaded needs no lookup to exist; a key
+    # given on its own is looked up by the validation.
+    loaded = getattr(fields.get("country"), "pk", None) is not None
     try:
         if check:
-            shipping.full_clean(exclude=["code"])
+            shipping.full_clean(exclude=["code", "country"] if loaded else ["code"])
     except ValidationError as error:  # a clear message, nothing saved
         raise InvalidShipping(f"Please check the delivery address: {error}") from error
     billing = None
@@ -649,7 +652,7 @@ def _create(
             plan = {}  # the dealer serves it: the warehouses hold nothing
     # Django's site cache (cleared when a site is saved or deleted).
     site = Site.objects._get_site_by_id(sites.get_site(request.channel).site_id)
-    order = OrderCreator(allocations=plan).place_order(
+    order = OrderCreator(allocations=plan, counts_purchases=False).place_order(
         basket=basket,
         total=total,
         shipping_method=method,
@@ -685,13 +688,16 @@ def _create(
 
 
 def _side_effects(order, products: list[int], extra: list[tuple[str, dict]]) -> None:
-    """The new order's email, capture and webhooks (and the ``extra`` rows), as
-    outbox rows in its transaction, written at once (``products``: the ids of
-    what it bought)."""
-    from commerce.order import handlers
+    """The new order's purchase counters, email, capture and webhooks (and the
+    ``extra`` rows), as outbox rows in its transaction, written at once
+    (``products``: the ids of what it bought)."""
+    from commerce.order import analytics, handlers
 
     order_id = order.pk
-    messages = [(handlers.TOPIC_PLACED_EMAIL, {"order": order_id})]
+    messages = [
+        analytics.purchase_counters_message(order),
+        (handlers.TOPIC_PLACED_EMAIL, {"order": order_id}),
+    ]
     if order.payment_method in CARD_METHODS and order.status == order_status.PLACED:
         messages.append((handlers.TOPIC_CAPTURE, {"order": order_id}))
     messages.append(webhook_message(type=events.ORDER_PLACED, data=events.order_data(order)))
