@@ -339,6 +339,7 @@ class _Preview:
     total: object = None
     replay: object = None  # an order this very request already placed
     checked: bool = False  # the checks ran (a card's total); else the locked step runs them
+    visible: frozenset = frozenset()  # the products the checks found visible
 
 
 def order_place(
@@ -382,7 +383,14 @@ def order_place(
         )
     try:
         placement = _place_locked(
-            basket, request, idempotency_key, fingerprint, authorization, around, preview.checked
+            basket,
+            request,
+            idempotency_key,
+            fingerprint,
+            authorization,
+            around,
+            preview.checked,
+            preview.visible,
         )
     except BaseException:
         if authorization is not None:
@@ -426,7 +434,10 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
     elif request.refuse_if_approval_needed and _budgeted(request):
         _evaluate_household(request, household_budget.membership_of(request.user), checked.total)
     return _Preview(
-        number=OrderNumberGenerator().order_number(current), total=checked.total, checked=True
+        number=OrderNumberGenerator().order_number(current),
+        total=checked.total,
+        checked=True,
+        visible=current.strategy.visible_ids(),
     )
 
 
@@ -515,10 +526,19 @@ def _evaluate_household(request: CheckoutRequest, member, total):
 
 @retry_on_conflict
 def _place_locked(
-    basket, request, idempotency_key, fingerprint, authorization, around, previewed=False
+    basket,
+    request,
+    idempotency_key,
+    fingerprint,
+    authorization,
+    around,
+    previewed=False,
+    visible=frozenset(),
 ):
     def place():
-        return _place(basket, request, idempotency_key, fingerprint, authorization, previewed)
+        return _place(
+            basket, request, idempotency_key, fingerprint, authorization, previewed, visible
+        )
 
     with transaction.atomic():
         if around is not None:
@@ -527,12 +547,21 @@ def _place_locked(
 
 
 def _place(
-    basket, request: CheckoutRequest, idempotency_key, fingerprint, authorization, previewed
+    basket,
+    request: CheckoutRequest,
+    idempotency_key,
+    fingerprint,
+    authorization,
+    previewed,
+    visible=frozenset(),
 ) -> Placement:
     # The basket row lock serialises every submission of this basket.
     locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
     locked.prefetch_images = False
     locked.strategy = strategy_for(request)
+    # Visibility is checked once, like the delivery address: the preview's
+    # products are not looked up again (prices, stock and the rest are).
+    locked.strategy.note_visible_ids(visible)
     fingerprint = fingerprint or request.fingerprint(locked)
     key_row = (
         idempotency.key_claim(idempotency_key, request, locked, fingerprint)

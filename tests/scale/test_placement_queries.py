@@ -94,10 +94,23 @@ def test_an_order_on_account_runs_one_outbox_insert_and_none_of_the_unused_looku
         order = order_place(basket=basket, request=request).order
 
     statements = [q["sql"] for q in ctx.captured_queries]
-    assert not [s for s in statements if "SAVEPOINT" in s]
+    # The pipeline's own transaction is a savepoint inside the test's: no other.
+    assert [s.split()[0] for s in statements if "SAVEPOINT" in s] == ["SAVEPOINT", "RELEASE"]
+    assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE")
     assert not [s for s in statements if "voucher_voucher" in s]
     assert not [s for s in statements if 'WHERE "order_order"."number"' in s]
     assert not [s for s in statements if "address_country" in s]
     assert len([s for s in statements if s.startswith('INSERT INTO "outbox_outboxmessage"')]) == 1
     assert OutboxMessage.objects.filter(topic="order.purchase_counters").count() == 1
     assert order.lines.get().quantity == 2
+
+
+def test_a_card_order_looks_up_the_visibility_of_its_products_once():
+    """The preview (before the card is authorized) checks visibility; the
+    locked step prices the lines again but does not look visibility up again."""
+    germany = factories.CountryFactory()
+    statements = _placement_queries(3, "card", germany)[1]
+
+    visibility = [s for s in statements if '"catalogue_product"."channels" IN' in s]
+    assert len(visibility) == 1, visibility
+    assert len([s for s in statements if 'FROM "partner_pricelist"' in s]) <= 2
