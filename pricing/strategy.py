@@ -175,6 +175,16 @@ class EngineStrategy(Base):
         for product in products:
             self._visible[product.pk] = True
 
+    def visible_ids(self) -> frozenset[int]:
+        """The products this strategy found visible so far."""
+        return frozenset(pk for pk, visible in self._visible.items() if visible)
+
+    def note_visible_ids(self, ids: Iterable[int]) -> None:
+        """Products another strategy of the same buyer found visible moments
+        ago (``visible_ids``): not looked up again."""
+        for pk in ids:
+            self._visible[pk] = True
+
     def _load_visibility(self, products) -> None:
         unknown = [p for p in products if p.pk not in self._visible]
         if not unknown:

@@ -1,8 +1,11 @@
 """Credit: exposure, the on-account check and reservation, terms, holds.
 
 Every function that changes exposure locks the credit account row first, so
-two orders racing for the last of a limit are decided one after the other;
-the balances are always the sum of the ledger.
+two orders racing for the last of a limit are decided one after the other.
+The exposure is the sum of the ledger; the account keeps it as its
+``balance``, changed in the transaction that writes each entry (``_entry``, the
+one writer of ledger rows), so the limit check under the lock reads the
+locked row and no sum over the account's history.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from commerce.billing.models import CreditAccount, Invoice, LedgerEntry
-from commerce.core.locks import lock_credit_account
+from commerce.core.locks import lock_credit_account, lock_credit_account_of
 from commerce.core.money import ZERO, quantize
 from commerce.order.exceptions import CheckoutError
 from commerce.webhooks import events
@@ -66,9 +69,9 @@ class CreditStanding:
 
 
 def exposure_of(account: CreditAccount) -> Decimal:
-    total = LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
-    # SQLite sums decimals as floats: bring the result back to the currency.
-    return quantize(total or ZERO, account.currency)
+    """The account's exposure now (its balance read afresh: ``account`` may be old)."""
+    balance = CreditAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
+    return quantize(balance, account.currency)
 
 
 def standing(account: CreditAccount) -> CreditStanding:
@@ -82,22 +85,16 @@ def standing(account: CreditAccount) -> CreditStanding:
 
 
 def standings(accounts) -> dict[int, CreditStanding]:
-    """``standing`` for many accounts at once (one query for their exposures):
-    account id -> standing. ``accounts`` should have ``company`` selected."""
+    """``standing`` for many accounts at once, from the rows as loaded (their
+    balances): account id -> standing. ``accounts`` should have ``company`` selected."""
     accounts = list(accounts)
-    totals = dict(
-        LedgerEntry.objects.filter(account__in=[a.pk for a in accounts])
-        .values("account")
-        .annotate(total=Sum("amount"))
-        .values_list("account", "total")
-    )
     result = {}
     for account in accounts:
         on_hold = _company_on_hold(account)
         result[account.pk] = CreditStanding(
             limit=account.credit_limit,
-            # Same sum as ``exposure_of``, quantized the same way.
-            exposure=quantize(totals.get(account.pk) or ZERO, account.currency),
+            # The same balance as ``exposure_of``, quantized the same way.
+            exposure=quantize(account.balance, account.currency),
             currency=account.currency,
             on_hold=account.on_credit_hold or on_hold,
             hold_reason=account.hold_reason or ("Company on hold" if on_hold else ""),
@@ -137,14 +134,24 @@ def lock(account: CreditAccount) -> CreditAccount:
 
 
 def _entry(account, kind, amount, *, reason, actor=None, **links) -> LedgerEntry:
-    return LedgerEntry.objects.create(
-        account=account,
-        kind=kind,
-        amount=amount,
-        reason=reason,
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
-        **links,
-    )
+    """Write a ledger row and move the account's balance by its amount, in the
+    caller's transaction (under the account's lock, step 7): both or neither."""
+    with transaction.atomic(savepoint=False):
+        entry = LedgerEntry.objects.create(
+            account=account,
+            kind=kind,
+            amount=amount,
+            reason=reason,
+            actor=actor
+            if actor is not None and getattr(actor, "is_authenticated", False)
+            else None,
+            **links,
+        )
+        if amount:
+            CreditAccount.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
+    if amount and "balance" in account.__dict__:
+        account.balance += amount
+    return entry
 
 
 def credit_reserve(
@@ -152,7 +159,23 @@ def credit_reserve(
 ):
     """Check the on-account order fits the credit and hold it (caller saves the
     order and links the entry). Must run inside the order's transaction."""
-    account = lock(account)
+    return _reserve(lock(account), amount=amount, currency=currency)
+
+
+def credit_reserve_for(
+    *, company=None, user=None, order_number: str, amount: Decimal, currency: str
+) -> tuple[CreditAccount, Decimal]:
+    """``credit_reserve`` on the account of ``company`` (on account) or of
+    ``user`` (pay later), found and locked in one statement; ``NoTerms`` when
+    there is none."""
+    account = lock_credit_account_of(company=company, user=user)
+    if account is None:
+        raise NoTerms("Your account has no payment terms; please pay by card.")
+    return _reserve(account, amount=amount, currency=currency)
+
+
+def _reserve(account: CreditAccount, *, amount: Decimal, currency: str):
+    """The credit checks on an account locked by the caller (step 7)."""
     if not account.is_active:
         raise NoTerms("Your account has no payment terms; please pay by card.")
     if account.on_credit_hold or _company_on_hold(account):
@@ -163,7 +186,8 @@ def credit_reserve(
         )
     if currency != account.currency:
         raise NoTerms(f"Your account is kept in {account.currency}; this order is in {currency}.")
-    exposure = exposure_of(account)
+    # Read with the lock just taken: no entry of this account can be written meanwhile.
+    exposure = quantize(account.balance, account.currency)
     if exposure + amount > account.credit_limit:
         raise CreditLimitExceeded(
             limit=account.credit_limit, exposure=exposure, amount=amount, currency=currency
@@ -214,9 +238,7 @@ def credit_adjust_reservation(*, order, amount: Decimal, actor=None) -> Decimal:
     account = lock(entry.account)
     delta = quantize(amount - reserved_for(order), account.currency)
     if delta > 0:
-        credit_reserve(
-            account=account, order_number=order.number, amount=delta, currency=order.currency
-        )
+        _reserve(account, amount=delta, currency=order.currency)
     if delta:
         _entry(
             account,

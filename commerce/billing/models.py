@@ -2,9 +2,12 @@
 
 A ``CreditAccount`` (a company's, or a consumer's for "Pay in 30 days") has
 terms, a limit and a currency. Its exposure — open on-account orders not yet
-invoiced plus unpaid invoice balances — is never stored: it is the sum of the
-append-only ``LedgerEntry`` rows, each of which says who changed it, when and
-why. Invoices and credit notes have gap-free sequential numbers.
+invoiced plus unpaid invoice balances — is the sum of the append-only
+``LedgerEntry`` rows, each of which says who changed it, when and why. The
+account keeps that sum as its ``balance``, changed by the same transaction that
+writes each entry (``commerce.billing.credit``), so checking an order against
+the limit reads one row however long the account's history. Invoices and credit
+notes have gap-free sequential numbers.
 """
 
 from decimal import Decimal
@@ -49,6 +52,8 @@ class CreditAccount(models.Model):
     on_credit_hold = models.BooleanField(default=False)
     hold_reason = models.CharField(max_length=200, blank=True)
     hold_is_automatic = models.BooleanField(default=False, editable=False)
+    # The sum of the ledger's amounts (the exposure), kept by ``credit._entry``.
+    balance = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

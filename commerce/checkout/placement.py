@@ -251,16 +251,19 @@ def check_payment_method(request: CheckoutRequest, membership) -> None:
     raise PaymentMethodNotAllowed("Paying later is not available for your account.")
 
 
-def credit_account_for(request: CheckoutRequest):
-    """The credit account an on-account or pay-later order draws on."""
+def reserve_credit(request: CheckoutRequest, number: str, total):
+    """Step 7: lock the credit account an on-account (the company's) or pay-later
+    (the buyer's) order draws on, check the order fits and return the account
+    (None for other payment methods); ``NoTerms`` when there is no account."""
     if request.payment_method == PaymentMethod.ACCOUNT:
-        account = credit.account_for_company(request.company)
+        owner = {"company": request.company}
     elif request.payment_method == PaymentMethod.PAY_LATER:
-        account = credit.account_for_user(request.user)
+        owner = {"user": request.user}
     else:
         return None
-    if account is None:
-        raise credit.NoTerms("Your account has no payment terms; please pay by card.")
+    account, _exposure = credit.credit_reserve_for(
+        **owner, order_number=number, amount=total.incl_tax, currency=total.currency
+    )
     return account
 
 
@@ -298,9 +301,12 @@ def _addresses(request: CheckoutRequest, *, check: bool = True):
     (the preview does, the locked step builds the same one again)."""
     fields = {k: v for k, v in request.shipping_address.items() if k in ORDER_ADDRESS_FIELDS}
     shipping = ShippingAddress(**fields)
+    # A country given as a row already loaded needs no lookup to exist; a key
+    # given on its own is looked up by the validation.
+    loaded = getattr(fields.get("country"), "pk", None) is not None
     try:
         if check:
-            shipping.full_clean(exclude=["code"])
+            shipping.full_clean(exclude=["code", "country"] if loaded else ["code"])
     except ValidationError as error:  # a clear message, nothing saved
         raise InvalidShipping(f"Please check the delivery address: {error}") from error
     billing = None
@@ -333,6 +339,7 @@ class _Preview:
     total: object = None
     replay: object = None  # an order this very request already placed
     checked: bool = False  # the checks ran (a card's total); else the locked step runs them
+    visible: frozenset = frozenset()  # the products the checks found visible
 
 
 def order_place(
@@ -376,7 +383,14 @@ def order_place(
         )
     try:
         placement = _place_locked(
-            basket, request, idempotency_key, fingerprint, authorization, around, preview.checked
+            basket,
+            request,
+            idempotency_key,
+            fingerprint,
+            authorization,
+            around,
+            preview.checked,
+            preview.visible,
         )
     except BaseException:
         if authorization is not None:
@@ -420,7 +434,10 @@ def _preview(basket, request: CheckoutRequest, idempotency_key, fingerprint) -> 
     elif request.refuse_if_approval_needed and _budgeted(request):
         _evaluate_household(request, household_budget.membership_of(request.user), checked.total)
     return _Preview(
-        number=OrderNumberGenerator().order_number(current), total=checked.total, checked=True
+        number=OrderNumberGenerator().order_number(current),
+        total=checked.total,
+        checked=True,
+        visible=current.strategy.visible_ids(),
     )
 
 
@@ -509,10 +526,19 @@ def _evaluate_household(request: CheckoutRequest, member, total):
 
 @retry_on_conflict
 def _place_locked(
-    basket, request, idempotency_key, fingerprint, authorization, around, previewed=False
+    basket,
+    request,
+    idempotency_key,
+    fingerprint,
+    authorization,
+    around,
+    previewed=False,
+    visible=frozenset(),
 ):
     def place():
-        return _place(basket, request, idempotency_key, fingerprint, authorization, previewed)
+        return _place(
+            basket, request, idempotency_key, fingerprint, authorization, previewed, visible
+        )
 
     with transaction.atomic():
         if around is not None:
@@ -521,12 +547,21 @@ def _place_locked(
 
 
 def _place(
-    basket, request: CheckoutRequest, idempotency_key, fingerprint, authorization, previewed
+    basket,
+    request: CheckoutRequest,
+    idempotency_key,
+    fingerprint,
+    authorization,
+    previewed,
+    visible=frozenset(),
 ) -> Placement:
     # The basket row lock serialises every submission of this basket.
     locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
     locked.prefetch_images = False
     locked.strategy = strategy_for(request)
+    # Visibility is checked once, like the delivery address: the preview's
+    # products are not looked up again (prices, stock and the rest are).
+    locked.strategy.note_visible_ids(visible)
     fingerprint = fingerprint or request.fingerprint(locked)
     key_row = (
         idempotency.key_claim(idempotency_key, request, locked, fingerprint)
@@ -575,11 +610,7 @@ def _place(
 
     # On account: check the credit and hold it under the account's row lock
     # (step 7), before the stock records (step 9).
-    account = credit_account_for(request)
-    if account is not None:
-        account, _exposure = credit.credit_reserve(
-            account=account, order_number=number, amount=total.incl_tax, currency=total.currency
-        )
+    account = reserve_credit(request, number, total)
     instalment_account = None
     if request.payment_method == PaymentMethod.INSTALMENTS:
         # The parts after the first, held on the consumer's credit (step 7 too).
@@ -650,7 +681,7 @@ def _create(
             plan = {}  # the dealer serves it: the warehouses hold nothing
     # Django's site cache (cleared when a site is saved or deleted).
     site = Site.objects._get_site_by_id(sites.get_site(request.channel).site_id)
-    order = OrderCreator(allocations=plan).place_order(
+    order = OrderCreator(allocations=plan, counts_purchases=False).place_order(
         basket=basket,
         total=total,
         shipping_method=method,
@@ -686,13 +717,16 @@ def _create(
 
 
 def _side_effects(order, products: list[int], extra: list[tuple[str, dict]]) -> None:
-    """The new order's email, capture and webhooks (and the ``extra`` rows), as
-    outbox rows in its transaction, written at once (``products``: the ids of
-    what it bought)."""
-    from commerce.order import handlers
+    """The new order's purchase counters, email, capture and webhooks (and the
+    ``extra`` rows), as outbox rows in its transaction, written at once
+    (``products``: the ids of what it bought)."""
+    from commerce.order import analytics, handlers
 
     order_id = order.pk
-    messages = [(handlers.TOPIC_PLACED_EMAIL, {"order": order_id})]
+    messages = [
+        analytics.purchase_counters_message(order),
+        (handlers.TOPIC_PLACED_EMAIL, {"order": order_id}),
+    ]
     if order.payment_method in CARD_METHODS and order.status == order_status.PLACED:
         messages.append((handlers.TOPIC_CAPTURE, {"order": order_id}))
     messages.append(webhook_message(type=events.ORDER_PLACED, data=events.order_data(order)))

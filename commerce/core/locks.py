@@ -183,6 +183,21 @@ def lock_credit_account(account):
     )
 
 
+def lock_credit_account_of(*, company=None, user=None):
+    """Step 7 by owner: the credit account of ``company`` (or else of ``user``),
+    found and locked in one statement, or None when it has none."""
+    CreditAccount = get_model("billing", "CreditAccount")
+    owner = {"company": company} if company is not None else {"user": user}
+    if next(iter(owner.values())) is None:
+        return None
+    return (
+        CreditAccount.objects.select_for_update(of=("self",))
+        .select_related("company", "user")
+        .filter(**owner)
+        .first()
+    )
+
+
 def lock_invoices(queryset) -> list:
     """Step 8: the invoices of ``queryset`` (a filter on invoices), in pk order."""
     return list(queryset.select_for_update(of=("self",)).order_by("pk"))

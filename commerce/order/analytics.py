@@ -25,9 +25,16 @@ UserRecord = get_model("analytics", "UserRecord")
 TOPIC_PURCHASE_COUNTERS = "order.purchase_counters"
 
 
+def purchase_counters_message(order) -> tuple[str, dict]:
+    """The outbox row that counts ``order``'s purchases (topic, payload), for a
+    caller writing it with its other rows (``OrderCreator(counts_purchases=False)``)."""
+    return TOPIC_PURCHASE_COUNTERS, {"order": order.pk}
+
+
 def record_order_placed(sender, order, user, raw=False, **kwargs) -> None:
-    """Oscar's ``order_placed`` receiver: count the order once it has committed."""
-    if raw:
+    """Oscar's ``order_placed`` receiver: count the order once it has committed
+    (unless its creator leaves that to its caller)."""
+    if raw or not getattr(sender, "counts_purchases", True):
         return
     payload = {"order": order.pk}
     if connection.in_atomic_block:

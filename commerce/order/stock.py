@@ -103,13 +103,14 @@ def allocate(order_line, parts) -> None:
 def allocate_lines(lines_parts) -> None:
     """Hold stock for many order lines at once, their records locked (step 9).
 
-    ``lines_parts``: (order line, [(stock record, units), ...]) pairs. One
-    UPDATE adds the units to every record, one INSERT records the allocations
-    and one query refreshes the low-stock alerts, however many lines. The rows
-    are locked and were read under the lock, so the records' new counts are
-    known without reading them back. Each record's save is then announced
-    naming the one field it changed, so receivers that only care about others
-    (the search document: title, SKU) skip their work.
+        ``lines_parts``: (order line, [(stock record, units), ...]) pairs. One
+        UPDATE adds the units to every record, one INSERT records the allocations
+        and one query refreshes the low-stock alerts of records now below their
+    threshold (none when no record is), however many lines. The rows
+        are locked and were read under the lock, so the records' new counts are
+        known without reading them back. Each record's save is then announced
+        naming the one field it changed, so receivers that only care about others
+        (the search document: title, SKU) skip their work.
     """
     added: dict[int, int] = defaultdict(int)
     records: dict[int, object] = {}
@@ -134,7 +135,9 @@ def allocate_lines(lines_parts) -> None:
     for record in ordered:
         record.num_allocated = (record.num_allocated or 0) + added[record.pk]
     LineAllocation.objects.bulk_create(allocations)
-    stock_alerts_refresh(ordered)
+    # Holding stock only lowers what is free: no alert can close, and one can
+    # open only for a record now below its threshold (none below: no query).
+    stock_alerts_refresh([record for record in ordered if record.is_below_threshold])
     for record in ordered:
         # The alerts are done: the flag spares Oscar's receiver its query
         # (``pricing.apps``), for this announcement only.

@@ -42,6 +42,23 @@ def test_an_order_taking_stock_below_its_threshold_opens_one_low_stock_alert(buy
     assert record.num_allocated == 7
 
 
+def test_an_order_leaving_every_record_above_its_threshold_looks_for_no_alert(buyer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    company, user = buyer
+    product = factories.ProductFactory(stock=10)
+    record = product.stockrecords.get()
+    record.low_stock_threshold = 5
+    record.save()
+
+    with CaptureQueriesContext(connection) as placed:
+        place_portal_order(company, user, product, 4)  # 6 left: above the threshold
+
+    assert not [q for q in placed.captured_queries if "partner_stockalert" in q["sql"]]
+    assert not StockAlert.objects.exists()
+
+
 def test_placing_an_order_rebuilds_no_search_document(buyer, monkeypatch):
     from catalog import search
 
