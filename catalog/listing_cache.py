@@ -25,6 +25,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -44,22 +45,28 @@ def _short(parts: list[str]) -> str:
     return f"{parts[0]}:{parts[1]}:{digest}"
 
 
-def key(request, *, view: str, site, company) -> str:
+def _audience(request, *, site, company) -> list[str]:
+    """Who sees a listing alike, and the versions of what it shows."""
     membership = getattr(request, "membership", None)
+    return [
+        visibility.audience_key(site=site, company=company),
+        request.strategy.price_audience(),
+        str(getattr(membership, "role", "-")),
+        get_language() or "",
+        catalog_versions(),
+        estimate_period(),
+    ]
+
+
+def key(request, *, view: str, site, company) -> str:
     path = hashlib.sha1(request.get_full_path().encode()).hexdigest()  # noqa: S324 - a cache key
-    return _short(
-        [
-            "catalog:listing",
-            view,
-            visibility.audience_key(site=site, company=company),
-            request.strategy.price_audience(),
-            str(getattr(membership, "role", "-")),
-            get_language() or "",
-            catalog_versions(),
-            estimate_period(),
-            path,
-        ]
-    )
+    return _short(["catalog:listing", view, *_audience(request, site=site, company=company), path])
+
+
+def card_key_prefix(request, *, site, company) -> str:
+    """The key of a product card (``catalog.cards``) less the product's id: the
+    listing's key without the view and the path."""
+    return _short(["catalog:card", "-", *_audience(request, site=site, company=company)])
 
 
 def get(cache_key: str) -> str | None:
@@ -170,6 +177,15 @@ def member_page_key(parts: list[str], shell: str) -> str:
     return _short([*parts, shell])
 
 
+class SharedReadsTemplateResponse(TemplateResponse):
+    """A template response rendered with the cache reads of its request's view
+    (``shared_reads``): the layout reads the same versions and rules again."""
+
+    def render(self):
+        with shared_reads(self._request):
+            return super().render()
+
+
 class AnonymousPageCacheMixin:
     """Serve a view's page whole from the cache to anonymous storefront visitors
     (``page_cacheable``) and to signed-in members whose site describes their page
@@ -179,6 +195,8 @@ class AnonymousPageCacheMixin:
     An anonymous visitor's page is stored with only what every such visitor
     shares; a member's page is stored with the placeholders of its per-response
     parts (CSRF token, nonce, and whatever ``fill_cached_page`` fills)."""
+
+    response_class = SharedReadsTemplateResponse
 
     def dispatch(self, request, *args, **kwargs):
         from django.http import HttpResponse
@@ -200,7 +218,8 @@ class AnonymousPageCacheMixin:
                     return self.serve_cached_page(stored)
                 self.page_cache_key = key
                 self.member_page = True
-        response = super().dispatch(request, *args, **kwargs)
+            # The page rendered afresh reads the versions and rules its key read.
+            response = super().dispatch(request, *args, **kwargs)
         if self.page_cache_key and response.status_code == 200 and hasattr(response, "render"):
             response.add_post_render_callback(self._store_page)
         return response

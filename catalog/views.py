@@ -24,22 +24,12 @@ from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
 from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
-from catalog import facets, listing_cache, product_page, selectors, visibility
+from catalog import cards, facets, listing_cache, product_page, selectors, visibility
 from catalog.pagination import CachedCountPaginator
 from commerce.core.templatetags.money import money
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
-
-
-def attach_purchase_info(request, products) -> None:
-    """Price a page of products at once and hang the result on each product."""
-    strategy = request.strategy
-    # They came from a visibility-filtered query: no need to check them again.
-    strategy.note_visible(products)
-    strategy.prefetch(products)
-    for product in products:
-        product.purchase = strategy.fetch_for_product(product)
 
 
 def card_context() -> dict:
@@ -136,18 +126,19 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         return self._summary
 
     def paginate_queryset(self, queryset, page_size):
+        """The page as product ids (the cards come from ``catalog.cards``)."""
         sort = self.sort()
         if sort not in facets.PRICE_SORTS:
-            # Only the page's rows: the total comes with the (cached) summary.
-            return super().paginate_queryset(queryset, page_size)
-        self._ids = facets.result_ids(queryset)
-        ordered = facets.sort_by_price(
-            self._ids, self.prices(), descending=facets.PRICE_SORTS[sort]
-        )
-        paginator, page, _list, is_paginated = super().paginate_queryset(ordered, page_size)
-        by_pk = selectors.for_listing(Product.objects.filter(pk__in=list(page.object_list)))
-        by_pk = {p.pk: p for p in by_pk}
-        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+            # Only the page's ids: the total comes with the (cached) summary.
+            ids = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+            paginator, page, _list, is_paginated = super().paginate_queryset(ids, page_size)
+        else:
+            self._ids = facets.result_ids(queryset)
+            ordered = facets.sort_by_price(
+                self._ids, self.prices(), descending=facets.PRICE_SORTS[sort]
+            )
+            paginator, page, _list, is_paginated = super().paginate_queryset(ordered, page_size)
+        page.object_list = list(page.object_list)
         return paginator, page, page.object_list, is_paginated
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -159,8 +150,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        products = list(context["products"])
-        attach_purchase_info(self.request, products)
+        ids = list(context["products"])
         params = [
             (key, value)
             for key in self.request.GET
@@ -177,7 +167,8 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         context.update(card_context())
         context.update(self.shell_context())
         context.update(
-            products=products,
+            # The objects for templates that want them, loaded only if read.
+            products=cards.lazy_products(self.request, ids),
             sort_by=self.sort() or "",
             sort_options=self.sort_options(),
             facet_groups=groups,
@@ -185,6 +176,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
             clear_filters_url="?" + urlencode([(k, v) for k, v in params if k in ("q", "sort_by")]),
             has_filters=bool(self.filters().as_params()),
         )
+        context["cards"] = cards.cards(self.request, ids, **self.visibility(), context=context)
         fragment = render_to_string(
             "catalog/partials/listing.html",
             {**context, "csrf_token": listing_cache.CSRF_PLACEHOLDER},

@@ -305,18 +305,30 @@ def register_read_ahead(keys_for: Callable[[object], Iterable[str]], *, stage: i
 
 @contextmanager
 def shared_reads(request):
-    """Within the block, read each cache key once, the registered ones up front."""
+    """Within the block, read each cache key once, the registered ones up front.
+
+    The reads are kept on ``request``: a later block for the same request (the
+    view, then the rendering of its response) shares them rather than reading
+    everything again."""
     from django.core.cache import cache
 
     if _memo() is not None:
         yield
         return
-    _reads.memo = {}
+    memo = getattr(request, "_shared_reads", None)
+    first = memo is None
+    if first:
+        memo = {}
+        request._shared_reads = memo
+    _reads.memo = memo
     try:
-        for stage in sorted({stage for stage, _ in _read_ahead}):
-            keys = [key for s, keys_for in _read_ahead if s == stage for key in keys_for(request)]
-            if keys:
-                cache.get_many(list(dict.fromkeys(keys)))
+        if first:
+            for stage in sorted({stage for stage, _ in _read_ahead}):
+                keys = [
+                    key for s, keys_for in _read_ahead if s == stage for key in keys_for(request)
+                ]
+                if keys:
+                    cache.get_many(list(dict.fromkeys(keys)))
         yield
     finally:
         _reads.memo = None
