@@ -175,6 +175,25 @@ def result_ids(queryset: QuerySet) -> list[int]:
     return list(queryset.order_by().values_list("pk", flat=True))
 
 
+def page_ids(queryset: QuerySet) -> list[int]:
+    """The ids of a page of results (``queryset``: ids, ordered and sliced), cached
+    under the page's SQL and the catalog versions like the ``summary``: another URL
+    of the same page (a search ranked over every match) reads them back."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
+        f"{sql}|{params!r}".encode()
+    ).hexdigest()
+    key = f"catalog:page-ids:{catalog_versions()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = list(queryset)
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
 def sort_by_price(ids: list[int], prices, *, descending: bool) -> list[int]:
     """Ids in price order (unpriced last either way), ties by id."""
     priced = [pk for pk in ids if prices.get(pk, (None, 0))[0] is not None]

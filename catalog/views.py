@@ -132,6 +132,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
             # Only the page's ids: the total comes with the (cached) summary.
             ids = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
             paginator, page, _list, is_paginated = super().paginate_queryset(ids, page_size)
+            page.object_list = facets.page_ids(page.object_list)
         else:
             self._ids = facets.result_ids(queryset)
             ordered = facets.sort_by_price(
