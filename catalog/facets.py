@@ -35,7 +35,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog import visibility
+from catalog import search, visibility
 from catalog.versions import catalog_versions
 
 Product = get_model("catalogue", "Product")
@@ -175,23 +175,43 @@ def result_ids(queryset: QuerySet) -> list[int]:
     return list(queryset.order_by().values_list("pk", flat=True))
 
 
-def page_ids(queryset: QuerySet) -> list[int]:
-    """The ids of a page of results (``queryset``: ids, ordered and sliced), cached
-    under the page's SQL and the catalog versions like the ``summary``: another URL
-    of the same page (a search ranked over every match) reads them back."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return []
-    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
-        f"{sql}|{params!r}".encode()
-    ).hexdigest()
-    key = f"catalog:page-ids:{catalog_versions()}:{digest}"
-    found = cache.get(key)
+def results_key(parts: list[str]) -> str:
+    """A key for what a listing's results depend on (``parts``: its view, scope,
+    filters and audiences), with the language and the catalog and vocabulary versions."""
+    every = [*parts, get_language() or "", catalog_versions(), search.vocabulary_version()]
+    return hashlib.sha256("|".join(every).encode()).hexdigest()
+
+
+def cached_summary(key: str, build) -> dict:
+    """The ``summary`` of the results of ``key`` (``results_key``); ``build()`` on a miss."""
+    cache_key = f"catalog:results-summary:{key}"
+    found = cache.get(cache_key)
     if found is None:
-        found = list(queryset)
-        cache.set(key, found, TIMEOUT)
+        found = build()
+        cache.set(cache_key, found, TIMEOUT)
     return found
+
+
+class CachedPages:
+    """A listing's ordered result ids, read a page at a time (a slice, as a
+    paginator takes them), each page cached under ``key`` (``results_key`` and the
+    sort): another URL showing the same page reads it back without building or
+    running the query (``queryset``: the results, built only on a miss)."""
+
+    ordered = True
+
+    def __init__(self, key: str, queryset):
+        self.key = key
+        self.queryset = queryset
+
+    def __getitem__(self, window: slice) -> list[int]:
+        key = f"catalog:page-ids:{self.key}:{window.start}:{window.stop}"
+        found = cache.get(key)
+        if found is None:
+            ids = self.queryset.select_related(None).prefetch_related(None)
+            found = list(ids.values_list("pk", flat=True)[window])
+            cache.set(key, found, TIMEOUT)
+        return found
 
 
 def sort_by_price(ids: list[int], prices, *, descending: bool) -> list[int]:

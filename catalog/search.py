@@ -271,7 +271,8 @@ def _allowed_edits(word: str) -> int:
     return 0 if len(word) < TYPO_LENGTH else 1 if len(word) < 8 else 2
 
 
-def _vocabulary_version() -> str:
+def vocabulary_version() -> str:
+    """Bumped by every rebuild of search documents (the vocabulary may have grown)."""
     return cache_version(VOCABULARY_VERSION_KEY)
 
 
@@ -286,7 +287,7 @@ def corrections(word: str) -> list[str]:
     limit = _allowed_edits(word)
     if not limit or word.isdigit():
         return []
-    key = f"catalog:search-corrections:{_vocabulary_version()}:{word}"
+    key = f"catalog:search-corrections:{vocabulary_version()}:{word}"
     found = cache.get(key)
     if found is None:
         found = _corrections(word, limit)

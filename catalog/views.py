@@ -14,11 +14,12 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
-from django.views.generic.base import ContextMixin
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
 from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
@@ -60,6 +61,11 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
 
     def get_paginate_by(self, queryset):
         return settings.OSCAR_PRODUCTS_PER_PAGE
+
+    def get_template_names(self):
+        # Our own template: no fallback named after the queryset's model (asking for
+        # it would build the results).
+        return TemplateResponseMixin.get_template_names(self)
 
     def get(self, request, *args, **kwargs):
         self.cache_key = listing_cache.key(request, view=type(self).__name__, **self.visibility())
@@ -108,20 +114,48 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         return self._prices
 
     def get_queryset(self):
+        """The results, built only if something reads them: a listing whose summary
+        and page are cached under ``results_key`` needs no query at all."""
+        return SimpleLazyObject(self.build_queryset)
+
+    def build_queryset(self):
         sort = self.sort()
         queryset = self.base_queryset(None if sort in facets.PRICE_SORTS else sort)
         filters = self.filters()
         return facets.apply(queryset, filters, self.prices() if filters.needs_prices else {})
 
+    def results_scope(self) -> list[str]:
+        """What narrows this view's results besides the filters (a category, a query)."""
+        return []
+
+    def results_key(self) -> str:
+        """What the results depend on (not the URL): the view and its scope, the
+        filters, the visibility and price audiences, the language and the catalog
+        and search-vocabulary versions."""
+        if not hasattr(self, "_results_key"):
+            self._results_key = facets.results_key(
+                [
+                    type(self).__name__,
+                    *self.results_scope(),
+                    repr(self.filters().as_params()),
+                    visibility.audience_key(**self.visibility()),
+                    self.request.strategy.price_audience(),
+                ]
+            )
+        return self._results_key
+
     def result_summary(self) -> dict:
         """Counts over the results (``facets.summary``, cached per result set)."""
         if not hasattr(self, "_summary"):
-            self._summary = facets.summary(
-                self.object_list,
-                self.prices,  # loaded on a cache miss only
-                hidden_categories=visibility.hidden_category_ids(**self.visibility()),
-                price_audience=self.request.strategy.price_audience(),
-                ids=getattr(self, "_ids", None),
+            self._summary = facets.cached_summary(
+                self.results_key(),
+                lambda: facets.summary(
+                    self.object_list,
+                    self.prices,  # loaded on a cache miss only
+                    hidden_categories=visibility.hidden_category_ids(**self.visibility()),
+                    price_audience=self.request.strategy.price_audience(),
+                    ids=getattr(self, "_ids", None),
+                ),
             )
         return self._summary
 
@@ -129,10 +163,10 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         """The page as product ids (the cards come from ``catalog.cards``)."""
         sort = self.sort()
         if sort not in facets.PRICE_SORTS:
-            # Only the page's ids: the total comes with the (cached) summary.
-            ids = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
-            paginator, page, _list, is_paginated = super().paginate_queryset(ids, page_size)
-            page.object_list = facets.page_ids(page.object_list)
+            # Only the page's ids (cached per results, sort and page): the total comes
+            # with the (cached) summary.
+            pages = facets.CachedPages(f"{self.results_key()}:{sort}", queryset)
+            paginator, page, _list, is_paginated = super().paginate_queryset(pages, page_size)
         else:
             self._ids = facets.result_ids(queryset)
             ordered = facets.sort_by_price(
@@ -212,6 +246,9 @@ class ProductCategoryView(ProductListView):
 
     def base_queryset(self, sort):
         return selectors.products_in_category(self.category, **self.visibility(), sort=sort)
+
+    def results_scope(self) -> list[str]:
+        return [str(self.category.pk)]
 
     def shell_context(self) -> dict:
         return {"category": self.category, "summary": self.category.name}

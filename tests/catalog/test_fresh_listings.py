@@ -177,3 +177,25 @@ def test_a_fresh_page_reads_each_cache_key_once(shop, monkeypatch):
     store().get(fresh("/catalogue/"))
     assert reads
     assert len(reads) == len(set(reads)), sorted(reads)
+
+
+def test_a_search_another_url_ran_costs_no_product_query(shop):
+    store().get(fresh("/search/?q=drill"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = store().get(fresh("/search/?q=drill"))
+    assert skus(response) == ["DR-18V-001"]
+    assert [q["sql"] for q in ctx.captured_queries if "catalogue_product" in q["sql"]] == []
+
+
+def test_cached_results_are_kept_apart_by_scope_filters_and_sort(shop):
+    other = factories.make_category("Garden")
+    hose = factories.ProductFactory(title="Garden hose", upc="GH-1", category=other)
+    assert set(skus(store().get(fresh("/catalogue/")))) == {"DR-18V-001", "SW-2", "GH-1"}
+    assert skus(store().get(fresh(other.get_absolute_url()))) == ["GH-1"]
+    assert "GH-1" not in skus(store().get(fresh(shop["tools"].get_absolute_url())))
+    assert skus(store().get(fresh("/catalogue/?attr_colour=Crimson"))) == ["SW-2"]
+    assert skus(store().get(fresh(f"/catalogue/?category={other.pk}"))) == ["GH-1"]
+    by_title = skus(store().get(fresh("/catalogue/?sort_by=title")))
+    assert by_title == ["DR-18V-001", "GH-1", "SW-2"]
+    assert skus(store().get(fresh("/search/?q=hose"))) == [hose.upc]
+    assert skus(store().get(fresh("/search/?q=saw"))) == ["SW-2"]
