@@ -17,7 +17,9 @@ as a ``summary`` of the result set: cached under the results' SQL (without
 ordering or paging), the viewer's price audience, the categories hidden from
 them, the language and the catalog versions. Another page, another sort or
 any other URL of the same results reuses it and costs none of those queries;
-any catalog change retires it with the listings.
+any catalog change retires it with the listings. Views also keep the summary and
+each page's ordered ids under ``results_key`` (what the results depend on, not
+their SQL), so another URL of the same results builds no query at all.
 """
 
 from __future__ import annotations
