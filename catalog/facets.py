@@ -20,8 +20,10 @@ as a ``summary`` of the result set: cached under the results' SQL (without
 ordering or paging), the viewer's price audience, the categories hidden from
 them, the language, the catalog versions and the tag of the price map used.
 Another page, another sort or any other URL of the same results reuses it and
-costs none of those queries;
-any catalog change retires it with the listings.
+costs none of those queries; any catalog change retires it with the listings.
+Views also keep the summary and each page's ordered ids under ``results_key``
+(what the results depend on, not their SQL), so another URL of the same
+results builds no query at all.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog import price_map
+from catalog import price_map, search
 from catalog.versions import catalog_versions
 
 Product = get_model("catalogue", "Product")
@@ -181,6 +183,45 @@ def apply(queryset: QuerySet, filters: Filters, prices) -> QuerySet:
 
 def result_ids(queryset: QuerySet) -> list[int]:
     return list(queryset.order_by().values_list("pk", flat=True))
+
+
+def results_key(parts: list[str]) -> str:
+    """A key for what a listing's results depend on (``parts``: its view, scope,
+    filters and audiences), with the language and the catalog and vocabulary versions."""
+    every = [*parts, get_language() or "", catalog_versions(), search.vocabulary_version()]
+    return hashlib.sha256("|".join(every).encode()).hexdigest()
+
+
+def cached_summary(key: str, build) -> dict:
+    """The ``summary`` of the results of ``key`` (``results_key``); ``build()`` on a miss."""
+    cache_key = f"catalog:results-summary:{key}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = build()
+        cache.set(cache_key, found, TIMEOUT)
+    return found
+
+
+class CachedPages:
+    """A listing's ordered result ids, read a page at a time (a slice, as a
+    paginator takes them), each page cached under ``key`` (``results_key`` and the
+    sort): another URL showing the same page reads it back without building or
+    running the query (``queryset``: the results, built only on a miss)."""
+
+    ordered = True
+
+    def __init__(self, key: str, queryset):
+        self.key = key
+        self.queryset = queryset
+
+    def __getitem__(self, window: slice) -> list[int]:
+        key = f"catalog:page-ids:{self.key}:{window.start}:{window.stop}"
+        found = cache.get(key)
+        if found is None:
+            ids = self.queryset.select_related(None).prefetch_related(None)
+            found = list(ids.values_list("pk", flat=True)[window])
+            cache.set(key, found, TIMEOUT)
+        return found
 
 
 def sort_by_price(ids: list[int], prices, *, descending: bool) -> list[int]:

@@ -44,22 +44,28 @@ def _short(parts: list[str]) -> str:
     return f"{parts[0]}:{parts[1]}:{digest}"
 
 
-def key(request, *, view: str, site, company) -> str:
+def _audience(request, *, site, company) -> list[str]:
+    """Who sees a listing alike, and the versions of what it shows."""
     membership = getattr(request, "membership", None)
+    return [
+        visibility.audience_key(site=site, company=company),
+        request.strategy.price_audience(),
+        str(getattr(membership, "role", "-")),
+        get_language() or "",
+        catalog_versions(),
+        estimate_period(),
+    ]
+
+
+def key(request, *, view: str, site, company) -> str:
     path = hashlib.sha1(request.get_full_path().encode()).hexdigest()  # noqa: S324 - a cache key
-    return _short(
-        [
-            "catalog:listing",
-            view,
-            visibility.audience_key(site=site, company=company),
-            request.strategy.price_audience(),
-            str(getattr(membership, "role", "-")),
-            get_language() or "",
-            catalog_versions(),
-            estimate_period(),
-            path,
-        ]
-    )
+    return _short(["catalog:listing", view, *_audience(request, site=site, company=company), path])
+
+
+def card_key_prefix(request, *, site, company) -> str:
+    """The key of a product card (``catalog.cards``) less the product's id: the
+    listing's key without the view and the path."""
+    return _short(["catalog:card", "-", *_audience(request, site=site, company=company)])
 
 
 def get(cache_key: str) -> str | None:
@@ -201,7 +207,8 @@ class AnonymousPageCacheMixin:
                     return self.serve_cached_page(stored)
                 self.page_cache_key = key
                 self.member_page = True
-        response = super().dispatch(request, *args, **kwargs)
+            # The page rendered afresh reads the versions and rules its key read.
+            response = super().dispatch(request, *args, **kwargs)
         if self.page_cache_key and response.status_code == 200 and hasattr(response, "render"):
             response.add_post_render_callback(self._store_page)
         return response

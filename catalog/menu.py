@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 
 from catalog import visibility
 from catalog.pagination import catalog_version
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -36,8 +36,22 @@ def _version() -> str:
     return cache_version(VERSION_KEY)
 
 
+register_read_ahead(lambda request: [VERSION_KEY])
+
+
+def _tree_key(max_depth: int) -> str:
+    return f"catalog:menu:{_version()}:{max_depth}"
+
+
+def _counts_key(max_depth: int, *, site, company) -> str:
+    return (
+        f"catalog:menu-counts:{_version()}:{catalog_version()}:{max_depth}:"
+        f"{visibility.audience_key(site=site, company=company)}"
+    )
+
+
 def _tree(max_depth: int) -> list[dict]:
-    key = f"catalog:menu:{_version()}:{max_depth}"
+    key = _tree_key(max_depth)
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -57,10 +71,7 @@ def _tree(max_depth: int) -> list[dict]:
 
 def _counts(max_depth: int, *, site, company) -> dict[str, int]:
     """Visible products per category path (the category and everything below it)."""
-    key = (
-        f"catalog:menu-counts:{_version()}:{catalog_version()}:{max_depth}:"
-        f"{visibility.audience_key(site=site, company=company)}"
-    )
+    key = _counts_key(max_depth, site=site, company=company)
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -84,6 +95,8 @@ def _counts(max_depth: int, *, site, company) -> dict[str, int]:
 def menu(max_depth: int = 2, *, site, company) -> list[dict]:
     """[{name, url, depth, pk, count}] for browsable, menu-visible categories, in tree
     order, with the number of products ``company`` may see on ``site`` in each."""
+    # Both entries in one round trip when warm (kept for the request, see shared_reads).
+    cache.get_many([_tree_key(max_depth), _counts_key(max_depth, site=site, company=company)])
     counts = _counts(max_depth, site=site, company=company)
     restricted = visibility.rules().restricted_category_ids
     nodes = []

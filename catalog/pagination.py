@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
 from oscar.core.loading import get_model
 
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -28,6 +28,9 @@ TIMEOUT = 10 * 60
 
 def catalog_version() -> str:
     return cache_version(VERSION_KEY)
+
+
+register_read_ahead(lambda request: [VERSION_KEY])
 
 
 def bump_catalog_version(**kwargs) -> None:

@@ -31,12 +31,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
+
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -55,6 +58,8 @@ CANDIDATE_SIMILARITY = 0.15
 CANDIDATES = 40
 # ...and then within this many edits (by word length).
 TYPO_LENGTH = 4
+VOCABULARY_VERSION_KEY = "catalog:search-vocabulary-version"
+CORRECTIONS_TIMEOUT = 60 * 60
 
 
 def words(text: str) -> list[str]:
@@ -157,6 +162,8 @@ def reindex(product_ids: Iterable[int]) -> int:
             [SearchTerm(word=w) for w in sorted(vocabulary)], ignore_conflicts=True
         )
         written += len(rows)
+    if written:
+        cache_version_bump(VOCABULARY_VERSION_KEY)  # cached corrections
     return written
 
 
@@ -264,11 +271,31 @@ def _allowed_edits(word: str) -> int:
     return 0 if len(word) < TYPO_LENGTH else 1 if len(word) < 8 else 2
 
 
+def vocabulary_version() -> str:
+    """Bumped by every rebuild of search documents (the vocabulary may have grown)."""
+    return cache_version(VOCABULARY_VERSION_KEY)
+
+
+register_read_ahead(lambda request: [VOCABULARY_VERSION_KEY])
+
+
 def corrections(word: str) -> list[str]:
-    """Vocabulary words a misspelt ``word`` may have meant (empty when it is a known word)."""
+    """Vocabulary words a misspelt ``word`` may have meant (empty when it is a known word).
+
+    Cached per word under the vocabulary's version, which every rebuild of search
+    documents bumps (a new word may be a better correction, or make ``word`` known)."""
     limit = _allowed_edits(word)
     if not limit or word.isdigit():
         return []
+    key = f"catalog:search-corrections:{vocabulary_version()}:{word}"
+    found = cache.get(key)
+    if found is None:
+        found = _corrections(word, limit)
+        cache.set(key, found, CORRECTIONS_TIMEOUT)
+    return found
+
+
+def _corrections(word: str, limit: int) -> list[str]:
     if SearchTerm.objects.filter(word=word).exists():
         return []
     if connection.vendor == "postgresql":

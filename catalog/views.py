@@ -14,32 +14,23 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
-from django.views.generic.base import ContextMixin
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
 from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
-from catalog import facets, listing_cache, price_map, product_page, selectors, visibility
+from catalog import cards, facets, listing_cache, price_map, product_page, selectors, visibility
 from catalog.pagination import CachedCountPaginator
 from commerce.core.templatetags.money import money
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
-
-
-def attach_purchase_info(request, products) -> None:
-    """Price a page of products at once and hang the result on each product."""
-    strategy = request.strategy
-    # They came from a visibility-filtered query: no need to check them again.
-    strategy.note_visible(products)
-    strategy.prefetch(products)
-    for product in products:
-        product.purchase = strategy.fetch_for_product(product)
 
 
 def card_context() -> dict:
@@ -75,6 +66,11 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
 
     def get_paginate_by(self, queryset):
         return settings.OSCAR_PRODUCTS_PER_PAGE
+
+    def get_template_names(self):
+        # Our own template: no fallback named after the queryset's model (asking for
+        # it would build the results).
+        return TemplateResponseMixin.get_template_names(self)
 
     def get(self, request, *args, **kwargs):
         self.cache_key = listing_cache.key(request, view=type(self).__name__, **self.visibility())
@@ -139,56 +135,89 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         return self._prices
 
     def get_queryset(self):
+        """The results, built only if something reads them: a listing whose summary
+        and page are cached under ``results_key`` needs no query at all."""
+        return SimpleLazyObject(self.build_queryset)
+
+    def build_queryset(self):
         sort = self.sort()
         queryset = self.base_queryset(None if sort in facets.PRICE_SORTS else sort)
         return facets.apply(queryset, self.filters(), self.prices)
 
-    def live_checked(self, products: list) -> list:
+    def live_checked(self, ids: list[int]) -> list[int]:
         """The page's products as a map that is not current would mislead: outside a
         price filter's range at their live prices dropped, a price sort redone."""
-        if self.prices_current:
-            return products
+        filters, sort = self.filters(), self.sort()
+        if self.prices_current or not (filters.needs_prices or sort in facets.PRICE_SORTS):
+            return ids
         strategy = self.request.strategy
 
         def live(product):
             quote = strategy.quote(product)
             return quote.unit_display if quote.exists else None
 
-        filters = self.filters()
+        products = cards.load(self.request, ids)
         if filters.needs_prices:
             products = [p for p in products if filters.price_in_range(live(p))]
-        sort = self.sort()
         if sort in facets.PRICE_SORTS:
             priced = [p for p in products if live(p) is not None]
             priced.sort(key=lambda p: (live(p), p.pk), reverse=facets.PRICE_SORTS[sort])
             products = priced + [p for p in products if live(p) is None]
-        return products
+        return [p.pk for p in products]
+
+    def results_scope(self) -> list[str]:
+        """What narrows this view's results besides the filters (a category, a query)."""
+        return []
+
+    def results_key(self) -> str:
+        """What the results depend on (not the URL): the view and its scope, the
+        filters, the visibility and price audiences, the price map the price
+        buckets and a price range were taken from, the language and the catalog
+        and search-vocabulary versions."""
+        if not hasattr(self, "_results_key"):
+            found = self.price_map()
+            self._results_key = facets.results_key(
+                [
+                    type(self).__name__,
+                    *self.results_scope(),
+                    repr(self.filters().as_params()),
+                    visibility.audience_key(**self.visibility()),
+                    self.request.strategy.price_audience(),
+                    "none" if found is None else found.tag,
+                ]
+            )
+        return self._results_key
 
     def result_summary(self) -> dict:
         """Counts over the results (``facets.summary``, cached per result set)."""
         if not hasattr(self, "_summary"):
-            self._summary = facets.summary(
-                self.object_list,
-                self.price_map(),  # its prices loaded on a cache miss only
-                hidden_categories=visibility.hidden_category_ids(**self.visibility()),
-                price_audience=self.request.strategy.price_audience(),
-                ids=getattr(self, "_ids", None),
+            self._summary = facets.cached_summary(
+                self.results_key(),
+                lambda: facets.summary(
+                    self.object_list,
+                    self.price_map(),  # its prices loaded on a cache miss only
+                    hidden_categories=visibility.hidden_category_ids(**self.visibility()),
+                    price_audience=self.request.strategy.price_audience(),
+                    ids=getattr(self, "_ids", None),
+                ),
             )
         return self._summary
 
     def paginate_queryset(self, queryset, page_size):
+        """The page as product ids (the cards come from ``catalog.cards``)."""
         sort = self.sort()
         if sort not in facets.PRICE_SORTS:
-            # Only the page's rows: the total comes with the (cached) summary.
-            return super().paginate_queryset(queryset, page_size)
-        self._ids = facets.result_ids(queryset)
-        ordered = facets.sort_by_price(
-            self._ids, self.prices(queryset), descending=facets.PRICE_SORTS[sort]
-        )
-        paginator, page, _list, is_paginated = super().paginate_queryset(ordered, page_size)
-        by_pk = selectors.for_listing(Product.objects.filter(pk__in=list(page.object_list)))
-        by_pk = {p.pk: p for p in by_pk}
-        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+            # Only the page's ids (cached per results, sort and page): the total comes
+            # with the (cached) summary.
+            pages = facets.CachedPages(f"{self.results_key()}:{sort}", queryset)
+            paginator, page, _list, is_paginated = super().paginate_queryset(pages, page_size)
+        else:
+            self._ids = facets.result_ids(queryset)
+            ordered = facets.sort_by_price(
+                self._ids, self.prices(queryset), descending=facets.PRICE_SORTS[sort]
+            )
+            paginator, page, _list, is_paginated = super().paginate_queryset(ordered, page_size)
+        page.object_list = list(page.object_list)
         return paginator, page, page.object_list, is_paginated
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -200,9 +229,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        products = list(context["products"])
-        attach_purchase_info(self.request, products)
-        products = self.live_checked(products)
+        ids = self.live_checked(list(context["products"]))
         params = [
             (key, value)
             for key in self.request.GET
@@ -219,7 +246,8 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         context.update(card_context())
         context.update(self.shell_context())
         context.update(
-            products=products,
+            # The objects for templates that want them, loaded only if read.
+            products=cards.lazy_products(self.request, ids),
             sort_by=self.sort() or "",
             sort_options=self.sort_options(),
             facet_groups=groups,
@@ -227,6 +255,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
             clear_filters_url="?" + urlencode([(k, v) for k, v in params if k in ("q", "sort_by")]),
             has_filters=bool(self.filters().as_params()),
         )
+        context["cards"] = cards.cards(self.request, ids, **self.visibility(), context=context)
         fragment = render_to_string(
             "catalog/partials/listing.html",
             {**context, "csrf_token": listing_cache.CSRF_PLACEHOLDER},
@@ -264,6 +293,9 @@ class ProductCategoryView(ProductListView):
 
     def base_queryset(self, sort):
         return selectors.products_in_category(self.category, **self.visibility(), sort=sort)
+
+    def results_scope(self) -> list[str]:
+        return [str(self.category.pk)]
 
     def shell_context(self) -> dict:
         return {"category": self.category, "summary": self.category.name}

@@ -350,7 +350,9 @@ def shared_reads(request):
     Opened for every request by ``SharedReadsMiddleware``, as soon as the session
     is known (what it knows then: the session, the signed-in user's id, the
     catalog's versions); a view that knows more (the member, the company) opens
-    it again to read the rest ahead, and keys already read cost nothing."""
+    it again to read the rest ahead, and keys already read cost nothing. The
+    view's template renders inside the middleware's block, so the layout shares
+    the view's reads."""
     if _memo() is not None:
         _read_ahead_now(request)
         yield

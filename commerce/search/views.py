@@ -20,6 +20,9 @@ class FacetedSearchView(ProductListView):
     def base_queryset(self, sort):
         return selectors.search_products(self.query(), **self.visibility(), sort=sort)
 
+    def results_scope(self) -> list[str]:
+        return [self.query()]
+
     def shell_context(self) -> dict:
         query = self.query().strip()
         return {

@@ -4,7 +4,8 @@ from django.views.generic import TemplateView
 from accounts import loyalty
 from accounts.models import LoyaltyTier
 from catalog import selectors, visibility
-from catalog.views import attach_purchase_info, card_context
+from catalog.cards import attach_purchase_info
+from catalog.views import card_context
 from commerce.billing import credit, pdf
 from commerce.billing import selectors as billing_selectors
 
