@@ -193,37 +193,6 @@ def first_request(port, host, path, cookies) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def start_relay(redis_url: str, url: str) -> subprocess.Popen:
-    """An outbox relay on database ``url`` (builds the listing price maps)."""
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "DEBUG": "0"}
-    return subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, str(ROOT / "manage.py"), "relay_outbox", "--interval", "0.5"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def price_map_ready(port, host, path, cookies, *, timeout: float = 600.0) -> float:
-    """Seconds until the page (a fresh URL each time) shows a current price facet."""
-    import http.client
-
-    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    started = time.perf_counter()
-    n = 0
-    while time.perf_counter() - started < timeout:
-        n += 1
-        sep = "&" if "?" in path else "?"
-        url = path.replace("{n}", f"ready{n}") + f"{sep}ready={n}"
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        connection.request("GET", url, headers={"Host": host, "Cookie": cookie})
-        html = connection.getresponse().read().decode()
-        connection.close()
-        if 'data-facet="price">' in html:
-            return time.perf_counter() - started
-        time.sleep(0.5)
-    return float("inf")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", type=int, default=10_000)
@@ -270,7 +239,7 @@ def main() -> None:
                 port,
                 pages.start_gunicorn(port, args.workers, cache_urls[size], database_url(size)),
             )
-            relays[size] = start_relay(cache_urls[size], database_url(size))
+            relays[size] = pages.start_relay(cache_urls[size], database_url(size))
         first = {size: {} for size in sizes}
         ready = {size: {} for size in sizes}
         for size in sizes:  # every page once, alone: the cold request
@@ -279,7 +248,8 @@ def main() -> None:
         for size in sizes:  # then until the price facet is current (built by the relay)
             for label, host, path, cookies in rows[size]:
                 if "catalogue/ " in label + " " and "UNCACHED" not in label:
-                    ready[size][label] = price_map_ready(servers[size][0], host, path, cookies)
+                    port = servers[size][0]
+                    ready[size][label] = pages.price_map_ready(port, host, path, cookies)
         for size in sizes:
             for label, seconds in ready[size].items():
                 print(f"{size:,}: {label}: price map ready after {seconds:.1f} s", flush=True)

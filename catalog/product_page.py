@@ -164,4 +164,6 @@ def _recently_viewed(request, product) -> str:
 
 
 def _back_button(request) -> str:
+    if not request.META.get("HTTP_REFERER"):  # Oscar's button needs one: nothing to show
+        return ""
     return render_to_string("catalog/partials/back_button.html", {}, request=request)

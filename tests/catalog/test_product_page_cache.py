@@ -217,3 +217,14 @@ def test_an_order_through_allocation_bumps_only_when_shown_stock_changes(shop):
     assert catalog_versions(("stock",)) == before
     record.allocate(2)  # 4 free: below it, the page tells the number
     assert catalog_versions(("stock",)) != before
+
+
+def test_a_member_coming_from_a_search_gets_the_back_button_on_a_cached_page(shop):
+    client = portal_client_for(shop["acme"])
+    url = shop["drill"].get_absolute_url()
+    assert "Back to search results" not in cached(client, url).content.decode()
+    search = f"http://{settings.PORTAL_HOST}/search/?q=drill"
+    response = client.get(url, HTTP_REFERER=search)
+    assert from_cache(response)
+    assert "Back to search results" in response.content.decode()
+    assert "Back to search results" not in client.get(url).content.decode()
