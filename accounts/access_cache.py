@@ -33,7 +33,10 @@ Redis): a per-process cache would keep a retired snapshot in the processes
 that did not see the change. With Redis down every read is a miss and
 requests load the database as before; a bump Redis did not take is replayed
 as a delete when it answers again (``commerce.core.cache``), which retires
-every snapshot of that family.
+every snapshot of that family. When Redis is unreachable from one process
+only, a change written there reaches the other processes when that process
+reaches Redis again (its next cache call after ``CACHE_DOWN_SECONDS``), and
+never later than ``TIMEOUT``.
 """
 
 from __future__ import annotations

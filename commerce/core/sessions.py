@@ -19,7 +19,10 @@ deleted it writes it back into the cache just after. Here:
 
 With Redis down a read is a miss and goes to the database; a tombstone or
 delete Redis did not take is replayed as a delete when it answers again
-(``commerce.core.cache``), so the database's answer wins.
+(``commerce.core.cache``), so the database's answer wins. One window is left:
+when Redis is unreachable from one process only, a sign-out there leaves the
+session cached for the others until that process reaches Redis again (its next
+cache call after ``CACHE_DOWN_SECONDS``), and never past ``SESSION_CACHE_SECONDS``.
 
 Used only with a cache every process shares (Redis): with a per-process cache a
 sign-out in one process would leave the session cached in the others.
