@@ -46,10 +46,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 
 from commerce import sites
-from commerce.core.cache import cache_version_bump, cache_versions, register_read_ahead
+from commerce.core.cache import cache_version_bump_at_commit, cache_versions, register_read_ahead
 from commerce.core.sessions import USER_STAGE, session_user_id
 
 ALL_VERSION_KEY = "accounts:access-version"
@@ -86,21 +86,16 @@ def _keep(kind: str, user_id, stamp, value) -> None:
     cache.set(_snapshot_key(kind, user_id), (stamp, value), TIMEOUT)
 
 
-def _bump(key: str) -> None:
-    cache_version_bump(key)
-    transaction.on_commit(lambda: cache_version_bump(key), robust=True)
-
-
 def bump_user(user_id) -> None:
     """Retire the snapshots of one user (a write to them or their memberships)."""
     if user_id is not None and enabled():
-        _bump(_user_version_key(user_id))
+        cache_version_bump_at_commit(_user_version_key(user_id))
 
 
 def bump_all() -> None:
     """Retire every user's snapshots (a company, a credit hold, a bulk write)."""
     if enabled():
-        _bump(ALL_VERSION_KEY)
+        cache_version_bump_at_commit(ALL_VERSION_KEY)
 
 
 # --- The user -----------------------------------------------------------------------
@@ -180,7 +175,8 @@ register_read_ahead(_read_ahead, stage=USER_STAGE)
 
 
 class AccessQuerySet(models.QuerySet):
-    """Writes that send no per-row signal retire every user's snapshots."""
+    """Writes that send no per-row signal retire every user's snapshots (a
+    queryset's ``delete`` sends one per row: the receivers below)."""
 
     def update(self, **kwargs):
         rows = super().update(**kwargs)
@@ -199,12 +195,6 @@ class AccessQuerySet(models.QuerySet):
         if created:
             bump_all()
         return created
-
-    def delete(self):
-        deleted = super().delete()
-        if deleted[0]:
-            bump_all()
-        return deleted
 
 
 # --- Signals ---------------------------------------------------------------------------

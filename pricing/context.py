@@ -8,14 +8,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from accounts.selectors import ACTIVE_COMPANY_SESSION_KEY
 from commerce import sites
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache_version, cache_version_bump_at_commit, register_read_ahead
 from commerce.core.money import rate
 from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.members.prices import price_segments
@@ -65,13 +64,17 @@ LISTS_VERSION_KEY = "pricing:company-lists-version"
 LISTS_SECONDS = 10 * 60
 
 
+def _lists_key(company_id, currency: str) -> str:
+    return f"pricing:company-lists:{company_id}:{currency}"
+
+
 def _read_ahead_lists(request) -> list[str]:
     company = getattr(request, "company", None)
     if company is None:
         return [LISTS_VERSION_KEY]
     return [
         LISTS_VERSION_KEY,
-        f"pricing:company-lists:{company.pk}:{settings.OSCAR_DEFAULT_CURRENCY}",
+        _lists_key(company.pk, settings.OSCAR_DEFAULT_CURRENCY),
     ]
 
 
@@ -88,14 +91,14 @@ def _read_ahead_session_lists(request) -> list[str]:
     company_id = request.session.get(ACTIVE_COMPANY_SESSION_KEY)
     if not company_id:
         return []
-    return [f"pricing:company-lists:{company_id}:{settings.OSCAR_DEFAULT_CURRENCY}"]
+    return [_lists_key(company_id, settings.OSCAR_DEFAULT_CURRENCY)]
 
 
 register_read_ahead(_read_ahead_session_lists, stage=USER_STAGE)
 
 
 def _cached_list_rows(company, currency: str) -> list[tuple]:
-    key = f"pricing:company-lists:{company.pk}:{currency}"
+    key = _lists_key(company.pk, currency)
     found = cache.get_many([LISTS_VERSION_KEY, key])
     version = found.get(LISTS_VERSION_KEY) or cache_version(LISTS_VERSION_KEY)
     stamp = (version, company.price_tier_id)
@@ -123,8 +126,7 @@ def _valid_rows(rows: list[tuple], at: datetime) -> list[tuple]:
 def lists_changed(**kwargs) -> None:
     """A price list was written: retire every company's cached lists, now and again
     when the transaction commits (a read in between may have cached the old rows)."""
-    cache_version_bump(LISTS_VERSION_KEY)
-    transaction.on_commit(lambda: cache_version_bump(LISTS_VERSION_KEY), robust=True)
+    cache_version_bump_at_commit(LISTS_VERSION_KEY)
 
 
 def consumer_loyalty(user) -> Loyalty | None:

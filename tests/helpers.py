@@ -116,13 +116,13 @@ def at_once(*calls, expected=(), timeout=60, what="a call"):
     return outcomes
 
 
-def place_portal_order(company, user, product, quantity=1, *, payment="account", **extra):
-    """Place a portal order of ``quantity`` x ``product`` through the order
-    pipeline, shipped to the company's default ship-to by free freight."""
+def portal_order_request(company, user, product, quantity=1, *, payment="account", **extra):
+    """A portal basket of ``quantity`` x ``product`` and the checkout request that
+    ships it to the company's default ship-to by free freight (``place_portal_order``)."""
     from oscar.core.loading import get_model
 
     from accounts.addresses import order_address_fields
-    from commerce.checkout.placement import CheckoutRequest, order_place
+    from commerce.checkout.placement import CheckoutRequest
     from pricing.strategy import Selector
 
     Basket = get_model("basket", "Basket")
@@ -130,18 +130,27 @@ def place_portal_order(company, user, product, quantity=1, *, payment="account",
     basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
     basket.add_product(product, quantity)
     ship_to = company.addresses.get(kind="ship_to", is_default=True)
-    return order_place(
-        basket=basket,
-        request=CheckoutRequest(
-            channel="portal",
-            user=user,
-            company=company,
-            shipping_address=order_address_fields(ship_to),
-            shipping_method_code="freight",
-            payment_method=payment,
-            **extra,
-        ),
+    request = CheckoutRequest(
+        channel="portal",
+        user=user,
+        company=company,
+        shipping_address=order_address_fields(ship_to),
+        shipping_method_code="freight",
+        payment_method=payment,
+        **extra,
     )
+    return basket, request
+
+
+def place_portal_order(company, user, product, quantity=1, *, payment="account", **extra):
+    """Place a portal order of ``quantity`` x ``product`` through the order
+    pipeline, shipped to the company's default ship-to by free freight."""
+    from commerce.checkout.placement import order_place
+
+    basket, request = portal_order_request(
+        company, user, product, quantity, payment=payment, **extra
+    )
+    return order_place(basket=basket, request=request)
 
 
 def place_storefront_order(user, product, quantity=1):

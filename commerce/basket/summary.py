@@ -12,12 +12,11 @@ the basket live. With Redis down it is computed on every page.
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from oscar.core.loading import get_model
 
 from catalog.versions import catalog_versions
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache_version, cache_version_bump_at_commit, register_read_ahead
 from commerce.core.sessions import USER_STAGE, session_user_id
 
 TIMEOUT = 10 * 60
@@ -87,8 +86,7 @@ def basket_changed(owner_id) -> None:
     """Retire the owner's cached summary, now and when the transaction commits."""
     if owner_id is None:
         return
-    cache_version_bump(_version_key(owner_id))
-    transaction.on_commit(lambda: cache_version_bump(_version_key(owner_id)), robust=True)
+    cache_version_bump_at_commit(_version_key(owner_id))
 
 
 def _basket_written(sender, instance, **kwargs):

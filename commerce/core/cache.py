@@ -302,6 +302,16 @@ def cache_version_bump(key: str) -> None:
     cache.set(key, _new_version(), None)
 
 
+def cache_version_bump_at_commit(key: str) -> None:
+    """``cache_version_bump`` now (reads in this transaction see it) and again when
+    the transaction commits (an entry built meanwhile from the rows before the
+    commit is retired too)."""
+    from django.db import transaction
+
+    cache_version_bump(key)
+    transaction.on_commit(lambda: cache_version_bump(key), robust=True)
+
+
 # --- Reads shared within a request ----------------------------------------------------
 #
 # A cached page's key is made of many small entries (versions, rules snapshots)

@@ -69,26 +69,13 @@ def test_an_order_on_account_runs_one_outbox_insert_and_none_of_the_unused_looku
     """No savepoint, no lookup of Oscar's vouchers or of an order with the new
     number, no lookup of a country given as a loaded row, and the purchase
     counters written with the order's other outbox rows."""
-    from django.conf import settings
-
-    from accounts.addresses import order_address_fields
     from commerce.outbox.models import OutboxMessage
+    from tests.helpers import portal_order_request
 
     company = factories.business("Acme Industrial")
     user = factories.MembershipFactory(company=company).user
     product = factories.ProductFactory(stock=10)
-    basket = Basket.objects.create(owner=user, site_id=settings.PORTAL_SITE_ID, company=company)
-    basket.strategy = Selector().strategy(channel="portal", user=user, company=company)
-    basket.add_product(product, 2)
-    ship_to = company.addresses.get(kind="ship_to", is_default=True)
-    request = CheckoutRequest(
-        channel="portal",
-        user=user,
-        company=company,
-        shipping_address=order_address_fields(ship_to),
-        shipping_method_code="freight",
-        payment_method="account",
-    )
+    basket, request = portal_order_request(company, user, product, 2)
 
     with CaptureQueriesContext(connection) as ctx:
         order = order_place(basket=basket, request=request).order
