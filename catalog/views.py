@@ -151,19 +151,18 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
         if self.prices_current or not (filters.needs_prices or sort in facets.PRICE_SORTS):
             return ids
         strategy = self.request.strategy
-
-        def live(product):
+        live = {}  # product id -> its live display price (None: not for sale)
+        for product in cards.load(self.request, ids):
             quote = strategy.quote(product)
-            return quote.unit_display if quote.exists else None
-
-        products = cards.load(self.request, ids)
+            live[product.pk] = quote.unit_display if quote.exists else None
+        shown = [pk for pk in ids if pk in live]
         if filters.needs_prices:
-            products = [p for p in products if filters.price_in_range(live(p))]
+            shown = [pk for pk in shown if filters.price_in_range(live[pk])]
         if sort in facets.PRICE_SORTS:
-            priced = [p for p in products if live(p) is not None]
-            priced.sort(key=lambda p: (live(p), p.pk), reverse=facets.PRICE_SORTS[sort])
-            products = priced + [p for p in products if live(p) is None]
-        return [p.pk for p in products]
+            priced = [pk for pk in shown if live[pk] is not None]
+            priced.sort(key=lambda pk: (live[pk], pk), reverse=facets.PRICE_SORTS[sort])
+            shown = priced + [pk for pk in shown if live[pk] is None]
+        return shown
 
     def results_scope(self) -> list[str]:
         """What narrows this view's results besides the filters (a category, a query)."""
