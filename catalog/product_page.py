@@ -101,13 +101,13 @@ def fill(parts: dict, request, *, whole_page: bool, keep_slots: bool = False) ->
     placeholders (``fill_slots`` fills them when it is served)."""
     if keep_slots:
         return {name: mark_safe(value) if name in PARTS else value for name, value in parts.items()}  # noqa: S308 - our own render
-    product = Product(pk=parts["product_id"])
     content = parts["content"]
     if SLOTS["stock_alert"] in content:
+        product = product_by_id(parts["product_id"])
         content = content.replace(
             SLOTS["stock_alert"], _stock_alert(request, product, whole_page=whole_page)
         )
-    history = "" if whole_page else _recently_viewed(request, product)
+    history = "" if whole_page else _recently_viewed(request, parts["product_id"])
     back = "" if whole_page else _back_button(request)
     content = content.replace(SLOTS["recently_viewed"], history)
     filled = {**parts, "content": content}
@@ -120,14 +120,21 @@ def fill(parts: dict, request, *, whole_page: bool, keep_slots: bool = False) ->
     return {name: mark_safe(value) if name in PARTS else value for name, value in filled.items()}  # noqa: S308 - our own render
 
 
+def product_by_id(product_id: int):
+    """The product as its id alone, without a query: its other fields load on first
+    use (Django's deferred fields). Cheaper than ``Product(pk=...)``, which sets
+    every field's default."""
+    return Product.from_db(None, ["id"], [product_id])
+
+
 def fill_slots(html: str, request, *, product_id: int) -> str:
     """A stored member's page for this response: the visitor's own parts (stock
     alert, recently viewed, back button), then its CSRF token and nonce."""
-    product = Product(pk=product_id)
     if SLOTS["stock_alert"] in html:
-        html = html.replace(SLOTS["stock_alert"], _stock_alert(request, product, whole_page=False))
+        alert = _stock_alert(request, product_by_id(product_id), whole_page=False)
+        html = html.replace(SLOTS["stock_alert"], alert)
     if SLOTS["recently_viewed"] in html:
-        html = html.replace(SLOTS["recently_viewed"], _recently_viewed(request, product))
+        html = html.replace(SLOTS["recently_viewed"], _recently_viewed(request, product_id))
     if SLOTS["back_button"] in html:
         html = html.replace(SLOTS["back_button"], _back_button(request))
     return listing_cache.fill_page(html, request)
@@ -153,13 +160,15 @@ def _stock_alert(request, product, *, whole_page: bool) -> str:
     )
 
 
-def _recently_viewed(request, product) -> str:
+def _recently_viewed(request, product_id: int) -> str:
     from oscar.apps.customer.history import CustomerHistoryManager
 
     if not CustomerHistoryManager.extract(request):
         return ""
     return render_to_string(
-        "catalog/partials/recently_viewed.html", {"current_product": product}, request=request
+        "catalog/partials/recently_viewed.html",
+        {"current_product": product_by_id(product_id)},
+        request=request,
     )
 
 

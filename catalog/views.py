@@ -313,7 +313,7 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
         self.parts = parts
         response = self.render_to_response({"view": self})
         # Receivers (view counts, the recently-viewed cookie) need only its id.
-        self.send_signal(request, response, Product(pk=parts["product_id"]))
+        self.send_signal(request, response, product_page.product_by_id(parts["product_id"]))
         return response
 
     def get_queryset(self):
@@ -370,7 +370,7 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
     def serve_cached_page(self, stored: dict):
         response = super().serve_cached_page(stored)
         # Still a product view (view counts, the recently-viewed cookie).
-        self.send_signal(self.request, response, Product(pk=stored["product_id"]))
+        self.send_signal(self.request, response, product_page.product_by_id(stored["product_id"]))
         return response
 
 

@@ -21,8 +21,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 
-from asgiref.local import Local
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -324,12 +324,14 @@ def cache_version_bump_at_commit(key: str) -> None:
 
 _NOT_READ = object()
 _ABSENT = object()
-_reads = Local()
+# A context variable, not a thread-local: cheap to read (every cache call asks),
+# and each thread and each asyncio task sees its own request's memo.
+_reads_memo: ContextVar[dict | None] = ContextVar("commerce_shared_reads", default=None)
 _read_ahead: list[tuple[int, Callable[[object], Iterable[str]]]] = []
 
 
 def _memo() -> dict | None:
-    return getattr(_reads, "memo", None)
+    return _reads_memo.get()
 
 
 def _forget_read(*keys) -> None:
@@ -367,12 +369,12 @@ def shared_reads(request):
         _read_ahead_now(request)
         yield
         return
-    _reads.memo = {}
+    token = _reads_memo.set({})
     try:
         _read_ahead_now(request)
         yield
     finally:
-        _reads.memo = None
+        _reads_memo.reset(token)
 
 
 class SharedReadsMiddleware:
