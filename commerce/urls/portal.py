@@ -61,10 +61,13 @@ checkout_urls = app_urls(
 urlpatterns = [
     # Named "home" on every site: OSCAR_HOMEPAGE reverses it on the current host.
     path("", HomeView.as_view(), name="home"),
-    path("", include(portal_urls)),
     path("accounts/", customer_urls),
     path("checkout/", checkout_urls),
     *oscar_shop_patterns(exclude=("accounts/", "checkout/")),
+    # After the shop's: no path of one is a path of the other (a test holds it),
+    # and the catalogue pages, the most requested, are found without trying the
+    # portal's 60-odd patterns first.
+    path("", include(portal_urls)),
     *staff_patterns(serve_here=False),
     *common_patterns(),
 ]
