@@ -19,7 +19,6 @@ from django.contrib import auth
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoMiddleware
 from django.contrib.auth.middleware import auser
 from django.core.exceptions import ValidationError
-from django.utils.functional import SimpleLazyObject
 
 from accounts import access_cache
 
@@ -53,7 +52,12 @@ def _load_user(request):
 
 
 class AuthenticationMiddleware(DjangoMiddleware):
+    """Sets ``request.user`` at once rather than behind Django's lazy proxy: the
+    session and the snapshot are read ahead with the request's first reads, so
+    the user costs nothing more to load now, and every page asks for it many
+    times (each ask through the proxy is a failed attribute lookup first)."""
+
     def process_request(self, request):
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: get_user(request))
+        request.user = get_user(request)
         request.auser = partial(auser, request)
