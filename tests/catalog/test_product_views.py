@@ -5,9 +5,11 @@ once whatever dies or runs twice, and views of what was deleted meanwhile are
 skipped."""
 
 import threading
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import Client
 from oscar.core.loading import get_model
@@ -229,37 +231,57 @@ def test_without_redis_a_view_is_written_after_its_commit(shop, settings, commit
     assert UserProductView.objects.count() == 1
 
 
+def test_the_command_and_the_beat_drain_the_views(shop, committed):
+    from celery import current_app
+
+    product_views.record(shop["drill"].pk, None)
+    out = StringIO()
+    with committed():
+        call_command("drain_product_views", stdout=out)
+    assert out.getvalue().strip() == "Moved 1 product view(s) to the outbox."
+    assert views(shop["drill"]) == 1
+    task = settings.CELERY_BEAT_SCHEDULE["drain-product-views"]["task"]
+    assert task in current_app.tasks
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_drains_at_once_count_each_view_once():
+def test_two_drains_at_once_while_views_come_in_count_each_view_once():
     drill = factories.ProductFactory(title="Drill", upc="V-9", stock__price="50.00")
     user = factories.UserFactory()
     errors = []
+    recording = threading.Event()
+    recording.set()
+    barrier = threading.Barrier(3)
 
-    def race() -> None:
-        barrier = threading.Barrier(2)
-
-        def run() -> None:
-            try:
-                barrier.wait()
-                product_views.product_views_drain()
-            except Exception as error:  # pragma: no cover - reported below
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-
-    for _ in range(4):
-        for _ in range(25):
+    def record() -> None:
+        barrier.wait()
+        for _ in range(200):
             product_views.record(drill.pk, user.pk)
-        race()
+            product_views.record(drill.pk, None)
+        recording.clear()
+
+    def drain_while_recording() -> None:
+        try:
+            barrier.wait()
+            while recording.is_set():
+                product_views.product_views_drain()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=record)] + [
+        threading.Thread(target=drain_while_recording) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    product_views.product_views_drain()
     assert errors == []
-    assert views(drill) == 100
-    assert user_views(user) == 100
-    assert UserProductView.objects.count() == 100
+    assert views(drill) == 400
+    assert user_views(user) == 200
+    assert UserProductView.objects.count() == 200
+    assert OutboxMessage.objects.filter(topic=product_views.TOPIC).count() > 1
     assert redis_keys() == []
