@@ -112,7 +112,7 @@ def page_key(request, *, view: str) -> str:
     ).hexdigest()
     return _short(
         [
-            "catalog:page",
+            "catalog:anonymous-page",
             view,
             visibility.audience_key(site=request.channel, company=None),
             # The visitor's prices: promotions in scope (and their windows) are part of it.
@@ -187,24 +187,22 @@ class AnonymousPageCacheMixin:
     parts (CSRF token, nonce, and whatever ``fill_cached_page`` fills)."""
 
     def dispatch(self, request, *args, **kwargs):
-        from django.http import HttpResponse
-
         self.page_cache_key = None
         self.member_page = False
         self.store_page = True  # a view may render a page that must not be stored
         with shared_reads(request):
             if page_cacheable(request):
                 key = page_key(request, view=type(self).__name__)
-                html = cache.get(key)
-                if html is not None:
-                    return HttpResponse(fill_page(html, request))
+                stored = cache.get(key)
+                if stored is not None:
+                    return self.serve_cached_page(stored, member=False)
                 self.page_cache_key = key
             elif (shell := member_page_audience(request)) is not None:
                 self.member_key_parts = member_page_parts(request, view=type(self).__name__)
                 key = member_page_key(self.member_key_parts, shell)
                 stored = cache.get(key)
                 if stored is not None:
-                    return self.serve_cached_page(stored)
+                    return self.serve_cached_page(stored, member=True)
                 self.page_cache_key = key
                 self.member_page = True
             # The page rendered afresh reads the versions and rules its key read.
@@ -215,15 +213,13 @@ class AnonymousPageCacheMixin:
 
     def _store_page(self, response):
         html = response.content.decode()
+        stored = {"html": html, **self.cached_page_extra()}
         if not self.store_page:
             response.content = (
-                self.fill_cached_page({"html": html, **self.cached_page_extra()})
-                if self.member_page
-                else fill_page(html, self.request)
+                self.fill_cached_page(stored) if self.member_page else fill_page(html, self.request)
             )
             return
         if self.member_page:
-            stored = {"html": html, **self.cached_page_extra()}
             # The page around the content as rendered: a member's first page opens
             # their basket, so the shell it shows is keyed after the render (the
             # rest of the key stays as read before it, so a catalog change during
@@ -233,16 +229,22 @@ class AnonymousPageCacheMixin:
                 put(member_page_key(self.member_key_parts, shell), stored)
             response.content = self.fill_cached_page(stored)
             return
-        put(self.page_cache_key, html)
+        put(self.page_cache_key, stored)
         response.content = fill_page(html, self.request)
 
-    def serve_cached_page(self, stored: dict):
+    def serve_cached_page(self, stored: dict, *, member: bool):
+        """The response for a page found in the cache (``stored`` as filed by
+        ``_store_page``: the HTML and ``cached_page_extra``). A view whose page
+        view has effects (a product page counts a view) adds them here."""
         from django.http import HttpResponse
 
-        return HttpResponse(self.fill_cached_page(stored))
+        if member:
+            return HttpResponse(self.fill_cached_page(stored))
+        return HttpResponse(fill_page(stored["html"], self.request))
 
     def cached_page_extra(self) -> dict:
-        """What ``fill_cached_page`` needs besides the HTML (stored with it)."""
+        """What serving the page from the cache needs besides the HTML (stored
+        with it, for anonymous visitors and members alike)."""
         return {}
 
     def fill_cached_page(self, stored: dict) -> str:

@@ -367,9 +367,10 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
             stored["html"], self.request, product_id=stored["product_id"]
         )
 
-    def serve_cached_page(self, stored: dict):
-        response = super().serve_cached_page(stored)
-        # Still a product view (view counts, the recently-viewed cookie).
+    def serve_cached_page(self, stored: dict, *, member: bool):
+        response = super().serve_cached_page(stored, member=member)
+        # Still a product view (view counts, the recently-viewed cookie), for an
+        # anonymous visitor's whole page as for a member's.
         self.send_signal(self.request, response, product_page.product_by_id(stored["product_id"]))
         return response
 

@@ -248,6 +248,20 @@ class FailSoftRedisCache(RedisCache):
 
         return self._call(set_unless, False, full, lost_keys=(full,))
 
+    def run(self, operation: Callable, fallback=None):
+        """``operation(client)`` on the raw redis-py client, under this cache's
+        failure policy: Redis unreachable (or known to be down: no connection is
+        tried within the down window) answers ``fallback``. For data structures
+        the cache API has no words for (hashes, lists, scripts); keys are raw, so
+        name them with ``make_key``."""
+        client_cache = self._cache
+
+        def raw():
+            return operation(client_cache.get_client(write=True))
+
+        raw.__name__ = getattr(operation, "__name__", "run")
+        return self._call(raw, fallback)
+
     def incr(self, key, delta=1, version=None):
         _forget_read(key)
         lost = (self._key(key, version),)

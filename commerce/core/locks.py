@@ -34,7 +34,10 @@ their handlers after that commit, each handler starting again from step 1.
 Oscar's purchase counters (``analytics.ProductRecord``) are counted by the
 ``order.purchase_counters`` outbox handler after the order committed: it
 inserts missing rows at zero, then locks the order's rows in product order and
-increments them, holding nothing else.
+increments them, holding nothing else. Product views are counted the same way
+by the ``catalog.product_views`` handler: product rows in product order, then
+(having finished with them) the viewers' ``analytics.UserRecord`` rows in user
+order; a purchase count locks its buyer's record only after its product rows.
 
 A dealer lead (``commerce.leads``) is locked on its own, one row, never while
 holding any of the above: accept, reject, lapse, re-route and outcomes are

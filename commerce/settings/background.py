@@ -101,6 +101,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commerce.outbox.tasks.relay_outbox",
         "schedule": env_int("OUTBOX_SWEEP_SECONDS", 5),
     },
+    "drain-product-views": {
+        "task": "catalog.tasks.drain_product_views",
+        "schedule": env_int("PRODUCT_VIEWS_DRAIN_SECONDS", 30),
+    },
     "purge-outbox": {
         "task": "commerce.outbox.tasks.purge_outbox",
         "schedule": 60 * 60 * 24,

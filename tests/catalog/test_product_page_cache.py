@@ -1,7 +1,8 @@
 """The product page cached per audience: every change shows on the next request,
 two companies never share a page, the visitor's own parts (staff link, stock
-alert, CSRF token) are their own, a cache hit still counts as a view, and stock
-moves retire cached pages only when what pages show of stock changes."""
+alert, CSRF token) are their own, a cache hit (a member's or an anonymous
+visitor's whole page) still counts as a view, and stock moves retire cached
+pages only when what pages show of stock changes."""
 
 import re
 
@@ -154,6 +155,25 @@ def test_a_cache_hit_still_counts_as_a_view(shop):
         product_viewed.disconnect(dispatch_uid="test-views")
     assert seen == [(shop["drill"].pk, int(portal.session["_auth_user_id"]))] * 2
     assert "oscar_history" in portal.cookies
+
+
+def test_an_anonymous_whole_page_hit_still_counts_as_a_view(shop):
+    seen = []
+
+    def receiver(sender, product, user, **kwargs):
+        seen.append((product.pk, user.is_authenticated))
+
+    url = shop["drill"].get_absolute_url()
+    product_viewed.connect(receiver, dispatch_uid="test-views")
+    try:
+        rendered = Client(HTTP_HOST=settings.STOREFRONT_HOST).get(url)
+        hit = Client(HTTP_HOST=settings.STOREFRONT_HOST).get(url)
+    finally:
+        product_viewed.disconnect(dispatch_uid="test-views")
+    assert product_page.SHELL in {t.name for t in rendered.templates}
+    assert not hit.templates  # served whole from the cache
+    assert seen == [(shop["drill"].pk, False)] * 2
+    assert hit.cookies["oscar_history"].value == rendered.cookies["oscar_history"].value
 
 
 def test_portal_product_page_query_budget_is_constant(shop):
