@@ -193,14 +193,14 @@ class AnonymousPageCacheMixin:
         with shared_reads(request):
             if page_cacheable(request):
                 key = page_key(request, view=type(self).__name__)
-                stored = cache.get(key)
+                stored = self.cached_page(key)
                 if stored is not None:
                     return self.serve_cached_page(stored, member=False)
                 self.page_cache_key = key
             elif (shell := member_page_audience(request)) is not None:
                 self.member_key_parts = member_page_parts(request, view=type(self).__name__)
                 key = member_page_key(self.member_key_parts, shell)
-                stored = cache.get(key)
+                stored = self.cached_page(key)
                 if stored is not None:
                     return self.serve_cached_page(stored, member=True)
                 self.page_cache_key = key
@@ -231,6 +231,11 @@ class AnonymousPageCacheMixin:
             return
         put(self.page_cache_key, stored)
         response.content = fill_page(html, self.request)
+
+    def cached_page(self, key: str) -> dict | None:
+        """The page stored under ``key`` (None: render it). A view may read it
+        together with what a hit entails (a product page counts its view)."""
+        return cache.get(key)
 
     def serve_cached_page(self, stored: dict, *, member: bool):
         """The response for a page found in the cache (``stored`` as filed by

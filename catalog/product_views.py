@@ -4,7 +4,8 @@ Oscar records a product view as three writes in the page's request (the
 product's counter, the viewer's counter, a row in the viewer's log). Here a
 view costs the page one Redis round trip (``record``): it adds to a per-product
 counter hash and, for a signed-in viewer, to a per-user counter hash and a log
-list. A periodic drain (``product_views_drain``) moves what was recorded to a
+list. A product page served from the cache costs none of its own: the script
+that reads the page counts its view (``cached_page_counted``). A periodic drain (``product_views_drain``) moves what was recorded to a
 batch in one atomic step, writes the batch to the outbox under a key made of
 the batch id, and deletes the batch once that commits; the outbox handler adds
 the batch to ``ProductRecord``, ``UserRecord`` and ``UserProductView`` in a
@@ -62,11 +63,20 @@ class Keys:
     batch_log: str
 
 
+_known_keys: dict[tuple, Keys] = {}
+
+
 def _keys(cache: FailSoftRedisCache) -> Keys:
-    names = {name: f"catalog:views:{name}" for name in _LIVE}
-    names["batch_id"] = "catalog:views:batch"
-    names.update({f"batch_{name}": f"catalog:views:batch:{name}" for name in _LIVE})
-    return Keys(**{field: cache.make_key(key) for field, key in names.items()})
+    known = (cache.key_prefix, cache.version, cache.key_func)
+    keys = _known_keys.get(known)
+    if keys is None:
+        names = {name: f"catalog:views:{name}" for name in _LIVE}
+        names["batch_id"] = "catalog:views:batch"
+        names.update({f"batch_{name}": f"catalog:views:batch:{name}" for name in _LIVE})
+        keys = _known_keys[known] = Keys(
+            **{field: cache.make_key(key) for field, key in names.items()}
+        )
+    return keys
 
 
 def _redis_cache() -> FailSoftRedisCache | None:
@@ -100,12 +110,61 @@ def record(product_id: int, user_id: int | None) -> None:
     cache.run(write)
 
 
-def receive_product_view(sender, product, user, **kwargs) -> None:
+# KEYS: the cached page, live products/users/log. ARGV: product id, user id ('' for
+# an anonymous visitor), the log's cap. The page, with its view counted if found.
+_GET_COUNTED = """
+local page = redis.call('GET', KEYS[1])
+if page then
+  redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+  if ARGV[2] ~= '' then
+    redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+    redis.call('RPUSH', KEYS[4], ARGV[1] .. ':' .. ARGV[2])
+    redis.call('LTRIM', KEYS[4], -tonumber(ARGV[3]), -1)
+  end
+end
+return page
+"""
+_get_counted_script = None  # redis-py's Script: EVALSHA, loading it once if Redis lacks it
+
+
+def cached_page_counted(key: str, *, product_id: int, user_id: int | None, request):
+    """``cache.get(key)`` for a product's cached page, counting the view in the same
+    round trip when the page is there (``request`` is marked, so the
+    ``product_viewed`` its response sends is not counted again). With a cache
+    that is not Redis, a plain read (the view is counted by the signal)."""
+    cache = _redis_cache()
+    if cache is None:
+        return caches["default"].get(key)
+    keys = _keys(cache)
+    full_key = cache.make_and_validate_key(key)
+
+    def get_counted(client):
+        global _get_counted_script
+        script = _get_counted_script
+        if script is None:
+            script = _get_counted_script = client.register_script(_GET_COUNTED)
+        return script(
+            keys=[full_key, keys.products, keys.users, keys.log],
+            args=[product_id, "" if user_id is None else user_id, LOG_MAX],
+            client=client,
+        )
+
+    raw = cache.run(get_counted)
+    if raw is None:
+        return None
+    request._product_view_counted = product_id
+    return cache.loads(raw)
+
+
+def receive_product_view(sender, product, user, request=None, **kwargs) -> None:
     """``product_viewed`` receiver (instead of Oscar's analytics one): count the
     view once the request's transaction commits (at once outside one), so a
-    rolled-back request counts nothing."""
-    user_id = user.pk if user is not None and user.is_authenticated else None
+    rolled-back request counts nothing. A page read with ``cached_page_counted``
+    was counted with its read."""
     product_id = product.pk
+    if request is not None and getattr(request, "_product_view_counted", None) == product_id:
+        return
+    user_id = user.pk if user is not None and user.is_authenticated else None
     transaction.on_commit(lambda: record(product_id, user_id), robust=True)
 
 

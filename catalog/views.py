@@ -25,7 +25,16 @@ from oscar.apps.offer.views import OfferDetailView as OscarOfferDetailView
 from oscar.apps.offer.views import RangeDetailView as OscarRangeDetailView
 from oscar.core.loading import get_model
 
-from catalog import cards, facets, listing_cache, price_map, product_page, selectors, visibility
+from catalog import (
+    cards,
+    facets,
+    listing_cache,
+    price_map,
+    product_page,
+    product_views,
+    selectors,
+    visibility,
+)
 from catalog.pagination import CachedCountPaginator
 from commerce.core.templatetags.money import money
 
@@ -365,6 +374,17 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
     def fill_cached_page(self, stored: dict) -> str:
         return product_page.fill_slots(
             stored["html"], self.request, product_id=stored["product_id"]
+        )
+
+    def cached_page(self, key: str) -> dict | None:
+        # The page is stored under its path, which names the product: the view of
+        # a page found is counted in the same round trip as its read.
+        user = self.request.user
+        return product_views.cached_page_counted(
+            key,
+            product_id=int(self.kwargs["pk"]),
+            user_id=user.pk if user.is_authenticated else None,
+            request=self.request,
         )
 
     def serve_cached_page(self, stored: dict, *, member: bool):

@@ -262,6 +262,10 @@ class FailSoftRedisCache(RedisCache):
         raw.__name__ = getattr(operation, "__name__", "run")
         return self._call(raw, fallback)
 
+    def loads(self, raw: bytes):
+        """A value as stored by this cache, from the raw bytes ``run`` read."""
+        return self._cache._serializer.loads(raw)
+
     def incr(self, key, delta=1, version=None):
         _forget_read(key)
         lost = (self._key(key, version),)

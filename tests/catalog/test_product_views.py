@@ -99,6 +99,49 @@ def test_portal_member_views_count_rendered_or_served_from_the_cache(shop, commi
     )
 
 
+def test_a_page_found_in_the_cache_is_counted_with_its_read_and_only_once(
+    shop, committed, monkeypatch
+):
+    """The cached page and its view share one round trip: a page served from the
+    cache never records its view again, for an anonymous visitor or a member; a
+    page rendered records it once. Every response is one view."""
+    recorded = []
+    real_record = product_views.record
+    monkeypatch.setattr(
+        product_views, "record", lambda *args: recorded.append(args) or real_record(*args)
+    )
+    portal = portal_client_for(shop["acme"])
+    member = int(portal.session["_auth_user_id"])
+    url = shop["drill"].get_absolute_url()
+    anonymous = [anonymous_view(url, committed) for _ in range(3)]
+    member_pages = []
+    for _ in range(4):
+        with committed():
+            member_pages.append(portal.get(url))
+    rendered = [shell_rendered(response) for response in anonymous + member_pages]
+    assert rendered[0] and not any(rendered[1:3])  # anonymous: rendered, then whole pages
+    assert rendered[3] and not rendered[-1]  # a member's page comes from the cache too
+    assert recorded == [
+        (shop["drill"].pk, None if i < 3 else member) for i, shown in enumerate(rendered) if shown
+    ]
+    assert drain(committed) == 7
+    assert views(shop["drill"]) == 7
+    assert UserRecord.objects.get(user_id=member).num_product_views == 4
+    assert UserProductView.objects.filter(user_id=member).count() == 4
+
+
+def test_a_hidden_or_missing_product_counts_no_view(shop, committed):
+    """Only a page found counts with its read: the page of a product that is not
+    shown is never stored, so its path reads nothing and counts nothing."""
+    hidden = factories.ProductFactory(title="Hidden", upc="V-9", stock__price="9.00")
+    hidden.is_public = False
+    hidden.save()
+    for url in [hidden.get_absolute_url(), "/catalogue/nothing_999999/"]:
+        for _ in range(2):
+            assert anonymous_view(url, committed).status_code == 404
+    assert redis_keys() == []
+
+
 def test_listing_pages_count_no_views(shop, committed):
     portal = portal_client_for(shop["acme"])
     with committed():
