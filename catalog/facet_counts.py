@@ -71,14 +71,15 @@ SELECT '{CATEGORY}', CAST(pc.category_id AS TEXT), c.name, NULL, NULL, COUNT(*),
  {hidden_clause}
  GROUP BY pc.category_id, c.name
 UNION ALL
-SELECT '{ATTRIBUTE}', a.code, a.name, v.value_text, o.option, COUNT(*),
-       ROW_NUMBER() OVER (ORDER BY a.name, COUNT(*) DESC, v.value_text, o.option)
-  FROM results
-  JOIN {_table(ProductAttributeValue)} v ON v.product_id = results.id
-  JOIN {_table(ProductAttribute)} a ON a.id = v.attribute_id
-  LEFT JOIN {_table(AttributeOption)} o ON o.id = v.value_option_id
- WHERE a.type IN ({types})
- GROUP BY a.code, a.name, v.value_text, o.option
+SELECT '{ATTRIBUTE}', a.code, a.name, g.value_text, o.option, g.n,
+       ROW_NUMBER() OVER (ORDER BY a.name, g.n DESC, g.value_text, o.option)
+  FROM (SELECT v.attribute_id, v.value_text, v.value_option_id, COUNT(*) AS n
+          FROM results
+          JOIN {_table(ProductAttributeValue)} v ON v.product_id = results.id
+         WHERE v.attribute_id IN (SELECT id FROM {_table(ProductAttribute)} WHERE type IN ({types}))
+         GROUP BY v.attribute_id, v.value_text, v.value_option_id) AS g
+  JOIN {_table(ProductAttribute)} a ON a.id = g.attribute_id
+  LEFT JOIN {_table(AttributeOption)} o ON o.id = g.value_option_id
 """  # noqa: S608
 
 
