@@ -12,6 +12,12 @@ taken from it in the same statement:
     categories  results per category they are filed in (hidden categories left out)
     attributes  results per text/option attribute value
 
+The counts are cached under the results' SQL and the versions of the kinds of
+change that can alter them (``COUNTED_KINDS``): a price or promotion change
+retires the listings and their price buckets but not these counts, so the
+first request after it costs no scan of the catalog. A price filter's results
+are in the SQL as the ids it kept, so what prices select is part of the key.
+
 Each group counts rows, not distinct products: a product is filed once per
 category (unique product/category) and has one value per attribute (unique
 attribute/product), so a row is a product. Rows are grouped in a hash, with no
@@ -21,11 +27,17 @@ facets show.
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from oscar.core.loading import get_model
+
+from catalog.versions import KINDS, catalog_versions
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -37,6 +49,10 @@ StockRecord = get_model("partner", "StockRecord")
 
 ATTRIBUTE_TYPES = ("text", "option")
 TOTAL, IN_STOCK, CATEGORY, ATTRIBUTE = "total", "in_stock", "category", "attribute"
+# Prices and promotions change no count: products, stock (availability),
+# visibility and categories (names, restrictions) do.
+COUNTED_KINDS = tuple(kind for kind in KINDS if kind not in ("price", "promotion"))
+TIMEOUT = 10 * 60
 
 
 def free_stock() -> QuerySet:
@@ -85,8 +101,8 @@ SELECT '{ATTRIBUTE}', a.code, a.name, g.value_text, o.option, g.n,
 
 def result_counts(queryset: QuerySet, hidden_categories) -> dict:
     """{count, in_stock, categories: [(id, name, n)], attributes: [(code, name,
-    value, n)]} over the results of ``queryset`` (one query; none for results
-    that are empty by construction)."""
+    value, n)]} over the results of ``queryset`` (one query on a miss; none for
+    results that are empty by construction)."""
     empty = {"count": 0, "in_stock": 0, "categories": [], "attributes": []}
     try:
         results_sql, results_params = queryset.order_by().values("pk").query.sql_with_params()
@@ -95,20 +111,28 @@ def result_counts(queryset: QuerySet, hidden_categories) -> dict:
         return empty
     hidden = sorted(hidden_categories)
     params = [*results_params, *stocked_params, *hidden, *ATTRIBUTE_TYPES]
+    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
+        "|".join([results_sql, repr(params), get_language() or ""]).encode()
+    ).hexdigest()
+    key = f"catalog:facet-counts:{catalog_versions(COUNTED_KINDS)}:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(_statement(results_sql, stocked_sql, hidden), params)
         rows = cursor.fetchall()
     found = dict(empty, categories=[], attributes=[])
     categories, attributes = [], []
-    for kind, key, name, text, option, n, position in rows:
+    for kind, group, name, text, option, n, position in rows:
         if kind == TOTAL:
             found["count"] = n
         elif kind == IN_STOCK:
             found["in_stock"] = n
         elif kind == CATEGORY:
-            categories.append((position, (int(key), name, n)))
+            categories.append((position, (int(group), name, n)))
         else:
-            attributes.append((position, (key, name, text or option, n)))
+            attributes.append((position, (group, name, text or option, n)))
     found["categories"] = [row for _position, row in sorted(categories)]
     found["attributes"] = [row for _position, row in sorted(attributes)]
+    cache.set(key, found, TIMEOUT)
     return found

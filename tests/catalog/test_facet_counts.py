@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from catalog import facet_counts, facets, selectors, visibility
+from catalog.versions import bump_catalog_version
 from tests import factories
+from tests.catalog.test_facets import facet_groups
 
 AttributeOption = get_model("catalogue", "AttributeOption")
 AttributeOptionGroup = get_model("catalogue", "AttributeOptionGroup")
@@ -158,3 +160,46 @@ def test_an_empty_result_set_costs_no_query(varied):
 
     assert counted == {"count": 0, "in_stock": 0, "categories": [], "attributes": []}
     assert len(ctx.captured_queries) == 0
+
+
+def _counted(client) -> tuple[bool, dict]:
+    """(whether the request ran the counting statement, the availability counts shown)."""
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/catalogue/")
+    ran = any(q["sql"].lstrip().startswith("WITH results") for q in ctx.captured_queries)
+    groups = facet_groups(page)
+    return ran, {value: count for value, (count, _url) in groups["availability"].items()}
+
+
+@pytest.mark.parametrize("kind", ["price", "promotion"])
+def test_a_price_or_promotion_change_keeps_the_counts(varied, storefront_client, kind):
+    ran_first, first = _counted(storefront_client)
+
+    bump_catalog_version(kind)
+    ran_again, again = _counted(storefront_client)
+
+    assert (ran_first, ran_again) == (True, False)
+    assert again == first
+
+
+def test_a_stock_change_recounts(varied, storefront_client):
+    _ran, before = _counted(storefront_client)
+
+    for record in varied.p.open.stockrecords.all():
+        record.num_in_stock = 0
+        record.save()
+    ran, after = _counted(storefront_client)
+
+    assert ran
+    assert (before["in_stock"], after["in_stock"]) == (3, 2)
+    assert (before.get("out_of_stock", 0), after["out_of_stock"]) == (0, 1)
+
+
+def test_a_restriction_change_recounts(varied, storefront_client):
+    _ran, before = _counted(storefront_client)
+
+    varied.twice.visible_to_tiers.add(varied.gold)
+    ran, after = _counted(storefront_client)
+
+    assert ran
+    assert sum(before.values()) - sum(after.values()) == 1
