@@ -3,6 +3,7 @@ the results product by product, for every audience and filter, with products
 filed twice, stocked twice and with text and option attributes."""
 
 from collections import Counter
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -203,3 +204,22 @@ def test_a_restriction_change_recounts(varied, storefront_client):
 
     assert ran
     assert sum(before.values()) - sum(after.values()) == 1
+
+
+@pytest.mark.parametrize(
+    ("price", "slot"),
+    [
+        ("-1", 0),
+        ("0", 0),
+        ("9.99", 0),
+        ("10", 1),
+        ("10.00", 1),
+        ("24.99", 1),
+        ("25", 2),
+        ("4999.99", 8),
+        ("5000", 9),
+        ("1000000", 9),
+    ],
+)
+def test_a_price_falls_in_the_bucket_from_its_lower_edge_up_to_the_next(price, slot):
+    assert facets._price_slot(Decimal(price)) == slot
