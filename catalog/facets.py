@@ -12,8 +12,9 @@ never a price shown, and a price filter re-checks the page's products at their
 live prices (``ProductListView``). Availability (the filter and its counts) is
 read from the stock records in SQL. Counts are taken over the current results,
 so a facet value's count is the number of results its link shows. A page costs
-a fixed number of queries: one for the result ids, one per facet group in SQL
-(categories, attributes, availability), nothing per product.
+a fixed number of queries: one statement for the total and every facet group in
+SQL (``catalog.facet_counts``: the results evaluated once, each group counted in
+the database), the result ids only for price buckets, nothing per product.
 
 Those counts grow with the results (a scan of every match), so they are kept
 as a ``summary`` of the result set: cached under the results' SQL (without
@@ -21,13 +22,16 @@ ordering or paging), the viewer's price audience, the categories hidden from
 them, the language, the catalog versions and the tag of the price map used.
 Another page, another sort or any other URL of the same results reuses it and
 costs none of those queries; any catalog change retires it with the listings.
-Views also keep the summary and each page's ordered ids under ``results_key``
-(what the results depend on, not their SQL), so another URL of the same
-results builds no query at all.
+The counts inside it are also kept on their own under the versions that can
+change them (``facet_counts.COUNTED_KINDS``): after a price or promotion change
+only the price buckets are taken again. Views also keep the summary and each
+page's ordered ids under ``results_key`` (what the results depend on, not their
+SQL), so another URL of the same results builds no query at all.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,13 +40,12 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, EmptyResultSet
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog import price_map, search
+from catalog import facet_counts, price_map, search
 from catalog.versions import catalog_versions
 
 Product = get_model("catalogue", "Product")
@@ -141,13 +144,7 @@ def catalog_prices(strategy, *, site, company) -> price_map.PriceMap | None:
 
 def in_stock() -> Exists:
     """A product with units free to sell in any stock record (``free`` of the map)."""
-    return Exists(
-        StockRecord.objects.filter(
-            product_id=OuterRef("pk"),
-            num_in_stock__isnull=False,
-            num_in_stock__gt=Coalesce(F("num_allocated"), 0),
-        )
-    )
+    return Exists(facet_counts.free_stock().filter(product_id=OuterRef("pk")))
 
 
 def apply(queryset: QuerySet, filters: Filters, prices) -> QuerySet:
@@ -255,12 +252,10 @@ def _summary_key(
 
 
 def _price_slot(price: Decimal) -> int:
-    slot = 0
-    for i, edge in enumerate(PRICE_EDGES):
-        if price < edge:
-            break
-        slot = i
-    return slot
+    """The bucket ``[PRICE_EDGES[i], PRICE_EDGES[i + 1])`` holding ``price`` (the
+    first for anything below the first edge): a bisection, as it runs once per
+    result when a summary is taken."""
+    return max(bisect.bisect_right(PRICE_EDGES, price) - 1, 0)
 
 
 def summary(
@@ -270,7 +265,8 @@ def summary(
     map, its prices loaded on a miss only; ``ids``: its result ids if already
     known): the total, per category, per price bucket (None without a map), in
     stock, per attribute value. Cached per result set (see the module docstring);
-    a miss costs the ids and three grouped queries."""
+    a miss costs one counting statement (``facet_counts.result_counts``), and the
+    result ids only when there are prices to bucket."""
     tag = "none" if prices is None else prices.tag
     key = _summary_key(queryset, price_audience, hidden_categories, tag)
     if key is None:
@@ -285,51 +281,24 @@ def summary(
     found = cache.get(key)
     if found is not None:
         return found
-    if ids is None:
-        ids = result_ids(queryset)
-    in_results = queryset.order_by().values("pk")
-    categories = [
-        (row["category_id"], row["category__name"], row["n"])
-        for row in (
-            ProductCategory.objects.filter(product_id__in=in_results)
-            .exclude(category_id__in=sorted(hidden_categories))
-            .values("category_id", "category__name")
-            .annotate(n=Count("product_id", distinct=True))
-            .order_by("-n", "category__name")
-        )
-    ]
+    counted = facet_counts.result_counts(queryset, hidden_categories)
     by_slot: dict[int, int] | None = None
     if prices is not None:
+        if ids is None:
+            ids = result_ids(queryset)
         by_slot = defaultdict(int)
         known = prices.prices
         for pk in ids:
             price = known.get(pk, (None, 0))[0]
             if price is not None:
                 by_slot[_price_slot(price)] += 1
-    stocked = Product.objects.filter(pk__in=in_results).filter(in_stock()).count() if ids else 0
-    attributes = [
-        (
-            row["attribute__code"],
-            row["attribute__name"],
-            row["value_text"] or row["value_option__option"],
-            row["n"],
-        )
-        for row in (
-            ProductAttributeValue.objects.filter(
-                product_id__in=in_results, attribute__type__in=ATTRIBUTE_TYPES
-            )
-            .values("attribute__code", "attribute__name", "value_text", "value_option__option")
-            .annotate(n=Count("product_id", distinct=True))
-            .order_by("attribute__name", "-n", "value_text", "value_option__option")
-        )
-    ]
     found = {
-        "count": len(ids),
-        "categories": categories,
+        "count": counted["count"],
+        "categories": counted["categories"],
         "prices": None if by_slot is None else dict(by_slot),
         "prices_stale": prices is not None and not prices.fresh,
-        "in_stock": stocked,
-        "attributes": attributes,
+        "in_stock": counted["in_stock"],
+        "attributes": counted["attributes"],
     }
     cache.set(key, found, TIMEOUT)
     return found

@@ -13,10 +13,9 @@ viewer may see, is left out of the menu rather than shown empty.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.core.cache import cache
-from django.db.models import Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
@@ -30,6 +29,7 @@ Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 VERSION_KEY = "catalog:menu-version"
 TIMEOUT = 60 * 60
+COUNT_DEPTH = 2  # the deepest menu a page shows
 
 
 def _version() -> str:
@@ -43,9 +43,15 @@ def _tree_key(max_depth: int) -> str:
     return f"catalog:menu:{_version()}:{max_depth}"
 
 
+def _count_depth(max_depth: int) -> int:
+    """The depth counted for a menu of ``max_depth`` levels: at least ``COUNT_DEPTH``,
+    so the one-level and two-level menus of a page share one set of counts."""
+    return max(max_depth, COUNT_DEPTH)
+
+
 def _counts_key(max_depth: int, *, site, company) -> str:
     return (
-        f"catalog:menu-counts:{_version()}:{catalog_version()}:{max_depth}:"
+        f"catalog:menu-counts:{_version()}:{catalog_version()}:{_count_depth(max_depth)}:"
         f"{visibility.audience_key(site=site, company=company)}"
     )
 
@@ -69,25 +75,40 @@ def _tree(max_depth: int) -> list[dict]:
     return nodes
 
 
+def _counts_statement(visible_sql: str, depth: int) -> str:
+    # One grouped count per level over the (product, category path) links of the
+    # visible products; a product filed in two categories of one subtree counts
+    # once for the subtree (DISTINCT per prefix), in a hash, no sort of the links.
+    levels = " UNION ALL ".join(
+        f"SELECT DISTINCT SUBSTR(path, 1, {Category.steplen * n}) AS prefix, product_id"  # noqa: S608 - integers
+        f" FROM links WHERE LENGTH(path) >= {Category.steplen * n}"
+        for n in range(1, depth + 1)
+    )
+    return (
+        f"WITH links(product_id, path) AS ("  # noqa: S608 - table names from the models
+        f"SELECT pc.product_id, c.path FROM {ProductCategory._meta.db_table} pc"
+        f" JOIN {Category._meta.db_table} c ON c.id = pc.category_id"
+        f" WHERE pc.product_id IN ({visible_sql}))"
+        f" SELECT prefix, COUNT(*) FROM ({levels}) AS members GROUP BY prefix"
+    )
+
+
 def _counts(max_depth: int, *, site, company) -> dict[str, int]:
-    """Visible products per category path (the category and everything below it)."""
+    """Visible products per category path (the category and everything below it),
+    down to ``_count_depth(max_depth)`` levels: one query, counted in the database."""
     key = _counts_key(max_depth, site=site, company=company)
     cached = cache.get(key)
     if cached is not None:
         return cached
     visible = visibility.visible_products(Product.objects.browsable(), site=site, company=company)
-    # One pass over (product, category path) for visible products; a product filed
-    # in two categories of one subtree counts once for the subtree.
-    links = (
-        ProductCategory.objects.filter(product_id__in=Subquery(visible.order_by().values("pk")))
-        .order_by()
-        .values_list("product_id", "category__path")
-    )
-    members: dict[str, set[int]] = defaultdict(set)
-    for product_id, path in links.iterator(chunk_size=5000):
-        for depth in range(1, min(max_depth, len(path) // Category.steplen) + 1):
-            members[path[: Category.steplen * depth]].add(product_id)
-    counts = {prefix: len(ids) for prefix, ids in members.items()}
+    try:
+        visible_sql, params = visible.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nothing visible
+        counts = {}
+    else:
+        with connections[visible.db].cursor() as cursor:
+            cursor.execute(_counts_statement(visible_sql, _count_depth(max_depth)), params)
+            counts = dict(cursor.fetchall())
     cache.set(key, counts, TIMEOUT)
     return counts
 

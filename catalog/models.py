@@ -106,6 +106,15 @@ class Product(AbstractProduct):
                 name="product_browse_featured",
                 condition=Q(parent__isnull=True, is_public=True),
             ),
+            # Every browsable product's id and channels: the visible catalog a facet
+            # summary or the menu counts is read from the index alone (an index-only
+            # scan), not from the wide product rows.
+            models.Index(
+                fields=["id"],
+                include=["channels"],
+                name="product_browsable_ids",
+                condition=Q(parent__isnull=True, is_public=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
