@@ -5,8 +5,9 @@ product's counter, the viewer's counter, a row in the viewer's log). Here a
 view costs the page one Redis round trip (``record``): it adds to a per-product
 counter hash and, for a signed-in viewer, to a per-user counter hash and a log
 list. A product page served from the cache costs none of its own: the script
-that reads the page counts its view (``cached_page_counted``). A periodic drain (``product_views_drain``) moves what was recorded to a
-batch in one atomic step, writes the batch to the outbox under a key made of
+that reads the page counts its view (``cached_page_counted``). A periodic
+drain (``product_views_drain``) moves what was recorded to a batch in one
+atomic step, writes the batch to the outbox under a key made of
 the batch id, and deletes the batch once that commits; the outbox handler adds
 the batch to ``ProductRecord``, ``UserRecord`` and ``UserProductView`` in a
 fixed number of statements, once per message (``effect_once``).

@@ -139,3 +139,29 @@ def test_audience_key_includes_the_viewers_drops(segment, gold, consumer):
     assert visibility.audience_key(site=member, company=None) != visibility.audience_key(
         site=other, company=None
     )
+
+
+@pytest.mark.parametrize("change", ["add", "remove"])
+def test_a_product_moved_into_or_out_of_a_drop_shows_at_once_on_cached_pages(
+    segment, consumer, change
+):
+    """The drop's product list is part of what cached listings, counts and pages
+    show: adding a product to a closed drop hides it from the next page at once,
+    removing it shows it again."""
+    jacket = factories.ProductFactory(title="Aurora limited parka")
+    factories.ProductFactory(title="Everyday parka")
+    drop = make_drop(segment, products=[] if change == "add" else [jacket])
+    url = "/catalogue/"
+    visitors = [shop, lambda: shop(consumer)]
+    before = [("Aurora limited parka" in visit().get(url).content.decode()) for visit in visitors]
+    again = [("Aurora limited parka" in visit().get(url).content.decode()) for visit in visitors]
+    assert before == again == [change == "add"] * 2  # and now cached
+    product_page = jacket.get_absolute_url()
+    assert shop().get(product_page).status_code == (200 if change == "add" else 404)
+    if change == "add":
+        drop.products.add(jacket)
+    else:
+        drop.products.remove(jacket)
+    after = [("Aurora limited parka" in visit().get(url).content.decode()) for visit in visitors]
+    assert after == [change == "remove"] * 2
+    assert shop().get(product_page).status_code == (404 if change == "add" else 200)
