@@ -85,9 +85,10 @@ def fill(html: str, request) -> str:
 
 NONCE_PLACEHOLDER = "__page_csp_nonce__"
 # A visitor who has any of these sees something of their own on the page.
+# The recently-viewed cookie is not one of them: the product page, the one page
+# that shows it, keeps that part as a slot filled per response.
 PERSONAL_COOKIES = (
     "OSCAR_BASKET_COOKIE_OPEN",
-    "OSCAR_RECENTLY_VIEWED_COOKIE_NAME",
     "SESSION_COOKIE_NAME",
 )
 
@@ -183,8 +184,9 @@ class AnonymousPageCacheMixin:
     use the per-audience fragment cache).
 
     An anonymous visitor's page is stored with only what every such visitor
-    shares; a member's page is stored with the placeholders of its per-response
-    parts (CSRF token, nonce, and whatever ``fill_cached_page`` fills)."""
+    shares, a member's with what that member's pages share; both keep the
+    placeholders of their per-response parts (CSRF token, nonce, and whatever
+    ``fill_cached_page`` fills, such as a product page's recently viewed)."""
 
     def dispatch(self, request, *args, **kwargs):
         self.page_cache_key = None
@@ -215,9 +217,7 @@ class AnonymousPageCacheMixin:
         html = response.content.decode()
         stored = {"html": html, **self.cached_page_extra()}
         if not self.store_page:
-            response.content = (
-                self.fill_cached_page(stored) if self.member_page else fill_page(html, self.request)
-            )
+            response.content = self.fill_cached_page(stored)
             return
         if self.member_page:
             # The page around the content as rendered: a member's first page opens
@@ -230,7 +230,7 @@ class AnonymousPageCacheMixin:
             response.content = self.fill_cached_page(stored)
             return
         put(self.page_cache_key, stored)
-        response.content = fill_page(html, self.request)
+        response.content = self.fill_cached_page(stored)
 
     def cached_page(self, key: str) -> dict | None:
         """The page stored under ``key`` (None: render it). A view may read it
@@ -243,9 +243,7 @@ class AnonymousPageCacheMixin:
         view has effects (a product page counts a view) adds them here."""
         from django.http import HttpResponse
 
-        if member:
-            return HttpResponse(self.fill_cached_page(stored))
-        return HttpResponse(fill_page(stored["html"], self.request))
+        return HttpResponse(self.fill_cached_page(stored))
 
     def cached_page_extra(self) -> dict:
         """What serving the page from the cache needs besides the HTML (stored
@@ -253,7 +251,9 @@ class AnonymousPageCacheMixin:
         return {}
 
     def fill_cached_page(self, stored: dict) -> str:
-        """A member's stored page for this response."""
+        """A stored page (an anonymous visitor's or a member's) for this response:
+        its CSRF token and nonce, and whatever parts of the visitor's own the view
+        left as slots."""
         return fill_page(stored["html"], self.request)
 
     def page_placeholders(self) -> dict:

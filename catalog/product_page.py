@@ -96,7 +96,8 @@ def put(cache_key: str, parts: dict) -> None:
 def fill(parts: dict, request, *, whole_page: bool, keep_slots: bool = False) -> dict:
     """The parts for this response. ``whole_page``: the response is itself stored
     for every anonymous visitor, so only what they all share goes in (their
-    CSRF token and nonce are filled when it is served). ``keep_slots``: the
+    recently viewed products, CSRF token and nonce are filled when it is served,
+    by ``fill_slots``). ``keep_slots``: the
     response is stored for one member, with the visitor's own parts left as
     placeholders (``fill_slots`` fills them when it is served)."""
     if keep_slots:
@@ -107,9 +108,10 @@ def fill(parts: dict, request, *, whole_page: bool, keep_slots: bool = False) ->
         content = content.replace(
             SLOTS["stock_alert"], _stock_alert(request, product, whole_page=whole_page)
         )
-    history = "" if whole_page else _recently_viewed(request, parts["product_id"])
     back = "" if whole_page else _back_button(request)
-    content = content.replace(SLOTS["recently_viewed"], history)
+    if not whole_page:  # a whole page keeps the recently viewed as a slot
+        history = _recently_viewed(request, parts["product_id"])
+        content = content.replace(SLOTS["recently_viewed"], history)
     filled = {**parts, "content": content}
     filled["breadcrumbs"] = parts["breadcrumbs"].replace(SLOTS["back_button"], back)
     if not whole_page:

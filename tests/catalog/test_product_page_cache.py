@@ -248,3 +248,33 @@ def test_a_member_coming_from_a_search_gets_the_back_button_on_a_cached_page(sho
     assert from_cache(response)
     assert "Back to search results" in response.content.decode()
     assert "Back to search results" not in client.get(url).content.decode()
+
+
+def test_an_anonymous_visitor_who_viewed_products_still_gets_the_whole_page_with_their_own_strip(
+    shop,
+):
+    """The recently-viewed cookie keeps an anonymous visitor on whole pages: the
+    product page fills their recently viewed products in per response, and
+    listings (which show none) do not depend on it."""
+    saw = factories.ProductFactory(title="Circular saw", upc="S-1", stock__price="80.00")
+    url = shop["drill"].get_absolute_url()
+    first = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    first.get(url)  # rendered and stored
+    browsing = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    browsing.get(saw.get_absolute_url())  # now carries the recently-viewed cookie
+    assert "oscar_history" in browsing.cookies
+    hit = browsing.get(url)
+    # Served whole from the cache: only the strip is rendered.
+    assert {t.name for t in hit.templates} & {
+        product_page.SHELL,
+        "oscar/catalogue/detail.html",
+    } == set()
+    html = hit.content.decode()
+    assert 'id="recently_viewed"' in html and "Circular saw" in html
+    assert product_page.SLOTS["recently_viewed"] not in html
+    stranger = Client(HTTP_HOST=settings.STOREFRONT_HOST).get(url)
+    assert not stranger.templates and 'id="recently_viewed"' not in stranger.content.decode()
+    assert "Circular saw" not in stranger.content.decode()
+    browsing.get("/catalogue/")
+    listing = browsing.get("/catalogue/")
+    assert not listing.templates  # the listing too, cookie or not
