@@ -81,6 +81,10 @@ def connect() -> None:
             ("members", "MembersPrice"),
         ],
         "category": [("catalogue", "Category")],
+        # A members' drop (its window, segment, products, categories) decides what
+        # listings, counts and product pages show; a page key names only which
+        # drops are open to the viewer.
+        "visibility": [("members", "Drop")],
         # A partner's lead time is the delivery estimate of its out-of-stock products.
         "stock": [("partner", "Partner")],
     }
@@ -97,6 +101,11 @@ def connect() -> None:
     for through in (Product.product_options.through, Product.recommended_products.through):
         m2m_changed.connect(
             _receivers["product"], sender=through, dispatch_uid=f"catalog-versions-{through}"
+        )
+    Drop = get_model("members", "Drop")
+    for through in (Drop.products.through, Drop.categories.through):
+        m2m_changed.connect(
+            _receivers["visibility"], sender=through, dispatch_uid=f"catalog-versions-{through}"
         )
 
 

@@ -128,13 +128,7 @@ def closed_for(segments: frozenset[int], *, now: datetime | None = None) -> Clos
 
 
 def bump_version(**kwargs) -> None:
-    """Retire the drop rules and every cached catalog page: a drop's products and
-    categories decide what a listing, its counts and a product page show, and the
-    viewer's part of a page key names only which drops are open to them."""
-    from catalog.versions import bump_catalog_version
-
     cache_version_bump(VERSION_KEY)
-    bump_catalog_version("visibility")
 
 
 def connect() -> None:
