@@ -135,3 +135,50 @@ def test_two_orders_counted_at_once_lose_no_purchase_and_never_deadlock():
     counts = dict(ProductRecord.objects.values_list("product_id", "num_purchases"))
     assert counts == {first.pk: 1 + 8, second.pk: 2 + 4}
     assert UserRecord.objects.get(user=user).num_orders == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_purchases_and_product_views_counted_at_once_lose_nothing_and_never_deadlock():
+    """The purchase counters and a batch of product views lock the same counter
+    rows: products in product order, then the viewer's or buyer's record. Met
+    round after round, on products listed in opposite orders, both land."""
+    from django.db import transaction
+
+    from catalog.product_views import product_views_apply
+    from tests.helpers import at_once
+
+    company = factories.business("Acme Industrial")
+    user = factories.MembershipFactory(company=company).user
+    first, second = (factories.ProductFactory(stock=50) for _ in range(2))
+    order = place_portal_order(company, user, second, 2).order
+    line = order.lines.get()
+    line.pk = None
+    line.product, line.quantity = first, 3
+    line.save()
+    ProductRecord.objects.all().delete()
+    UserRecord.objects.all().delete()
+    rounds = 5
+
+    def purchases():
+        with transaction.atomic():
+            analytics.purchase_counters_record(order=order)
+
+    def views():
+        with transaction.atomic():
+            product_views_apply(
+                products={second.pk: 4, first.pk: 1},
+                users={user.pk: 5},
+                views=[(second.pk, user.pk)] * 4 + [(first.pk, user.pk)],
+            )
+
+    for _ in range(rounds):
+        at_once(purchases, views, what="counting purchases and views")
+
+    counts = {
+        row[0]: row[1:]
+        for row in ProductRecord.objects.values_list("product_id", "num_purchases", "num_views")
+    }
+    assert counts == {first.pk: (3 * rounds, rounds), second.pk: (2 * rounds, 4 * rounds)}
+    record = UserRecord.objects.get(user=user)
+    assert (record.num_orders, record.num_product_views) == (rounds, 5 * rounds)
