@@ -165,7 +165,10 @@ def _stock_alert(request, product, *, whole_page: bool) -> str:
 def _recently_viewed(request, product_id: int) -> str:
     from oscar.apps.customer.history import CustomerHistoryManager
 
-    if not CustomerHistoryManager.extract(request):
+    ids = CustomerHistoryManager.extract(request)
+    # The cookie is the visitor's to write: Oscar's strip looks up whatever it
+    # lists, so anything but product ids (a tampered cookie) shows no strip.
+    if not ids or not all(_is_id(value) for value in ids):
         return ""
     return render_to_string(
         "catalog/partials/recently_viewed.html",
@@ -178,3 +181,7 @@ def _back_button(request) -> str:
     if not request.META.get("HTTP_REFERER"):  # Oscar's button needs one: nothing to show
         return ""
     return render_to_string("catalog/partials/back_button.html", {}, request=request)
+
+
+def _is_id(value) -> bool:
+    return type(value) is int and 0 < value < 2**63

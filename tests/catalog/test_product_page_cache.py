@@ -278,3 +278,21 @@ def test_an_anonymous_visitor_who_viewed_products_still_gets_the_whole_page_with
     browsing.get("/catalogue/")
     listing = browsing.get("/catalogue/")
     assert not listing.templates  # the listing too, cookie or not
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ['["x"]', '[{"a": 1}]', "[1e999]", "[99999999999999999999]", "[true]", "[null]", "garbage"],
+)
+def test_a_tampered_recently_viewed_cookie_shows_no_strip_and_no_error(shop, cookie):
+    url = shop["drill"].get_absolute_url()
+    Client(HTTP_HOST=settings.STOREFRONT_HOST).get(url)  # the whole page, stored
+    for visitor in (
+        Client(HTTP_HOST=settings.STOREFRONT_HOST),
+        portal_client_for(shop["acme"]),
+    ):
+        visitor.cookies["oscar_history"] = cookie
+        for _ in range(2):  # rendered, then from the cache
+            response = visitor.get(url)
+            assert response.status_code == 200
+            assert 'id="recently_viewed"' not in response.content.decode()
