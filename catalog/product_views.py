@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
 from oscar.core.loading import get_model
 
 from commerce.core.cache import FailSoftRedisCache
+from commerce.core.counters import add_to_counters
 from commerce.outbox.registry import register
 from commerce.outbox.services import effect_once, outbox_emit
 
@@ -310,32 +310,6 @@ def product_views_drain(*, rounds: int = 5, log_limit: int = BATCH_LOG_LIMIT) ->
 # --- applying a batch ----------------------------------------------------------------------
 
 
-def _add_counts(model, owner: str, field: str, counts: dict[int, int]) -> None:
-    """Add ``counts`` (owner id -> n) to ``model.field``: missing rows inserted at
-    zero (a concurrent insert waits on the unique index, then is ignored), rows
-    locked in owner order (as the purchase counters lock theirs), one UPDATE per
-    chunk."""
-    ids = sorted(counts)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        model.objects.bulk_create([model(**{owner: pk}) for pk in chunk], ignore_conflicts=True)
-        locked = list(
-            model.objects.select_for_update()
-            .filter(**{f"{owner}__in": chunk})
-            .order_by(owner)
-            .values_list(owner, flat=True)
-        )
-        model.objects.filter(**{f"{owner}__in": locked}).update(
-            **{
-                field: F(field)
-                + Case(
-                    *(When(**{owner: pk}, then=Value(counts[pk])) for pk in locked),
-                    output_field=IntegerField(),
-                )
-            }
-        )
-
-
 def product_views_apply(
     *, products: dict[int, int], users: dict[int, int], views: list[tuple[int, int]]
 ) -> None:
@@ -345,13 +319,13 @@ def product_views_apply(
     user_ids = set(users) | {user_id for _, user_id in views}
     live_products = set(Product.objects.filter(pk__in=product_ids).values_list("pk", flat=True))
     live_users = set(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", flat=True))
-    _add_counts(
+    add_to_counters(
         ProductRecord,
         "product_id",
         "num_views",
         {pk: n for pk, n in products.items() if pk in live_products},
     )
-    _add_counts(
+    add_to_counters(
         UserRecord,
         "user_id",
         "num_product_views",

@@ -38,6 +38,7 @@ increments them, holding nothing else. Product views are counted the same way
 by the ``catalog.product_views`` handler: product rows in product order, then
 (having finished with them) the viewers' ``analytics.UserRecord`` rows in user
 order; a purchase count locks its buyer's record only after its product rows.
+Both add through ``commerce.core.counters.add_to_counters``, which keeps that order.
 
 A dealer lead (``commerce.leads``) is locked on its own, one row, never while
 holding any of the above: accept, reject, lapse, re-route and outcomes are

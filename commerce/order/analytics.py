@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from oscar.core.loading import get_model
 
+from commerce.core.counters import add_to_counters
 from commerce.outbox.registry import register
 from commerce.outbox.services import effect_once, outbox_emit
 
@@ -58,24 +59,7 @@ def purchase_counters_record(*, order) -> None:
         lines += 1
         if product_id is not None:
             bought[product_id] += quantity
-    if bought:
-        ProductRecord.objects.bulk_create(
-            [ProductRecord(product_id=pk, num_purchases=0) for pk in sorted(bought)],
-            ignore_conflicts=True,
-        )
-        locked = list(
-            ProductRecord.objects.select_for_update()
-            .filter(product_id__in=bought)
-            .order_by("product_id")
-            .values_list("product_id", flat=True)
-        )
-        ProductRecord.objects.filter(product_id__in=locked).update(
-            num_purchases=F("num_purchases")
-            + Case(
-                *(When(product_id=pk, then=Value(bought[pk])) for pk in locked),
-                output_field=IntegerField(),
-            )
-        )
+    add_to_counters(ProductRecord, "product_id", "num_purchases", bought)
     if order.user_id is not None:
         _record_user_order(order, lines=lines, items=sum(bought.values()))
 
