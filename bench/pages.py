@@ -24,6 +24,7 @@ and the run prints how many transactions and rows each of the two served.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -102,6 +103,8 @@ def setup(products: int) -> dict:
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "product_url": product.get_absolute_url(),
+        # A visitor who has looked at three other products (Oscar's history cookie).
+        "history": json.dumps(ids[len(ids) // 2 + 1 : len(ids) // 2 + 4], separators=(",", ":")),
         "category_url": leaf.get_absolute_url(),
         "word": word,
         "storefront": settings.STOREFRONT_HOST,
@@ -233,6 +236,18 @@ def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
         ("storefront product page", store, info["product_url"], {}),
         ("portal /catalogue/ (tier buyer)", portal, "/catalogue/", portal_cookie),
         ("portal product page", portal, info["product_url"], portal_cookie),
+        (
+            "storefront product page, viewed others",
+            store,
+            info["product_url"],
+            {"oscar_history": info["history"]},
+        ),
+        (
+            "portal product page, viewed others",
+            portal,
+            info["product_url"],
+            {**portal_cookie, "oscar_history": info["history"]},
+        ),
         ("UNCACHED storefront /catalogue/", store, "/catalogue/?u={n}", {}),
         ("UNCACHED portal /catalogue/", portal, "/catalogue/?u={n}", portal_cookie),
     ]
@@ -424,9 +439,13 @@ def run(args, replica_dir: str | None) -> None:
     if not args.search_only:
         ratio = by_label["portal /catalogue/ (tier buyer)"] / by_label["storefront /catalogue/"]
         product = by_label["portal product page"] / by_label["storefront product page"]
+        viewed = (
+            by_label["portal product page, viewed others"]
+            / by_label["storefront product page, viewed others"]
+        )
         print(
             f"\nportal list / storefront list: {ratio:.2f}; portal product / storefront: "
-            f"{product:.2f}"
+            f"{product:.2f}; with recently viewed products: {viewed:.2f}"
         )
 
 

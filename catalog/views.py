@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -40,17 +39,6 @@ from commerce.core.templatetags.money import money
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
-
-
-def card_context() -> dict:
-    """What every product card needs, computed once per page rather than per card."""
-    return {
-        "basket_add_prefix": reverse("basket:add", kwargs={"pk": 0})[:-2],
-        "add_label": gettext("Add to basket"),
-        "quantity_label": gettext("Quantity"),
-        "excl_vat_label": gettext("excl. VAT"),
-        "unavailable_label": gettext("Unavailable"),
-    }
 
 
 class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
@@ -251,7 +239,7 @@ class ProductListView(listing_cache.AnonymousPageCacheMixin, ListView):
             params,
             money=lambda amount: money(amount, currency),
         )
-        context.update(card_context())
+        context.update(cards.card_context())
         context.update(self.shell_context())
         context.update(
             # The objects for templates that want them, loaded only if read.

@@ -4,8 +4,7 @@ from django.views.generic import TemplateView
 from accounts import loyalty
 from accounts.models import LoyaltyTier
 from catalog import selectors, visibility
-from catalog.cards import attach_purchase_info
-from catalog.views import card_context
+from catalog.cards import attach_purchase_info, card_context
 from commerce.billing import credit, pdf
 from commerce.billing import selectors as billing_selectors
 
