@@ -117,6 +117,33 @@ def _rows(records, line_of=None) -> list[Row]:
     return rows
 
 
+def _sheet_rows_check(data: bytes, max_rows: int) -> None:
+    """Refuse a workbook with a sheet of more than ten times ``max_rows`` rows
+    (as ``xlsx_records`` does), reading each sheet only as far as the row over.
+    (Opening a sheet that does not state its size, openpyxl reads all of it,
+    twice: a few dozen KB that expand to a million rows would cost seconds
+    before the first row is looked at.)"""
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    unreadable = "The file is not a readable XLSX workbook."
+    limit = max_rows * 10
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for entry in archive.infolist():
+                name = entry.filename.lower()
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                rows = 0
+                with archive.open(entry) as stream:
+                    for _event, element in iterparse(stream, events=("start",), forbid_dtd=True):
+                        if element.tag.rpartition("}")[2] == "row":
+                            rows += 1
+                            if rows > limit:
+                                raise QuickOrderFileError(f"At most {limit // 10} lines per file.")
+    except (ParseError, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise QuickOrderFileError(unreadable) from exc
+
+
 def xlsx_records(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[str]]:
     """The first sheet's rows as cell text, after the workbook passed the import
     checks (zip bomb, XML entities); gives up after ten times ``max_rows`` sheet
@@ -127,6 +154,7 @@ def xlsx_records(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[str]]:
     unreadable = "The file is not a readable XLSX workbook."
     try:
         xlsx_check(io.BytesIO(data))
+        _sheet_rows_check(data, max_rows)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except FileProblem as exc:
         raise QuickOrderFileError(str(exc)) from exc
