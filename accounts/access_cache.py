@@ -16,6 +16,11 @@ both are current:
   to users, memberships or companies (``AccessQuerySet``: ``update``,
   ``bulk_create``, ``bulk_update``), which names no single user.
 
+A storefront customer's standing (loyalty tier, members' segments: ``consumer``)
+is kept the same way: their own version is bumped by writes to their loyalty
+row and segment memberships, everyone's by writes to tiers and segments and by
+the loyalty recompute's bulk insert.
+
 The versions are read before the database, so a snapshot built while a change
 commits carries the versions the change retires and is never used. A
 bump happens at the write and again when its transaction commits, as for the
@@ -149,6 +154,24 @@ def memberships(user, load: Callable[[], list]) -> list:
     return stored
 
 
+# --- A storefront customer's standing -----------------------------------------------
+
+
+def consumer(user, load: Callable[[], object]):
+    """What a storefront customer's prices and catalog depend on besides the
+    catalog (their loyalty tier, their members' segments): ``load()`` on a miss.
+    Retired by any write to the customer's loyalty or segment memberships (their
+    own version) and by any write to a tier or segment (everyone's)."""
+    if not enabled() or not getattr(user, "pk", None):
+        return load()
+    stamp = _stamp(user.pk)
+    stored = _read("consumer", user.pk, stamp)
+    if stored is None:
+        stored = load()
+        _keep("consumer", user.pk, stamp, stored)
+    return stored
+
+
 def _without_user(membership):
     kept = copy.copy(membership)  # its own _state and fields cache (Model.__getstate__)
     kept._state.fields_cache.pop("user", None)
@@ -165,6 +188,8 @@ def _read_ahead(request) -> list[str]:
     keys = [ALL_VERSION_KEY, _user_version_key(user_id), _snapshot_key("user", user_id)]
     if getattr(request, "channel", None) == sites.PORTAL:
         keys.append(_snapshot_key("memberships", user_id))
+    else:
+        keys.append(_snapshot_key("consumer", user_id))
     return keys
 
 
@@ -212,16 +237,22 @@ def _company_changed(sender, instance, **kwargs) -> None:
     bump_all()
 
 
+def _loyalty_changed(sender, instance, **kwargs) -> None:
+    bump_user(instance.user_id)
+
+
 def connect() -> None:
     from django.contrib.auth import get_user_model
     from django.db.models.signals import post_delete, post_save
 
-    from accounts.models import Company, Membership
+    from accounts.models import Company, CustomerLoyalty, LoyaltyTier, Membership
 
     for model, receiver in (
         (get_user_model(), _user_changed),
         (Membership, _membership_changed),
         (Company, _company_changed),
+        (CustomerLoyalty, _loyalty_changed),
+        (LoyaltyTier, _company_changed),
     ):
         uid = f"accounts.access_cache.{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")

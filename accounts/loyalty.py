@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import topics
+from accounts import access_cache, topics
 from accounts.models import CustomerLoyalty, LoyaltyTier
 from commerce.core.money import ZERO
 from commerce.order.selectors import storefront_spend_by_user
@@ -101,7 +101,9 @@ def loyalty_recompute(*, now: datetime | None = None) -> dict[str, int]:
         row.computed_at = now
         if row.pk:
             row.save(update_fields=["tier", "spend", "orders", "return_rate", "computed_at"])
-    CustomerLoyalty.objects.bulk_create(to_create)
+    if to_create:
+        CustomerLoyalty.objects.bulk_create(to_create)
+        access_cache.bump_all()  # names no single customer (their standing)
     return counts
 
 

@@ -99,7 +99,15 @@ def setup(products: int) -> dict:
     product = Product.objects.get(pk=ids[len(ids) // 2])
     leaf = Category.objects.filter(numchild=0).order_by("path").first()
     word = product.title.split()[0].lower()
+    # A signed-in storefront customer, and an anonymous visitor with a basket.
+    customer = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    customer.force_login(ensure_user(Person("bench.customer@example.com", "Bench", "Customer")))
+    shopper = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+    shopper.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+    basket_cookie = next(name for name in shopper.cookies if name.startswith("oscar_open_basket"))
     return {
+        "customer_session": customer.cookies[settings.SESSION_COOKIE_NAME].value,
+        "basket_cookie": (basket_cookie, shopper.cookies[basket_cookie].value),
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "product_url": product.get_absolute_url(),
@@ -247,6 +255,18 @@ def pages(info: dict, search_only: bool) -> list[tuple[str, str, str, dict]]:
             portal,
             info["product_url"],
             {**portal_cookie, "oscar_history": info["history"]},
+        ),
+        (
+            "storefront /catalogue/, signed-in customer",
+            store,
+            "/catalogue/",
+            {info["cookie_name"]: info["customer_session"]},
+        ),
+        (
+            "storefront /catalogue/, visitor with a basket",
+            store,
+            "/catalogue/",
+            dict([info["basket_cookie"]]),
         ),
         ("UNCACHED storefront /catalogue/", store, "/catalogue/?u={n}", {}),
         ("UNCACHED portal /catalogue/", portal, "/catalogue/?u={n}", portal_cookie),

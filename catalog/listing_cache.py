@@ -84,9 +84,11 @@ def fill(html: str, request) -> str:
 # --- whole pages for anonymous storefront visitors -----------------------------------------
 
 NONCE_PLACEHOLDER = "__page_csp_nonce__"
-# A visitor who has any of these sees something of their own on the page.
-# The recently-viewed cookie is not one of them: the product page, the one page
-# that shows it, keeps that part as a slot filled per response.
+# A visitor who has any of these sees something of their own on the page (their
+# basket in the header: the basket cookie is named per site, e.g.
+# ``oscar_open_basket_storefront``, so it is matched by its prefix). The
+# recently-viewed cookie is not one of them: the product page, the one page that
+# shows it, keeps that part as a slot filled per response.
 PERSONAL_COOKIES = (
     "OSCAR_BASKET_COOKIE_OPEN",
     "SESSION_COOKIE_NAME",
@@ -102,9 +104,11 @@ def page_cacheable(request) -> bool:
 
     if request.method != "GET" or getattr(request, "channel", None) != sites.STOREFRONT:
         return False
-    if request.user.is_authenticated or "messages" in request.COOKIES:
+    # A messages cookie deleted after its messages were shown may come back empty.
+    if request.user.is_authenticated or request.COOKIES.get("messages"):
         return False
-    return not any(getattr(settings, name) in request.COOKIES for name in PERSONAL_COOKIES)
+    personal = tuple(getattr(settings, name) for name in PERSONAL_COOKIES)
+    return not any(name.startswith(personal) for name in request.COOKIES)
 
 
 def page_key(request, *, view: str) -> str:
@@ -149,7 +153,10 @@ def fill_page(html: str, request) -> str:
 
 
 def member_page_audience(request) -> str | None:
-    if request.method != "GET" or not request.user.is_authenticated:
+    """The shell key part of a visitor whose site describes their page: a signed-in
+    member or customer, or an anonymous visitor with a basket (not one who may
+    have the anonymous page, ``page_cacheable``)."""
+    if request.method != "GET":
         return None
     shell = getattr(request, "page_shell_audience", None)
     return shell() if shell is not None else None

@@ -130,13 +130,9 @@ def lists_changed(**kwargs) -> None:
 
 
 def consumer_loyalty(user) -> Loyalty | None:
-    from accounts.models import CustomerLoyalty
+    from commerce.members.selectors import loyalty_row
 
-    row = (
-        CustomerLoyalty.objects.filter(user=user, tier__is_active=True)
-        .values_list("tier__name", "tier__discount_percent", "tier_id")
-        .first()
-    )
+    row = loyalty_row(user)
     return Loyalty(tier_name=row[0], discount_percent=row[1], tier_id=row[2]) if row else None
 
 

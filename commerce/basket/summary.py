@@ -1,7 +1,8 @@
-"""The portal header's mini basket (number of items and total), cached per basket owner.
+"""The header's mini basket (number of items and total), cached per basket owner.
 
-Every portal page shows it; loading the basket and its lines (and pricing them)
-on every page would cost more than the page. The summary is cached under the
+Every portal page and every signed-in customer's storefront page shows it;
+loading the basket and its lines (and pricing them) on every page would cost
+more than the page. The summary is cached under the
 owner, site and company, the owner's basket version (any basket or line write
 of theirs bumps it), the price audience (the company's lists and tier, the
 promotions in scope now) and the catalog versions (prices, promotions, stock,
@@ -67,7 +68,8 @@ def _key(request) -> str:
 
 
 def mini_basket(request) -> dict:
-    """``{"num_lines", "num_items", "total", "currency"}`` of the request's basket."""
+    """``{"num_lines", "num_items", "total", "total_incl_tax", "currency"}`` of the
+    request's basket (a signed-in user's)."""
     summary = cache.get(_key(request))
     if summary is None:
         basket = request.basket
@@ -75,6 +77,10 @@ def mini_basket(request) -> dict:
             "num_lines": basket.num_lines,
             "num_items": basket.num_items if basket.num_lines else 0,
             "total": basket.total_excl_tax if basket.num_lines else None,
+            # The storefront shows it (its prices include tax); None where tax is not known.
+            "total_incl_tax": (
+                basket.total_incl_tax if basket.num_lines and basket.is_tax_known else None
+            ),
             "currency": basket.currency,
         }
         # Loading the basket may have created or merged one: the key after it.
@@ -82,15 +88,59 @@ def mini_basket(request) -> dict:
     return summary
 
 
-def basket_changed(owner_id) -> None:
-    """Retire the owner's cached summary, now and when the transaction commits."""
-    if owner_id is None:
-        return
-    cache_version_bump_at_commit(_version_key(owner_id))
+def basket_changed(owner_id, basket_id=None) -> None:
+    """Retire the owner's cached summary (an anonymous basket's own version when it
+    has no owner), now and when the transaction commits."""
+    if owner_id is not None:
+        cache_version_bump_at_commit(_version_key(owner_id))
+    elif basket_id is not None:
+        cache_version_bump_at_commit(_anonymous_version_key(basket_id))
+
+
+# --- an anonymous visitor's basket (its cookie) ------------------------------------------
+
+
+def _anonymous_version_key(basket_id) -> str:
+    return f"basket:anonymous-version:{basket_id}"
+
+
+def cookie_basket_id(request) -> int | None:
+    """The id of the open anonymous basket the visitor's cookie names on this site,
+    if the cookie is genuine (signed by us); None without one."""
+    from django.conf import settings
+    from django.core.signing import BadSignature, Signer
+
+    channel = getattr(request, "channel", None)
+    value = request.COOKIES.get(f"{settings.OSCAR_BASKET_COOKIE_OPEN}_{channel}")
+    if not value:
+        return None
+    try:
+        basket_id = Signer().unsign(value)
+    except BadSignature:
+        return None
+    return int(basket_id) if basket_id.isdigit() else None
+
+
+def anonymous_basket_version(basket_id) -> str:
+    """The version of an anonymous basket (any write to it or its lines bumps it)."""
+    version_key = _anonymous_version_key(basket_id)
+    return cache.get(version_key) or cache_version(version_key)
+
+
+def _anonymous_read_ahead(request) -> list[str]:
+    from django.conf import settings
+
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:  # such pages are rendered
+        return []
+    basket_id = cookie_basket_id(request)
+    return [_anonymous_version_key(basket_id)] if basket_id is not None else []
+
+
+register_read_ahead(_anonymous_read_ahead)
 
 
 def _basket_written(sender, instance, **kwargs):
-    basket_changed(instance.owner_id)
+    basket_changed(instance.owner_id, instance.pk)
 
 
 def _line_written(sender, instance, **kwargs):
@@ -101,7 +151,7 @@ def _line_written(sender, instance, **kwargs):
         if basket is not None
         else Basket.objects.filter(pk=instance.basket_id).values_list("owner_id", flat=True).first()
     )
-    basket_changed(owner_id)
+    basket_changed(owner_id, instance.basket_id)
 
 
 def connect() -> None:

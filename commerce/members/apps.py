@@ -9,7 +9,8 @@ class MembersConfig(AppConfig):
     verbose_name = "Members' shop"
 
     def ready(self) -> None:
-        from commerce.members import drops, handlers, prices  # noqa: F401  (outbox handlers)
+        from commerce.members import drops, handlers, prices, selectors  # noqa: F401
 
         drops.connect()
         prices.connect()
+        selectors.connect()

@@ -130,6 +130,7 @@ MIDDLEWARE = [
     # A staff member acting for a company member: before the portal's access check.
     "portals.portal.assisted.AssistedSessionMiddleware",
     "portals.portal.middleware.PortalAccessMiddleware",
+    "portals.storefront.page_cache.StorefrontPageShellMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
     "csp.middleware.CSPMiddleware",
     "commerce.core.middleware.PermissionsPolicyMiddleware",

@@ -11,6 +11,13 @@ def portal(request) -> dict:
     """The member's companies for the header switcher and the mini basket (loaded
     only if rendered), and whether the current visitor may put things in a basket."""
     if getattr(request, "channel", None) != sites.PORTAL:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # The storefront header's mini basket, from the cache (see page_cache).
+            return {
+                "can_order": True,
+                "mini_basket": SimpleLazyObject(lambda: mini_basket(request)),
+            }
         return {"can_order": True}
     membership = getattr(request, "membership", None)
     if membership is None:

@@ -86,7 +86,7 @@ def _pending_approvals(membership) -> int:
 
 def messages_waiting(request) -> bool:
     """Messages the next page would show (the page must be rendered to show them)."""
-    if CookieStorage.cookie_name in request.COOKIES:
+    if request.COOKIES.get(CookieStorage.cookie_name):  # a deleted one may come back empty
         return True
     if SessionStorage.session_key in request.session:
         return True
