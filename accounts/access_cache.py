@@ -138,20 +138,30 @@ def keep_user(user_id, stamp, user, backend_path: str) -> None:
 # --- The portal memberships ---------------------------------------------------------
 
 
+def _snapshot(kind: str, user, load: Callable[[], object], kept=None) -> tuple[object, bool]:
+    """(the user's ``kind`` snapshot, whether it came from the cache): ``load()``
+    on a miss, kept as ``kept(loaded)`` (default: as loaded) for the current stamp."""
+    if not enabled() or not getattr(user, "pk", None):
+        return load(), False
+    stamp = _stamp(user.pk)
+    stored = _read(kind, user.pk, stamp)
+    if stored is not None:
+        return stored, True
+    loaded = load()
+    _keep(kind, user.pk, stamp, kept(loaded) if kept is not None else loaded)
+    return loaded, False
+
+
 def memberships(user, load: Callable[[], list]) -> list:
     """``user``'s portal memberships: ``load()`` (each with ``company`` and
     ``user`` loaded) on a miss. Each one's ``user`` is the ``user`` given."""
-    if not enabled() or not getattr(user, "pk", None):
-        return load()
-    stamp = _stamp(user.pk)
-    stored = _read("memberships", user.pk, stamp)
-    if stored is None:
-        loaded = load()
-        _keep("memberships", user.pk, stamp, [_without_user(m) for m in loaded])
-        return loaded
-    for membership in stored:
-        membership.user = user
-    return stored
+    found, cached = _snapshot(
+        "memberships", user, load, lambda loaded: [_without_user(m) for m in loaded]
+    )
+    if cached:
+        for membership in found:
+            membership._state.fields_cache["user"] = user  # its user_id is user.pk
+    return found
 
 
 # --- A storefront customer's standing -----------------------------------------------
@@ -162,14 +172,7 @@ def consumer(user, load: Callable[[], object]):
     catalog (their loyalty tier, their members' segments): ``load()`` on a miss.
     Retired by any write to the customer's loyalty or segment memberships (their
     own version) and by any write to a tier or segment (everyone's)."""
-    if not enabled() or not getattr(user, "pk", None):
-        return load()
-    stamp = _stamp(user.pk)
-    stored = _read("consumer", user.pk, stamp)
-    if stored is None:
-        stored = load()
-        _keep("consumer", user.pk, stamp, stored)
-    return stored
+    return _snapshot("consumer", user, load)[0]
 
 
 def _without_user(membership):
