@@ -132,7 +132,7 @@ MIDDLEWARE = [
     "portals.portal.middleware.PortalAccessMiddleware",
     "portals.storefront.page_cache.StorefrontPageShellMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "commerce.core.csp.ContentSecurityPolicyMiddleware",
     "commerce.core.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout answer.
     "axes.middleware.AxesMiddleware",

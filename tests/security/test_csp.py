@@ -172,7 +172,8 @@ def test_production_settings_turn_the_policy_on(tmp_path):
     }
     code = (
         "import json; from django.conf import settings;"
-        "print(json.dumps({'middleware': 'csp.middleware.CSPMiddleware' in settings.MIDDLEWARE,"
+        "print(json.dumps({'middleware':"
+        " 'commerce.core.csp.ContentSecurityPolicyMiddleware' in settings.MIDDLEWARE,"
         " 'script_src': [str(s) for s in"
         " settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']],"
         " 'referrer': settings.SECURE_REFERRER_POLICY,"
