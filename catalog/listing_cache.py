@@ -30,7 +30,8 @@ from django.utils.translation import get_language
 
 from catalog import visibility
 from catalog.versions import catalog_versions
-from commerce.core.cache import shared_reads
+from commerce.core.cache import register_read_ahead, shared_reads
+from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.shipping.estimate import estimate_period
 
 CSRF_PLACEHOLDER = "__listing_csrf_token__"
@@ -184,6 +185,28 @@ def member_page_key(parts: list[str], shell: str) -> str:
     return _short([*parts, shell])
 
 
+def member_page_slot(request) -> str | None:
+    """Where a signed-in visitor's page at this URL is kept: one entry per user
+    and URL, holding the page and the whole key it was stored under (it serves
+    only a request whose key is that one). Named by what the session says, it
+    is read with the user's other entries, so a page found costs no round trip
+    of its own; a newer page of the same URL replaces it."""
+    if request.method != "GET":
+        return None
+    user_id = session_user_id(request)
+    if not user_id:
+        return None
+    where = hashlib.sha1(  # noqa: S324 - a cache key
+        f"{request.META.get('HTTP_HOST', '')}|{request.get_full_path()}".encode()
+    ).hexdigest()
+    return f"catalog:member-page-slot:u{user_id}:{where}"
+
+
+register_read_ahead(
+    lambda request: [slot] if (slot := member_page_slot(request)) else [], stage=USER_STAGE
+)
+
+
 class AnonymousPageCacheMixin:
     """Serve a view's page whole from the cache to anonymous storefront visitors
     (``page_cacheable``) and to signed-in members whose site describes their page
@@ -209,7 +232,7 @@ class AnonymousPageCacheMixin:
             elif (shell := member_page_audience(request)) is not None:
                 self.member_key_parts = member_page_parts(request, view=type(self).__name__)
                 key = member_page_key(self.member_key_parts, shell)
-                stored = self.cached_page(key)
+                stored = self.cached_member_page(key)
                 if stored is not None:
                     return self.serve_cached_page(stored, member=True)
                 self.page_cache_key = key
@@ -233,7 +256,12 @@ class AnonymousPageCacheMixin:
             # the render never files old content under the new versions).
             shell = member_page_audience(self.request)
             if shell is not None:
-                put(member_page_key(self.member_key_parts, shell), stored)
+                key = member_page_key(self.member_key_parts, shell)
+                slot = self._member_slot()
+                if slot is None:
+                    put(key, stored)
+                else:
+                    cache.set(slot, {"key": key, "page": stored}, TIMEOUT)
             response.content = self.fill_cached_page(stored)
             return
         put(self.page_cache_key, stored)
@@ -243,6 +271,23 @@ class AnonymousPageCacheMixin:
         """The page stored under ``key`` (None: render it). A view may read it
         together with what a hit entails (a product page counts its view)."""
         return cache.get(key)
+
+    # A member's page is kept in their slot for its URL; a view that reads its
+    # pages together with something else (a product page counts its view in the
+    # same round trip) keeps them under their keys instead.
+    member_page_slots = True
+
+    def _member_slot(self) -> str | None:
+        return member_page_slot(self.request) if self.member_page_slots else None
+
+    def cached_member_page(self, key: str) -> dict | None:
+        """A member's page stored under ``key``: from their slot for this URL
+        (``member_page_slot``, read ahead), else as any page."""
+        slot = self._member_slot()
+        if slot is None:
+            return self.cached_page(key)
+        entry = cache.get(slot)
+        return entry["page"] if entry is not None and entry.get("key") == key else None
 
     def serve_cached_page(self, stored: dict, *, member: bool):
         """The response for a page found in the cache (``stored`` as filed by

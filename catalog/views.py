@@ -364,6 +364,8 @@ class ProductDetailView(listing_cache.AnonymousPageCacheMixin, OscarProductDetai
             stored["html"], self.request, product_id=stored["product_id"]
         )
 
+    member_page_slots = False  # read with its view counted (``cached_page``)
+
     def cached_page(self, key: str) -> dict | None:
         # The page is stored under its path, which names the product: the view of
         # a page found is counted in the same round trip as its read.

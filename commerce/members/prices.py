@@ -11,7 +11,9 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce import sites
+from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.members.models import MembersPrice
 from commerce.members.selectors import segment_ids
 
@@ -19,9 +21,24 @@ VERSION_KEY = "members:prices-version"
 TIMEOUT = 60 * 60
 
 
+def _priced_key() -> str:
+    return f"members:priced-segments:{cache_version(VERSION_KEY)}"
+
+
+def _read_ahead(request) -> list[str]:
+    """A signed-in storefront customer's prices name their priced segments."""
+    if getattr(request, "channel", None) == sites.PORTAL or not session_user_id(request):
+        return []
+    return [_priced_key()]
+
+
+register_read_ahead(lambda request: [VERSION_KEY])
+register_read_ahead(_read_ahead, stage=USER_STAGE)
+
+
 def priced_segment_ids() -> frozenset[int]:
     """Segments with at least one members' price (no query once cached)."""
-    key = f"members:priced-segments:{cache_version(VERSION_KEY)}"
+    key = _priced_key()
     found = cache.get(key)
     if found is None:
         found = frozenset(MembersPrice.objects.values_list("segment_id", flat=True).distinct())

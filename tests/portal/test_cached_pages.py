@@ -179,3 +179,37 @@ def test_shared_reads_see_a_bump_made_inside_them(shop, rf):
         assert cache.get("test:shared-reads") == "two"
         assert cache.get_many(["test:shared-reads", "test:absent"]) == {"test:shared-reads": "two"}
     assert cache.get("test:shared-reads") == "two"
+
+
+@pytest.mark.parametrize("site", ["portal", "storefront"])
+def test_a_member_listing_from_the_cache_costs_two_cache_round_trips(shop, site, monkeypatch):
+    """The session's, then the user's entries, the page with them (it waits in
+    the member's slot for its URL): no round trip of its own."""
+    from django.core.cache import caches
+
+    from commerce.core.cache import FailSoftRedisCache
+
+    if not isinstance(caches["default"], FailSoftRedisCache):
+        pytest.skip("the round trips are Redis's")
+    client = shop["client"]
+    if site == "storefront":
+        client = Client(HTTP_HOST=settings.STOREFRONT_HOST)
+        client.force_login(shop["membership"].user)
+    url = "/catalogue/"
+    client.get(url)
+    client.get(url)
+    calls = []
+    real = FailSoftRedisCache._call
+    monkeypatch.setattr(
+        FailSoftRedisCache,
+        "_call",
+        lambda self, method, *args, **kwargs: (
+            calls.append(method.__name__) or real(self, method, *args, **kwargs)
+        ),
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not {"portal/layout.html", "storefront/layout.html"} & {
+        t.name for t in response.templates
+    }
+    assert calls == ["get_many", "get_many"]
