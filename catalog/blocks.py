@@ -143,6 +143,14 @@ def in_blocks(blocks: list[int], field: str = "pk") -> Q:
     return kept
 
 
+def in_blocks_sql(column: str, blocks: list[int]) -> tuple[str, list[int]]:
+    """SQL (`` AND (...)``) and its parameters keeping rows whose product id in
+    ``column`` is in ``blocks``."""
+    found = ranges(blocks)
+    terms = " OR ".join([f"({column} >= %s AND {column} < %s)"] * len(found))
+    return f" AND ({terms})", [bound for pair in found for bound in pair]
+
+
 def block_of(column: str) -> str:
     """SQL: the block of the product id in ``column`` (integer division in
     PostgreSQL and SQLite alike)."""

@@ -66,7 +66,10 @@ def _table(model) -> str:
     return model._meta.db_table
 
 
-def _statement(results_sql: str, stocked_sql: str, hidden: list[int]) -> str:
+def _statement(results_sql: str, stocked_sql: str, hidden: list[int], scoped=("", "")) -> str:
+    """``scoped``: the id ranges of the stale blocks, on the category filings and
+    on the attribute values (they are joined by index, not read whole)."""
+    pc_scope, v_scope = scoped
     hidden_clause = (
         f"WHERE pc.category_id NOT IN ({', '.join(['%s'] * len(hidden))})" if hidden else ""
     )
@@ -85,7 +88,7 @@ SELECT '{IN_STOCK}', {block}, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM 
 UNION ALL
 SELECT '{CATEGORY}', {block}, pc.category_id, c.name, NULL, NULL, NULL, NULL, COUNT(*)
   FROM results
-  JOIN {_table(ProductCategory)} pc ON pc.product_id = results.id
+  JOIN {_table(ProductCategory)} pc ON pc.product_id = results.id{pc_scope}
   JOIN {_table(Category)} c ON c.id = pc.category_id
  {hidden_clause}
  GROUP BY {block}, pc.category_id, c.name
@@ -94,7 +97,7 @@ SELECT '{ATTRIBUTE}', g.block, g.attribute_id, a.name, a.code, g.value_text, g.v
        o.option, g.n
   FROM (SELECT {block} AS block, v.attribute_id, v.value_text, v.value_option_id, COUNT(*) AS n
           FROM results
-          JOIN {_table(ProductAttributeValue)} v ON v.product_id = results.id
+          JOIN {_table(ProductAttributeValue)} v ON v.product_id = results.id{v_scope}
          WHERE v.attribute_id IN (SELECT id FROM {_table(ProductAttribute)} WHERE type IN ({types}))
          GROUP BY {block}, v.attribute_id, v.value_text, v.value_option_id) AS g
   JOIN {_table(ProductAttribute)} a ON a.id = g.attribute_id
@@ -110,17 +113,28 @@ def _count_blocks(queryset: QuerySet, hidden: list[int], stale: list[int], every
     """{block: its counts} over the results of ``queryset`` in the ``stale`` blocks
     (one statement; ``every``: all blocks, no id range)."""
     results, stocked = queryset.order_by(), free_stock()
+    pc_scope = v_scope = ("", [])
     if not every:
         results = results.filter(blocks.in_blocks(stale))
         stocked = stocked.filter(blocks.in_blocks(stale, "product_id"))
+        pc_scope = blocks.in_blocks_sql("pc.product_id", stale)
+        v_scope = blocks.in_blocks_sql("v.product_id", stale)
     try:
         results_sql, results_params = results.values("pk").query.sql_with_params()
     except EmptyResultSet:
         return {}
     stocked_sql, stocked_params = stocked.values("product_id").query.sql_with_params()
-    params = [*results_params, *stocked_params, *hidden, *ATTRIBUTE_TYPES]
+    params = [
+        *results_params,
+        *stocked_params,
+        *pc_scope[1],
+        *hidden,
+        *v_scope[1],
+        *ATTRIBUTE_TYPES,
+    ]
+    statement = _statement(results_sql, stocked_sql, hidden, (pc_scope[0], v_scope[0]))
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(_statement(results_sql, stocked_sql, hidden), params)
+        cursor.execute(statement, params)
         rows = cursor.fetchall()
     found: dict[int, dict] = {}
     for kind, block, pk, name, code, text, option_id, option, n in rows:

@@ -102,13 +102,7 @@ def _count_blocks(depth: int, stale: list[int], every: bool, *, site, company) -
     scoped, scope_params = "", []
     if not every:
         visible = visible.filter(blocks.in_blocks(stale))
-        ranges = blocks.ranges(stale)
-        scoped = (
-            " AND ("
-            + " OR ".join(["(pc.product_id >= %s AND pc.product_id < %s)"] * len(ranges))
-            + ")"
-        )
-        scope_params = [bound for pair in ranges for bound in pair]
+        scoped, scope_params = blocks.in_blocks_sql("pc.product_id", stale)
     try:
         visible_sql, params = visible.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # nothing visible
