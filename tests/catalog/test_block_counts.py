@@ -345,3 +345,25 @@ def test_a_cold_request_counts_in_one_statement_each_and_a_warm_one_in_none(
     assert edited[:2] == (1, 1)
     assert edited[2]["in_stock"] == cold[2]["in_stock"] - 1
     assert warm[:2] == (0, 0)
+
+
+def test_a_variant_edit_recounts_its_parents_block_too(catalog, recounts):
+    parent = factories.ProductFactory(
+        title="Widget family", structure=Product.PARENT, category=catalog.tools, stock=False
+    )
+    for n in range(BLOCK):
+        factories.ProductFactory(title=f"Widget filler {n}", category=catalog.garden)
+    variant = factories.ProductFactory(
+        title="Widget family, red", structure=Product.CHILD, parent=parent
+    )
+    assert variant.pk // BLOCK != parent.pk // BLOCK
+    _all_match(catalog)
+    recounts.clear()
+
+    variant.title = "Widget family, crimson"
+    variant.save()
+    _all_match(catalog)
+
+    stale = sorted({parent.pk // BLOCK, variant.pk // BLOCK})
+    assert recounts.facets == [stale, stale]
+    assert recounts.menu == [stale, stale]
