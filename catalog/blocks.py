@@ -58,6 +58,7 @@ Product = get_model("catalogue", "Product")
 BLOCK = 5_000  # products per block (by id)
 EPOCH_KEY = "catalog:count-epoch"
 CREATED_KEY = "catalog:count-created"
+SPAN_KEY = "catalog:count-span"
 TIMEOUT = 60 * 60
 
 
@@ -90,20 +91,18 @@ def product_created() -> None:
     cache_version_bump_at_commit(CREATED_KEY)
 
 
-def _span_key() -> str:
-    return f"catalog:count-span:{epoch()}:{cache_version(CREATED_KEY)}"
-
-
 def span() -> tuple[int, int] | None:
     """The lowest and highest product id (None without products), cached until a
-    product is created or the epoch changes."""
-    key = _span_key()
-    found = cache.get(key)
-    if found is None:
-        found = Product.objects.aggregate(low=Min("id"), high=Max("id"))
-        found = None if found["high"] is None else (found["low"], found["high"])
-        cache.set(key, found or (), TIMEOUT)
-    return found or None
+    product is created or the epoch changes (stamped with both, in one key that
+    requests read ahead with the versions)."""
+    stamp = (epoch(), cache_version(CREATED_KEY))
+    found = cache.get(SPAN_KEY)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    ids = Product.objects.aggregate(low=Min("id"), high=Max("id"))
+    value = None if ids["high"] is None else (ids["low"], ids["high"])
+    cache.set(SPAN_KEY, (stamp, value), TIMEOUT)
+    return value
 
 
 def _blocks_of(found) -> list[int]:
@@ -116,12 +115,12 @@ def all_blocks() -> list[int]:
 
 
 def _read_ahead_blocks(request) -> list[str]:
-    return [_block_key(block) for block in _blocks_of(cache.get(_span_key()))]
+    found = cache.get(SPAN_KEY)
+    return [_block_key(block) for block in _blocks_of(found and found[1])]
 
 
-register_read_ahead(lambda request: [*_epoch_keys(), CREATED_KEY])
-register_read_ahead(lambda request: [_span_key()], stage=2)
-register_read_ahead(_read_ahead_blocks, stage=3)
+register_read_ahead(lambda request: [*_epoch_keys(), CREATED_KEY, SPAN_KEY])
+register_read_ahead(_read_ahead_blocks, stage=2)
 
 
 def ranges(blocks: list[int]) -> list[tuple[int, int]]:
