@@ -199,9 +199,9 @@ def result_counts(queryset: QuerySet, hidden_categories) -> dict:
     digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
         "|".join([results_sql, repr(results_params), repr(hidden), get_language() or ""]).encode()
     ).hexdigest()
-    counted = blocks.counted(
+    return blocks.summed(
         f"facets:{digest}",
         lambda stale, every: _count_blocks(queryset, hidden, stale, every),
         _empty_block(),
+        _sum,
     )
-    return _sum(counted)

@@ -120,13 +120,18 @@ def _counts(max_depth: int, *, site, company) -> dict[str, int]:
     down to ``_count_depth(max_depth)`` levels: the blocks' counts added up, the
     stale blocks counted in one query, in the database."""
     depth = _count_depth(max_depth)
-    counts: dict[str, int] = {}
-    for block_counts in blocks.counted(
+    return blocks.summed(
         _counts_name(max_depth, site=site, company=company),
         lambda stale, every: _count_blocks(depth, stale, every, site=site, company=company),
         {},
+        _add,
         read_with=[_tree_key(max_depth)],
-    ):
+    )
+
+
+def _add(counted: list[dict[str, int]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for block_counts in counted:
         for prefix, n in block_counts.items():
             counts[prefix] = counts.get(prefix, 0) + n
     return counts
