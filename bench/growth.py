@@ -23,8 +23,12 @@ new URL each request), alternating: each round, page by page, the small and
 the large server one after the other (the order flips every round), so both
 meet the same machine load. Before the load, every page is requested once on
 its own at each size (the cold request: nothing cached yet; reported as
-"first ms"). Prints req/s and p50 per size (median of the rounds), the p50
-ratio large/small (goal: within 1.2), the queries and the cold request times.
+"first ms"). Once the price maps are built, each page is requested again right
+after one product was edited (its title saved through the ORM by a helper
+process on the same database and cache, which sends the model signals as the
+dashboard does): "edit ms", the first request after a product edit. Prints
+req/s and p50 per size (median of the rounds), the p50 ratio large/small (goal:
+within 1.2), the queries, and the cold and after-edit request times.
 Gunicorn runs with its default 30 s timeout: no request prices the catalog.
 A relay (``manage.py relay_outbox``) per database builds the listing price maps
 the first requests queue (``catalog.price_map``); the seconds until a listing
@@ -152,6 +156,25 @@ def child(args) -> None:
     print(MARKER + json.dumps(info), flush=True)
 
 
+def edit_child(args) -> None:
+    """Save the probe product's title once per line read (through the ORM: the
+    model signals retire what it changes), answering each when done."""
+    benchdb.setup_django()
+    from oscar.core.loading import get_model
+
+    from commerce.demo.catalog import upc_for
+
+    product = get_model("catalogue", "Product").objects.get(upc=upc_for(args.probe))
+    title = product.title
+    print(MARKER + "ready", flush=True)
+    for n, _line in enumerate(sys.stdin):
+        product.title = f"{title} ({n})"
+        product.save()
+        print(MARKER + "edited", flush=True)
+    product.title = title
+    product.save()
+
+
 # --- the driver --------------------------------------------------------------------
 
 
@@ -177,14 +200,41 @@ def seed_and_count(size: int, entries: int, probe: int, redis_url: str) -> dict:
     raise SystemExit(f"seeding {size:,} products printed no result")
 
 
-def first_request(port, host, path, cookies) -> float:
+class Editor:
+    """A process editing one product of a database (``edit_child``), on request."""
+
+    def __init__(self, size: int, probe: int, redis_url: str):
+        env = {**os.environ, "BENCH_DATABASE_URL": database_url(size), "REDIS_URL": redis_url}
+        command = [sys.executable, str(Path(__file__)), "--edit-child", "--probe", str(probe)]
+        self.process = subprocess.Popen(  # noqa: S603 - our own script
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self._answer("ready")
+
+    def _answer(self, word: str) -> None:
+        for line in self.process.stdout:
+            if line.strip() == MARKER + word:
+                return
+        raise SystemExit(f"the product editor stopped before answering {word!r}")
+
+    def edit(self) -> None:
+        self.process.stdin.write("edit\n")
+        self.process.stdin.flush()
+        self._answer("edited")
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def first_request(port, host, path, cookies, tag: str = "cold") -> float:
     """Milliseconds of one request of the page, nothing else running."""
     import http.client
 
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     started = time.perf_counter()
-    connection.request("GET", path.replace("{n}", "cold"), headers={"Host": host, "Cookie": cookie})
+    connection.request("GET", path.replace("{n}", tag), headers={"Host": host, "Cookie": cookie})
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -207,7 +257,12 @@ def main() -> None:
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-entries", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--probe", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--edit-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.edit_child:
+        benchdb.configure()
+        edit_child(args)
+        return
     if args.prepare:
         benchdb.configure()
         child(args)
@@ -253,6 +308,18 @@ def main() -> None:
         for size in sizes:
             for label, seconds in ready[size].items():
                 print(f"{size:,}: {label}: price map ready after {seconds:.1f} s", flush=True)
+        edited = {size: {} for size in sizes}
+        for size in sizes:  # the first request of each page after one product edit
+            editor = Editor(size, args.small // 2, cache_urls[size])
+            try:
+                for label, host, path, cookies in rows[size]:
+                    first_request(servers[size][0], host, path, cookies, "before-edit")
+                    editor.edit()
+                    edited[size][label] = first_request(
+                        servers[size][0], host, path, cookies, "edit"
+                    )
+            finally:
+                editor.close()
         before = os.getloadavg()
         for size in sizes:  # warm up every page on both servers
             for _label, host, path, cookies in rows[size]:
@@ -291,10 +358,11 @@ def main() -> None:
     print(
         f"| {'page':<44} | req/s {s:>4} | req/s {g:>4} | p50 {s:>4} | p50 {g:>4} | p50 x | "
         f"<= {GOAL} | queries cold | queries warm | first ms {s:>4} | first ms {g:>4} |"
+        f" edit ms {s:>4} | edit ms {g:>4} |"
     )
     print(
         f"|{'-' * 46}|{'-' * 12}|{'-' * 12}|{'-' * 10}|{'-' * 10}|-------|-------|"
-        f"{'-' * 14}|{'-' * 14}|{'-' * 15}|{'-' * 15}|"
+        f"{'-' * 14}|{'-' * 14}|{'-' * 15}|{'-' * 15}|{'-' * 14}|{'-' * 14}|"
     )
     for label in runs[small]:
         rate = {size: statistics.median(r.rate for r in runs[size][label]) for size in sizes}
@@ -308,6 +376,7 @@ def main() -> None:
             f"{p50[large]:>8.1f} | {ratio:>5.2f} | {'yes' if ratio <= GOAL else 'NO':>5} | "
             f"{cold[0]:>5} → {cold[1]:<5}| {warm[0]:>5} → {warm[1]:<5}| "
             f"{first[small][label]:>13.0f} | {first[large][label]:>13.0f} |"
+            f" {edited[small][label]:>12.0f} | {edited[large][label]:>12.0f} |"
             + (f" {errors} errors" if errors else "")
         )
 

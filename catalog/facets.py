@@ -22,11 +22,12 @@ ordering or paging), the viewer's price audience, the categories hidden from
 them, the language, the catalog versions and the tag of the price map used.
 Another page, another sort or any other URL of the same results reuses it and
 costs none of those queries; any catalog change retires it with the listings.
-The counts inside it are also kept on their own under the versions that can
-change them (``facet_counts.COUNTED_KINDS``): after a price or promotion change
-only the price buckets are taken again. Views also keep the summary and each
-page's ordered ids under ``results_key`` (what the results depend on, not their
-SQL), so another URL of the same results builds no query at all.
+The counts inside it are also kept on their own, by block of product ids
+(``catalog.blocks``): after a price or promotion change only the price buckets
+are taken again, after one product's edit only its block is counted again.
+Views also keep the summary and each page's ordered ids under ``results_key``
+(what the results depend on, not their SQL), so another URL of the same results
+builds no query at all.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ Python per request, so the tree is kept in the cache under a version that
 category saves and deletes bump. Counts depend on who is looking (catalog
 visibility): they are cached per *audience* (``visibility.audience_key``: all
 consumers share one, and so do all companies that no restriction names) and
-per catalog version, so a warm menu costs no query at all.
+per block of product ids (``catalog.blocks``: a product edit retires its block
+only, and the stale blocks are counted in one statement), so a warm menu costs
+no query at all.
 
 A category that only restricted products fill, and that holds none the
 viewer may see, is left out of the menu rather than shown empty.
@@ -20,8 +22,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
-from catalog import visibility
-from catalog.pagination import catalog_version
+from catalog import blocks, visibility
 from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 Category = get_model("catalogue", "Category")
@@ -49,11 +50,10 @@ def _count_depth(max_depth: int) -> int:
     return max(max_depth, COUNT_DEPTH)
 
 
-def _counts_key(max_depth: int, *, site, company) -> str:
-    return (
-        f"catalog:menu-counts:{_version()}:{catalog_version()}:{_count_depth(max_depth)}:"
-        f"{visibility.audience_key(site=site, company=company)}"
-    )
+def _counts_name(max_depth: int, *, site, company) -> str:
+    """What the counts are of (``blocks.counted`` adds the epoch and the block)."""
+    audience = visibility.audience_key(site=site, company=company, versioned=False)
+    return f"menu:{_version()}:{_count_depth(max_depth)}:{audience}"
 
 
 def _tree(max_depth: int) -> list[dict]:
@@ -75,49 +75,71 @@ def _tree(max_depth: int) -> list[dict]:
     return nodes
 
 
-def _counts_statement(visible_sql: str, depth: int) -> str:
+def _counts_statement(visible_sql: str, depth: int, scoped: str) -> str:
     # One grouped count per level over the (product, category path) links of the
     # visible products; a product filed in two categories of one subtree counts
     # once for the subtree (DISTINCT per prefix), in a hash, no sort of the links.
+    # A product lives in one block, so the blocks' counts add up.
+    block = blocks.block_of("product_id")
     levels = " UNION ALL ".join(
-        f"SELECT DISTINCT SUBSTR(path, 1, {Category.steplen * n}) AS prefix, product_id"  # noqa: S608 - integers
-        f" FROM links WHERE LENGTH(path) >= {Category.steplen * n}"
+        f"SELECT DISTINCT {block} AS block, SUBSTR(path, 1, {Category.steplen * n}) AS prefix,"  # noqa: S608 - integers
+        f" product_id FROM links WHERE LENGTH(path) >= {Category.steplen * n}"
         for n in range(1, depth + 1)
     )
     return (
         f"WITH links(product_id, path) AS ("  # noqa: S608 - table names from the models
         f"SELECT pc.product_id, c.path FROM {ProductCategory._meta.db_table} pc"
         f" JOIN {Category._meta.db_table} c ON c.id = pc.category_id"
-        f" WHERE pc.product_id IN ({visible_sql}))"
-        f" SELECT prefix, COUNT(*) FROM ({levels}) AS members GROUP BY prefix"
+        f" WHERE pc.product_id IN ({visible_sql}){scoped})"
+        f" SELECT block, prefix, COUNT(*) FROM ({levels}) AS members GROUP BY block, prefix"
     )
+
+
+def _count_blocks(depth: int, stale: list[int], every: bool, *, site, company) -> dict:
+    """{block: {category path: visible products}} for the ``stale`` blocks (one
+    query; ``every``: all blocks, no id range)."""
+    visible = visibility.visible_products(Product.objects.browsable(), site=site, company=company)
+    scoped, scope_params = "", []
+    if not every:
+        visible = visible.filter(blocks.in_blocks(stale))
+        scoped, scope_params = blocks.in_blocks_sql("pc.product_id", stale)
+    try:
+        visible_sql, params = visible.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nothing visible
+        return {}
+    found: dict[int, dict[str, int]] = {}
+    with connections[visible.db].cursor() as cursor:
+        cursor.execute(_counts_statement(visible_sql, depth, scoped), [*params, *scope_params])
+        for block, prefix, n in cursor.fetchall():
+            found.setdefault(block, {})[prefix] = n
+    return found
 
 
 def _counts(max_depth: int, *, site, company) -> dict[str, int]:
     """Visible products per category path (the category and everything below it),
-    down to ``_count_depth(max_depth)`` levels: one query, counted in the database."""
-    key = _counts_key(max_depth, site=site, company=company)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    visible = visibility.visible_products(Product.objects.browsable(), site=site, company=company)
-    try:
-        visible_sql, params = visible.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # nothing visible
-        counts = {}
-    else:
-        with connections[visible.db].cursor() as cursor:
-            cursor.execute(_counts_statement(visible_sql, _count_depth(max_depth)), params)
-            counts = dict(cursor.fetchall())
-    cache.set(key, counts, TIMEOUT)
+    down to ``_count_depth(max_depth)`` levels: the blocks' counts added up, the
+    stale blocks counted in one query, in the database."""
+    depth = _count_depth(max_depth)
+    return blocks.summed(
+        _counts_name(max_depth, site=site, company=company),
+        lambda stale, every: _count_blocks(depth, stale, every, site=site, company=company),
+        {},
+        _add,
+        read_with=[_tree_key(max_depth)],
+    )
+
+
+def _add(counted: list[dict[str, int]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for block_counts in counted:
+        for prefix, n in block_counts.items():
+            counts[prefix] = counts.get(prefix, 0) + n
     return counts
 
 
 def menu(max_depth: int = 2, *, site, company) -> list[dict]:
     """[{name, url, depth, pk, count}] for browsable, menu-visible categories, in tree
     order, with the number of products ``company`` may see on ``site`` in each."""
-    # Both entries in one round trip when warm (kept for the request, see shared_reads).
-    cache.get_many([_tree_key(max_depth), _counts_key(max_depth, site=site, company=company)])
     counts = _counts(max_depth, site=site, company=company)
     restricted = visibility.rules().restricted_category_ids
     nodes = []
@@ -133,3 +155,4 @@ def menu(max_depth: int = 2, *, site, company) -> list[dict]:
 @receiver(post_delete, sender=Category)
 def _category_changed(**kwargs) -> None:
     cache_version_bump(VERSION_KEY)
+    blocks.bump_epoch()

@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
 from oscar.core.loading import get_model
 
+from catalog import blocks
 from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 Product = get_model("catalogue", "Product")
@@ -34,16 +35,23 @@ register_read_ahead(lambda request: [VERSION_KEY])
 
 
 def bump_catalog_version(**kwargs) -> None:
-    """Forget cached counts (call after bulk changes that bypass model signals)."""
+    """Forget cached counts (call after bulk changes that bypass model signals),
+    the listing counts of every block included."""
+    cache_version_bump(VERSION_KEY)
+    blocks.bump_epoch()
+
+
+def _product_changed(**kwargs) -> None:
+    # The listing counts of the product's block are retired by ``catalog.versions``.
     cache_version_bump(VERSION_KEY)
 
 
 for _model in (Product, ProductCategory):
     post_save.connect(
-        bump_catalog_version, sender=_model, dispatch_uid=f"catalog-version-save-{_model}"
+        _product_changed, sender=_model, dispatch_uid=f"catalog-version-save-{_model}"
     )
     post_delete.connect(
-        bump_catalog_version, sender=_model, dispatch_uid=f"catalog-version-delete-{_model}"
+        _product_changed, sender=_model, dispatch_uid=f"catalog-version-delete-{_model}"
     )
 
 

@@ -12,7 +12,11 @@ kind in their keys; a change of any kind retires them at once:
     promotion   promotions applied by the pricing engine
     category    category names, order, restrictions
 
-Model signals bump them for every write that goes through models; bulk writes
+Model signals bump them for every write that goes through models. The listing
+counts (``catalog.blocks``) are kept by block of product ids: receivers that
+know the products a write touches (products, their categories, attribute
+values and images, stock records) bump those products' blocks; every other
+bump of a counted kind (``COUNTED_KINDS``) retires every block. Bulk writes
 (imports) and anything outside the catalog that changes what a listing shows
 call ``bump_catalog_version(kind)`` themselves, e.g. after a promotion is
 created, changed or ends::
@@ -27,10 +31,13 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from oscar.core.loading import get_model
 
-from catalog import visibility
+from catalog import blocks, visibility
 from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 
 KINDS = ("product", "stock", "price", "visibility", "promotion", "category")
+# Prices and promotions change no count: products, stock (availability),
+# visibility and categories (names, restrictions) do.
+COUNTED_KINDS = tuple(kind for kind in KINDS if kind not in ("price", "promotion"))
 
 
 def _key(kind: str) -> str:
@@ -40,10 +47,20 @@ def _key(kind: str) -> str:
 
 
 def bump_catalog_version(kind: str = "product", **signal_kwargs) -> None:
-    """Retire every cached page that depends on ``kind`` (one of ``KINDS``)."""
+    """Retire every cached page that depends on ``kind`` (one of ``KINDS``), and
+    every block of listing counts for a counted kind."""
     if kind not in KINDS:
         raise ValueError(f"unknown catalog change kind {kind!r}")
     cache_version_bump(_key(kind))
+    if kind in COUNTED_KINDS:
+        blocks.bump_epoch()
+
+
+def bump_for_products(kind: str, product_ids) -> None:
+    """Retire every cached page that depends on ``kind``, and the listing counts of
+    the blocks of ``product_ids`` only (the receivers that know them)."""
+    cache_version_bump(_key(kind))
+    blocks.bump_products(product_ids)
 
 
 def catalog_versions(kinds=KINDS) -> str:
@@ -66,15 +83,46 @@ def _bumper(kind: str):
 _receivers = {kind: _bumper(kind) for kind in KINDS}
 
 
+def _product_saved(sender, instance, created=False, **kwargs):
+    """A product's own row: its block and, for a variant, its parent's."""
+    bump_for_products("product", [instance.pk, instance.parent_id])
+    if created:
+        blocks.product_created()
+
+
+def _product_part_changed(sender, instance, **kwargs):
+    """A row of one product (a category filing, an attribute value, an image)."""
+    bump_for_products("product", [instance.product_id])
+
+
+def _product_m2m_changed(sender, instance, reverse, pk_set, **kwargs):
+    """Options and recommendations: the products named, or every block when the
+    change is not told which."""
+    Product = get_model("catalogue", "Product")
+    if isinstance(instance, Product) and not reverse:
+        bump_for_products("product", [instance.pk])
+    elif pk_set is not None:
+        bump_for_products("product", pk_set)
+    else:
+        bump_catalog_version("product")
+
+
 def connect() -> None:
+    Product = get_model("catalogue", "Product")
+    uid = "catalog-versions-product"
+    post_save.connect(_product_saved, sender=Product, dispatch_uid=f"{uid}-save", weak=False)
+    post_delete.connect(_product_saved, sender=Product, dispatch_uid=f"{uid}-del", weak=False)
+    for name in ("ProductCategory", "ProductAttributeValue", "ProductImage"):
+        model = get_model("catalogue", name)
+        for signal, action in ((post_save, "save"), (post_delete, "del")):
+            signal.connect(
+                _product_part_changed,
+                sender=model,
+                dispatch_uid=f"{uid}-{name}-{action}",
+                weak=False,
+            )
     watched = {
-        "product": [
-            ("catalogue", "Product"),
-            ("catalogue", "ProductCategory"),
-            ("catalogue", "ProductAttributeValue"),
-            ("catalogue", "ProductImage"),
-            ("catalogue", "ProductClass"),
-        ],
+        "product": [("catalogue", "ProductClass")],
         "price": [
             ("partner", "PriceList"),
             ("partner", "PriceListEntry"),
@@ -97,10 +145,9 @@ def connect() -> None:
             post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-del", weak=False)
     _connect_promotions()
     _connect_stock()
-    Product = get_model("catalogue", "Product")
     for through in (Product.product_options.through, Product.recommended_products.through):
         m2m_changed.connect(
-            _receivers["product"], sender=through, dispatch_uid=f"catalog-versions-{through}"
+            _product_m2m_changed, sender=through, dispatch_uid=f"catalog-versions-{through}"
         )
     Drop = get_model("members", "Drop")
     for through in (Drop.products.through, Drop.categories.through):
@@ -148,7 +195,11 @@ def _stock_saved(sender, instance, created=False, **kwargs):
     before = instance.__dict__.get("_stock_shown")
     instance._stock_shown = shown
     if created or shown is None or before is None or before != shown:
-        bump_catalog_version("stock")
+        bump_for_products("stock", [instance.product_id])
+
+
+def _stock_deleted(sender, instance, **kwargs):
+    bump_for_products("stock", [instance.product_id])
 
 
 def _connect_stock() -> None:
@@ -157,7 +208,7 @@ def _connect_stock() -> None:
     for signal, receiver, name in (
         (post_init, _remember_stock, "init"),
         (post_save, _stock_saved, "save"),
-        (post_delete, _receivers["stock"], "del"),
+        (post_delete, _stock_deleted, "del"),
     ):
         signal.connect(receiver, sender=StockRecord, dispatch_uid=f"{uid}-{name}", weak=False)
 

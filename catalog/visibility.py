@@ -48,6 +48,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from oscar.core.loading import get_model
 
+from catalog import blocks
 from commerce import sites
 from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
 from commerce.members import drops
@@ -156,7 +157,23 @@ def version() -> str:
 
 
 def bump_version(**kwargs) -> None:
+    """A restriction changed: the rules, and every block of listing counts."""
     cache_version_bump(VERSION_KEY)
+    blocks.bump_epoch()
+
+
+def _product_audience_changed(sender, instance, reverse, pk_set, **kwargs) -> None:
+    """A product's own audience: the rules (which companies and tiers are named),
+    and the listing counts of the products' blocks only (their rows alone decide
+    whether they are granted); every block when not told which products."""
+    if not reverse:
+        cache_version_bump(VERSION_KEY)
+        blocks.bump_products([instance.pk])
+    elif pk_set is not None:
+        cache_version_bump(VERSION_KEY)
+        blocks.bump_products(pk_set)
+    else:
+        bump_version()
 
 
 def _build_rules() -> Rules:
@@ -357,15 +374,18 @@ def request_context(request) -> tuple[Audience, object | None]:
     return known[1], company
 
 
-def audience_key(*, site, company) -> str:
+def audience_key(*, site, company, versioned: bool = True) -> str:
     """A cache key part shared by everyone who sees the same catalog: companies
-    and tiers that no restriction names see the same as anyone else on the site."""
+    and tiers that no restriction names see the same as anyone else on the site.
+    Without ``versioned`` the rules' version is left out (for keys that carry the
+    count epoch of ``catalog.blocks`` instead)."""
     channel = _channel(site)
     viewer = drops.closed_for(_segments(site)).key()
     if viewer:
         channel = f"{channel}:{viewer}"
+    version = [str(_version())] if versioned else []
     if company is None:
-        return f"{channel}:public:{_version()}"
+        return ":".join([channel, "public", *version])
     current = rules()
     parts = [channel]
     if company.pk in current.named_companies:
@@ -375,13 +395,15 @@ def audience_key(*, site, company) -> str:
         parts.append(f"t{tier_id}")
     if len(parts) == 1:
         parts.append("public")
-    return ":".join([*parts, str(_version())])
+    return ":".join([*parts, *version])
 
 
 def _connect() -> None:
+    for through in (Product.visible_to_companies.through, Product.visible_to_tiers.through):
+        m2m_changed.connect(
+            _product_audience_changed, sender=through, dispatch_uid=f"visibility-{through}"
+        )
     throughs = [
-        Product.visible_to_companies.through,
-        Product.visible_to_tiers.through,
         Category.visible_to_companies.through,
         Category.visible_to_tiers.through,
         Assortment.products.through,
