@@ -381,6 +381,9 @@ def main() -> None:
     parser.add_argument("--no-redis", action="store_true")
     parser.add_argument("--search-only", action="store_true")
     parser.add_argument("--replica", action="store_true")
+    parser.add_argument(
+        "--only", help="measure only the pages whose label contains this (and the bare view)"
+    )
     args = parser.parse_args()
 
     replica_dir = tempfile.mkdtemp(prefix="bench-replica-") if args.replica else None
@@ -413,6 +416,8 @@ def run(args, replica_dir: str | None) -> None:
     relay = start_relay(redis_url, os.environ["DATABASE_URL"])
     try:
         targets = pages(info, args.search_only)
+        if args.only:
+            targets = [t for i, t in enumerate(targets) if i == 0 or args.only in t[0]]
         for label, host, path, cookies in targets:  # until the price maps are built
             listing = label.startswith(("storefront", "portal")) and "product page" not in label
             if listing and not args.no_redis:
@@ -456,7 +461,7 @@ def run(args, replica_dir: str | None) -> None:
             role = "replica" if name == "DATABASE_REPLICA_URL" else "primary"
             print(f"  {role}: {xacts:,} transactions, {rows:,} rows")
     by_label = {label: statistics.median(r.rate for r in runs) for label, runs in results.items()}
-    if not args.search_only:
+    if not args.search_only and not args.only:
         ratio = by_label["portal /catalogue/ (tier buyer)"] / by_label["storefront /catalogue/"]
         product = by_label["portal product page"] / by_label["storefront product page"]
         viewed = (
