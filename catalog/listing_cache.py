@@ -196,10 +196,14 @@ def member_page_slot(request) -> str | None:
     user_id = session_user_id(request)
     if not user_id:
         return None
-    where = hashlib.sha1(  # noqa: S324 - a cache key
-        f"{request.META.get('HTTP_HOST', '')}|{request.get_full_path()}".encode()
-    ).hexdigest()
-    return f"catalog:member-page-slot:u{user_id}:{where}"
+    known = getattr(request, "_member_page_slot", None)  # (user id, slot): once a request
+    if known is None or known[0] != user_id:
+        where = hashlib.sha1(  # noqa: S324 - a cache key
+            f"{request.META.get('HTTP_HOST', '')}|{request.get_full_path()}".encode()
+        ).hexdigest()
+        known = (user_id, f"catalog:member-page-slot:u{user_id}:{where}")
+        request._member_page_slot = known
+    return known[1]
 
 
 register_read_ahead(
