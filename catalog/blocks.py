@@ -163,18 +163,21 @@ def counted(
     empty,
     *,
     read_with: Iterable[str] = (),
+    parts: Callable[[int], str] | None = None,
 ) -> list[object]:
     """The counts of every block for ``name`` (what is counted: a digest of the
     results, an audience), read in one round trip; ``count(stale, every)``
     counts the stale blocks in one statement (``every``: all blocks are stale,
     no id range needed) and answers {block: counts}, a block missing from it
     holding ``empty``. ``read_with``: other keys the caller reads next, read in
-    the same round trip (kept for the request, see ``shared_reads``)."""
+    the same round trip (kept for the request, see ``shared_reads``).
+    ``parts(block)``: what else a block's counts depend on, part of its key
+    (the digest of the prices of its products, for price buckets)."""
     blocks = all_blocks()
     if not blocks:
         return []
     prefix = f"catalog:block-counts:{name}:{epoch()}:{BLOCK}"
-    versions = cache_versions([_block_key(block) for block in blocks])
+    versions = _versions(blocks, parts)
     keys = {
         block: f"{prefix}:{block}:{version}"
         for block, version in zip(blocks, versions, strict=True)
@@ -189,6 +192,13 @@ def counted(
     return [found[keys[block]] for block in blocks]
 
 
+def _versions(blocks: list[int], parts: Callable[[int], str] | None) -> list[str]:
+    versions = cache_versions([_block_key(block) for block in blocks])
+    if parts is None:
+        return versions
+    return [f"{version}:{parts(block)}" for block, version in zip(blocks, versions, strict=True)]
+
+
 def summed(
     name: str,
     count: Callable[[list[int], bool], dict[int, object]],
@@ -196,13 +206,15 @@ def summed(
     add: Callable[[list[object]], object],
     *,
     read_with: Iterable[str] = (),
+    parts: Callable[[int], str] | None = None,
 ):
     """``add`` of the counts of every block (``counted``), itself cached under the
-    versions of all the blocks: a warm read is one key, with no sum to take."""
+    versions (and ``parts``) of all the blocks: a warm read is one key, with no
+    sum to take."""
     blocks = all_blocks()
     if not blocks:
         return add([])
-    versions = cache_versions([_block_key(block) for block in blocks])
+    versions = _versions(blocks, parts)
     digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
         f"{blocks[0]}:{'.'.join(versions)}".encode()
     ).hexdigest()
@@ -210,6 +222,6 @@ def summed(
     found = cache.get_many([key, *read_with])
     if key in found:
         return found[key]
-    total = add(counted(name, count, empty, read_with=read_with))
+    total = add(counted(name, count, empty, read_with=read_with, parts=parts))
     cache.set(key, total, TIMEOUT)
     return total

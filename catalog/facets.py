@@ -14,7 +14,8 @@ read from the stock records in SQL. Counts are taken over the current results,
 so a facet value's count is the number of results its link shows. A page costs
 a fixed number of queries: one statement for the total and every facet group in
 SQL (``catalog.facet_counts``: the results evaluated once, each group counted in
-the database), the result ids only for price buckets, nothing per product.
+the database), the result ids of the blocks to bucket by price, nothing per
+product.
 
 Those counts grow with the results (a scan of every match), so they are kept
 as a ``summary`` of the result set: cached under the results' SQL (without
@@ -23,8 +24,11 @@ them, the language, the catalog versions and the tag of the price map used.
 Another page, another sort or any other URL of the same results reuses it and
 costs none of those queries; any catalog change retires it with the listings.
 The counts inside it are also kept on their own, by block of product ids
-(``catalog.blocks``): after a price or promotion change only the price buckets
-are taken again, after one product's edit only its block is counted again.
+(``catalog.blocks``), the price buckets too, each block under the digest of its
+prices in the map (``price_buckets``): after one product's edit only its block
+is counted again, and again once the map is rebuilt only if that block's
+prices changed; a price or promotion change rebuckets the blocks whose prices
+moved.
 Views also keep the summary and each page's ordered ids under ``results_key``
 (what the results depend on, not their SQL), so another URL of the same results
 builds no query at all.
@@ -46,7 +50,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog import facet_counts, price_map, search
+from catalog import blocks, facet_counts, price_map, search
 from catalog.versions import catalog_versions
 
 Product = get_model("catalogue", "Product")
@@ -283,26 +287,68 @@ def summary(
     if found is not None:
         return found
     counted = facet_counts.result_counts(queryset, hidden_categories)
-    by_slot: dict[int, int] | None = None
-    if prices is not None:
-        if ids is None:
-            ids = result_ids(queryset)
-        by_slot = defaultdict(int)
-        known = prices.prices
-        for pk in ids:
-            price = known.get(pk, (None, 0))[0]
-            if price is not None:
-                by_slot[_price_slot(price)] += 1
+    by_slot = None if prices is None else price_buckets(queryset, prices, ids=ids)
     found = {
         "count": counted["count"],
         "categories": counted["categories"],
-        "prices": None if by_slot is None else dict(by_slot),
+        "prices": by_slot,
         "prices_stale": prices is not None and not prices.fresh,
         "in_stock": counted["in_stock"],
         "attributes": counted["attributes"],
     }
-    cache.set(key, found, TIMEOUT)
+    if prices is None or prices.complete:  # never keep counts taken from a map partly evicted
+        cache.set(key, found, TIMEOUT)
     return found
+
+
+def price_buckets(queryset, prices: price_map.PriceMap, *, ids=None) -> dict[int, int]:
+    """{price bucket: results in it} at the map's prices, counted by block of
+    product ids (``catalog.blocks``): a block is keyed by its version and the
+    digest of its prices in the map, so after one product's change (and after
+    the map rebuilt for it) only that product's block is counted again, reading
+    its result ids and its part of the map. ``ids``: the result ids if known."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
+        "|".join([sql, repr(params), prices.slot]).encode()
+    ).hexdigest()
+
+    def count(stale: list[int], every: bool) -> dict[int, dict[int, int]]:
+        wanted = set(stale)
+        if ids is not None:
+            found_ids = [pk for pk in ids if every or pk // blocks.BLOCK in wanted]
+        else:
+            scoped = queryset.order_by() if every else queryset.filter(blocks.in_blocks(stale))
+            found_ids = list(scoped.order_by().values_list("pk", flat=True))
+        known = prices.prices if every else prices.block_prices(stale)
+        if not prices.complete:
+            raise _MapEvicted
+        by_block: dict[int, dict[int, int]] = {}
+        for pk in found_ids:
+            price = known.get(pk, (None, 0))[0]
+            if price is not None:
+                slots = by_block.setdefault(pk // blocks.BLOCK, {})
+                slot = _price_slot(price)
+                slots[slot] = slots.get(slot, 0) + 1
+        return by_block
+
+    try:
+        return blocks.summed(
+            f"price-buckets:{digest}", count, {}, _add_buckets, parts=prices.block_digest
+        )
+    except _MapEvicted:
+        return {}
+
+
+class _MapEvicted(Exception):
+    """A block of the price map was gone: nothing counted from it is kept."""
+
+
+def _add_buckets(counted: list[dict[int, int]]) -> dict[int, int]:
+    total: dict[int, int] = defaultdict(int)
+    for by_slot in counted:
+        for slot, n in by_slot.items():
+            total[slot] += n
+    return dict(total)
 
 
 def _link(base: list[tuple[str, str]], drop: set[str], add: list[tuple[str, str]]) -> str:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -52,7 +53,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from oscar.core.loading import get_model
 
-from catalog import visibility
+from catalog import blocks, visibility
 from catalog.versions import catalog_versions
 from commerce.outbox.services import outbox_emit
 
@@ -82,23 +83,43 @@ Prices = dict[int, tuple[Decimal | None, int]]
 
 @dataclass
 class PriceMap:
-    """A stored map: ``tag`` it was built at, ``fresh`` when that is the current tag."""
+    """A stored map: ``tag`` it was built at, ``fresh`` when that is the current tag;
+    ``blocks``: the digest of each block's prices (``catalog.blocks``), as the
+    pointer names them (a block without visible products has none)."""
 
     slot: str
     tag: str
     fresh: bool
+    blocks: dict[int, str] = field(default_factory=dict, repr=False)
     _prices: Prices | None = field(default=None, repr=False)
+    complete: bool = True  # False once a block of it was found evicted
 
     @property
     def prices(self) -> Prices:
         """product id -> (display price or None, free units); loaded on first use."""
         if self._prices is None:
-            found = cache.get(_map_key(self.slot, self.tag))
-            if found is None:  # evicted before its pointer: queued again on a next request
-                cache.delete_many([self.slot, _queued_key(self.slot, self.tag)])
-                self.fresh = False
-            self._prices = found or {}
+            self._prices = self.block_prices(sorted(self.blocks))
         return self._prices
+
+    def block_prices(self, wanted: Iterable[int]) -> Prices:
+        """The prices of the products in the blocks ``wanted`` (one cache round trip)."""
+        wanted = sorted(set(wanted))
+        if self._prices is not None:
+            kept = set(wanted)
+            return {pk: v for pk, v in self._prices.items() if pk // blocks.BLOCK in kept}
+        keys = [_block_map_key(self.slot, b, self.blocks[b]) for b in wanted if b in self.blocks]
+        found = cache.get_many(keys)
+        if len(found) < len(keys):  # evicted before its pointer: queued again on a next request
+            cache.delete_many([self.slot, _queued_key(self.slot, self.tag)])
+            self.fresh = False
+            self.complete = False
+        prices: Prices = {}
+        for part in found.values():
+            prices.update(part)
+        return prices
+
+    def block_digest(self, block: int) -> str:
+        return self.blocks.get(block, "-")
 
 
 def _digest(*parts: str) -> str:
@@ -116,8 +137,36 @@ def current_tag(*, site, company) -> str:
     return f"{audience}|{catalog_versions(PRICE_KINDS)}"
 
 
-def _map_key(slot_key: str, tag: str) -> str:
-    return f"{slot_key}:{_digest(tag)}"
+def _block_map_key(slot_key: str, block: int, digest: str) -> str:
+    """Where a block of a slot's map is stored: named by its content, so a map
+    rebuilt after one product's change shares every other block with the last."""
+    return f"{slot_key}:block:{block}:{digest}"
+
+
+def map_keys(slot_key: str) -> list[str]:
+    """The keys of the blocks of the map ``slot_key`` points at now."""
+    pointer = _pointer(slot_key)
+    if pointer is None:
+        return []
+    return [_block_map_key(slot_key, block, digest) for block, digest in pointer[2].items()]
+
+
+def _pointer(slot_key: str):
+    found = cache.get(slot_key)
+    # (tag, size, {block: digest}); anything else (an older layout) is no map.
+    return found if isinstance(found, tuple) and len(found) == 3 else None
+
+
+def _split(prices: Prices) -> dict[int, Prices]:
+    found: dict[int, Prices] = {}
+    for pk, value in prices.items():
+        found.setdefault(pk // blocks.BLOCK, {})[pk] = value
+    return found
+
+
+def _block_digest(prices: Prices) -> str:
+    listed = repr(sorted(prices.items())).encode()
+    return hashlib.sha1(listed).hexdigest()[:16]  # noqa: S324 - a cache key
 
 
 def _visible_ids(*, site, company, limit: int | None = None) -> list[int]:
@@ -129,11 +178,16 @@ def _visible_ids(*, site, company, limit: int | None = None) -> list[int]:
     return list(ids)
 
 
-def _store(slot_key: str, tag: str, prices: Prices) -> None:
-    # The map first, then the pointer to it: a reader never follows a pointer
-    # to a map that was not written (an evicted one reads as empty).
-    cache.set(_map_key(slot_key, tag), prices, TIMEOUT)
-    cache.set(slot_key, (tag, len(prices)), TIMEOUT)
+def _store(slot_key: str, tag: str, prices: Prices) -> dict[int, str]:
+    # The blocks first, then the pointer to them: a reader never follows a pointer
+    # to a block that was not written (an evicted one reads as missing).
+    split = _split(prices)
+    digests = {block: _block_digest(part) for block, part in split.items()}
+    cache.set_many(
+        {_block_map_key(slot_key, b, digests[b]): part for b, part in split.items()}, TIMEOUT
+    )
+    cache.set(slot_key, (tag, len(prices), digests), TIMEOUT)
+    return digests
 
 
 def lookup(strategy, *, site, company) -> PriceMap | None:
@@ -142,20 +196,20 @@ def lookup(strategy, *, site, company) -> PriceMap | None:
     ``inline_limit()`` products."""
     slot_key = slot(strategy, site=site, company=company)
     tag = current_tag(site=site, company=company)
-    pointer = cache.get(slot_key)
+    pointer = _pointer(slot_key)
     if pointer is not None and pointer[0] == tag:
-        return PriceMap(slot_key, tag, fresh=True)
+        return PriceMap(slot_key, tag, fresh=True, blocks=pointer[2])
     limit = inline_limit()
     if pointer is None or pointer[1] <= limit:
         ids = _visible_ids(site=site, company=company, limit=limit + 1)
         if len(ids) <= limit:
             prices = strategy.display_prices(ids)
-            _store(slot_key, tag, prices)
-            return PriceMap(slot_key, tag, fresh=True, _prices=prices)
+            digests = _store(slot_key, tag, prices)
+            return PriceMap(slot_key, tag, fresh=True, blocks=digests, _prices=prices)
     request_rebuild(strategy, site=site, company=company, slot_key=slot_key, tag=tag)
     if pointer is None:
         return None
-    return PriceMap(slot_key, pointer[0], fresh=False)
+    return PriceMap(slot_key, pointer[0], fresh=False, blocks=pointer[2])
 
 
 def _queued_key(slot_key: str, tag: str) -> str:
@@ -193,8 +247,8 @@ def build(strategy, *, site, company) -> PriceMap:
     slot_key = slot(strategy, site=site, company=company)
     tag = current_tag(site=site, company=company)  # before pricing: a change meanwhile retires it
     prices = strategy.display_prices(_visible_ids(site=site, company=company))
-    _store(slot_key, tag, prices)
-    return PriceMap(slot_key, tag, fresh=True, _prices=prices)
+    digests = _store(slot_key, tag, prices)
+    return PriceMap(slot_key, tag, fresh=True, blocks=digests, _prices=prices)
 
 
 def live_prices(strategy, queryset) -> Prices:

@@ -9,15 +9,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from catalog import blocks, facet_counts, facets, menu, selectors, visibility
+from catalog import blocks, facet_counts, facets, menu, price_map, selectors, visibility
 from catalog.versions import bump_catalog_version
 from commerce.members.models import Drop, Segment
+from pricing.strategy import Selector
 from tests import factories
 from tests.catalog.test_facet_counts import _by_hand
 from tests.catalog.test_facets import facet_groups
@@ -367,3 +369,161 @@ def test_a_variant_edit_recounts_its_parents_block_too(catalog, recounts):
     stale = sorted({parent.pk // BLOCK, variant.pk // BLOCK})
     assert recounts.facets == [stale, stale]
     assert recounts.menu == [stale, stale]
+
+
+# --- price buckets by block ------------------------------------------------------------------
+
+
+class Bucketings:
+    """The blocks each price-bucket count was asked for, and the blocks of the
+    map read for them."""
+
+    def __init__(self, monkeypatch):
+        self.counted: list[list[int]] = []
+        self.map_read: list[list[int]] = []
+        counted, block_prices = blocks.counted, price_map.PriceMap.block_prices
+
+        def counted_spy(name, count, empty, **kwargs):
+            def spy(stale, every):
+                if name.startswith("price-buckets:"):
+                    self.counted.append(list(stale))
+                return count(stale, every)
+
+            return counted(name, spy, empty, **kwargs)
+
+        def block_prices_spy(prices, wanted):
+            wanted = list(wanted)
+            self.map_read.append(wanted)
+            return block_prices(prices, wanted)
+
+        monkeypatch.setattr(blocks, "counted", counted_spy)
+        monkeypatch.setattr(price_map.PriceMap, "block_prices", block_prices_spy)
+
+    def clear(self):
+        self.counted.clear()
+        self.map_read.clear()
+
+
+def _strategy():
+    return Selector().strategy(channel="storefront", user=AnonymousUser())
+
+
+def _buckets(prices) -> dict[int, int]:
+    site = visibility.Audience("storefront")
+    return facets.price_buckets(_results(site, None), prices)
+
+
+def _live_buckets() -> dict[int, int]:
+    ids = list(_results(visibility.Audience("storefront"), None).values_list("pk", flat=True))
+    live = _strategy().display_prices(ids)
+    return dict(Counter(facets._price_slot(p) for p, _free in live.values() if p is not None))
+
+
+def _map():
+    return price_map.lookup(_strategy(), site=visibility.Audience("storefront"), company=None)
+
+
+def _build():
+    price_map.build(_strategy(), site=visibility.Audience("storefront"), company=None)
+
+
+def _set_price(product, amount):
+    record = product.stockrecords.get()
+    record.price = Decimal(amount)
+    record.save()
+
+
+@pytest.fixture
+def priced(catalog, settings):
+    """The catalog at prices over several buckets, its map built in the background."""
+    settings.CATALOG_PRICES_INLINE_LIMIT = 0
+    for n, product in enumerate([catalog.p.open, *catalog.extra]):
+        _set_price(product, ("5.00", "30.00", "120.00", "700.00")[n % 4])
+    _build()
+    return catalog
+
+
+def test_price_buckets_match_live_prices_and_count_once(priced, monkeypatch):
+    bucketings = Bucketings(monkeypatch)
+    assert _buckets(_map()) == _live_buckets()
+    assert len(_live_buckets()) >= 4  # over several buckets
+    assert bucketings.counted == [blocks.all_blocks()]
+
+    bucketings.clear()
+    assert _buckets(_map()) == _live_buckets()
+    assert bucketings.counted == []  # warm: the sum is one key
+    assert bucketings.map_read == []
+
+
+def test_an_edit_rebuckets_its_block_once_and_the_rebuilt_map_none_when_its_prices_held(
+    priced, monkeypatch
+):
+    _buckets(_map())
+    bucketings = Bucketings(monkeypatch)
+    product = priced.extra[1]
+    product.title = "Widget renamed"
+    product.save()
+    block = product.pk // BLOCK
+
+    stale = _map()
+    assert not stale.fresh
+    assert _buckets(stale) == _live_buckets()
+    assert bucketings.counted == [[block]]
+    assert bucketings.map_read == [[block]]  # not the whole map
+
+    bucketings.clear()
+    _build()
+    fresh = _map()
+    assert fresh.fresh
+    assert _buckets(fresh) == _live_buckets()
+    assert bucketings.counted == []  # same prices in that block: its digest held
+
+
+def test_a_new_price_shows_in_the_buckets_once_the_map_is_rebuilt_counting_one_block(
+    priced, monkeypatch
+):
+    before = _buckets(_map())
+    bucketings = Bucketings(monkeypatch)
+    product = priced.extra[2]
+    _set_price(product, "3000.00")
+    block = product.pk // BLOCK
+
+    assert _buckets(_map()) == before  # the stale map's prices: allowed, marked stale
+    assert bucketings.counted == [[block]]
+
+    bucketings.clear()
+    _build()
+    assert _buckets(_map()) == _live_buckets() != before
+    assert bucketings.counted == [[block]]  # its prices moved; no other block's did
+
+
+def test_a_bulk_price_change_rebuckets_only_the_blocks_whose_prices_moved(priced, monkeypatch):
+    from oscar.core.loading import get_model
+
+    _buckets(_map())
+    bucketings = Bucketings(monkeypatch)
+    moved = priced.extra[4]
+    # A bulk write (an import) touches no block: it bumps the kind it changed.
+    get_model("partner", "StockRecord").objects.filter(product=moved).update(
+        price=Decimal("2600.00")
+    )
+    bump_catalog_version("price")
+
+    _build()
+    assert _buckets(_map()) == _live_buckets()
+    assert bucketings.counted == [[moved.pk // BLOCK]]
+
+
+def test_a_map_block_evicted_counts_nothing_kept(priced, monkeypatch):
+    from django.core.cache import cache
+
+    slot_key = _map().slot
+    for key in price_map.map_keys(slot_key):
+        cache.delete(key)
+    bump_catalog_version("category")
+    bucketings = Bucketings(monkeypatch)
+    assert _buckets(_map()) == {}  # nothing from a map that is gone
+    assert cache.get(slot_key) is None  # forgotten: a build is queued on the next request
+    _build()
+    assert _buckets(_map()) == _live_buckets()
+    assert bucketings.counted == [blocks.all_blocks(), blocks.all_blocks()]
