@@ -9,8 +9,14 @@ runs on a request once the catalog is larger than ``inline_limit()`` products:
 * The map of an audience is stored under a *slot* (the visibility audience
   without its version, and the price audience) with the *tag* it was built at
   (the visibility audience with its version, and the product, stock, price and
-  promotion versions, read before pricing). A small pointer (tag and size) sits
-  beside it, so a request learns whether the map is current without loading it.
+  promotion versions, read before pricing), by block of product ids
+  (``catalog.blocks``), each block under the digest of its prices: a map
+  rebuilt after one product's change shares every other block with the last,
+  and a listing's price buckets, counted by block under the same digests
+  (``catalog.facets.price_buckets``), read only the blocks they recount. A
+  small pointer (tag, size and the blocks' digests) sits beside it, written
+  after the blocks, so a request learns whether the map is current without
+  loading it.
 * A request whose tag matches uses the map (``fresh``). On any other tag (a
   version was bumped) it keeps using the previous map of its slot, marked
   stale, and enqueues a rebuild through the outbox (topic ``TOPIC``, handled in
