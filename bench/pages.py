@@ -426,8 +426,8 @@ def run(args, replica_dir: str | None) -> None:
         for _label, host, path, cookies in targets:  # warm up every page
             loadgen.run(port, host, path, cookies, seconds=1.0, processes=1, connections=2)
         results: dict[str, list] = {label: [] for label, *_ in targets}
-        for _round in range(args.rounds):
-            for label, host, path, cookies in targets:
+        for round_ in range(args.rounds):
+            for label, host, path, cookies in round_order(targets, round_):
                 results[label].append(load(port, host, path, cookies, args))
     finally:
         relay.terminate()
@@ -460,18 +460,43 @@ def run(args, replica_dir: str | None) -> None:
             )
             role = "replica" if name == "DATABASE_REPLICA_URL" else "primary"
             print(f"  {role}: {xacts:,} transactions, {rows:,} rows")
-    by_label = {label: statistics.median(r.rate for r in runs) for label, runs in results.items()}
-    if not args.search_only and not args.only:
-        ratio = by_label["portal /catalogue/ (tier buyer)"] / by_label["storefront /catalogue/"]
-        product = by_label["portal product page"] / by_label["storefront product page"]
-        viewed = (
-            by_label["portal product page, viewed others"]
-            / by_label["storefront product page, viewed others"]
-        )
-        print(
-            f"\nportal list / storefront list: {ratio:.2f}; portal product / storefront: "
-            f"{product:.2f}; with recently viewed products: {viewed:.2f}"
-        )
+    paired = [(p, s) for p, s in PAIRS.items() if p in results and s in results]
+    if paired:
+        print("\nportal / storefront, each round's pair back to back (median of the rounds):")
+    for portal, storefront in paired:
+        ratios = [
+            a.rate / b.rate for a, b in zip(results[portal], results[storefront], strict=True)
+        ]
+        rounds = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"  {portal}: {statistics.median(ratios):.2f} (rounds: {rounds})")
+
+
+# Each portal page and its storefront counterpart, measured side by side.
+PAIRS = {
+    "portal /catalogue/ (tier buyer)": "storefront /catalogue/",
+    "portal product page": "storefront product page",
+    "portal product page, viewed others": "storefront product page, viewed others",
+}
+
+
+def round_order(targets: list, round_: int) -> list:
+    """The pages of one round: each portal page right beside its storefront page
+    (which of the two goes first alternates by round), so that a pair meets the
+    same machine speed; a drift of the machine's speed over the run moves both."""
+    by_label = {target[0]: target for target in targets}
+    partner_of = {storefront: portal for portal, storefront in PAIRS.items()}
+    order = []
+    for target in targets:
+        label = target[0]
+        if label in PAIRS and PAIRS[label] in by_label:
+            continue  # placed with its storefront page
+        portal = partner_of.get(label)
+        if portal in by_label:
+            pair = [target, by_label[portal]]
+            order += pair if round_ % 2 == 0 else pair[::-1]
+        else:
+            order.append(target)
+    return order
 
 
 if __name__ == "__main__":
