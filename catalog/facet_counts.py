@@ -185,23 +185,34 @@ def _sum(counted: list[dict]) -> dict:
     }
 
 
-def result_counts(queryset: QuerySet, hidden_categories) -> dict:
-    """{count, in_stock, categories: [(id, name, n)], attributes: [(code, name,
-    value, n)]} over the results of ``queryset``: each block of product ids
-    counted once per version (``catalog.blocks``), the stale ones in one
-    statement; no query for results that are empty by construction."""
-    empty = {"count": 0, "in_stock": 0, "categories": [], "attributes": []}
+def results_digest(queryset: QuerySet) -> str | None:
+    """A digest of the SQL of ``queryset``'s results (ids, no ordering): what the
+    counts over them are cached under; None for results empty by construction
+    (``.none()``), which need no count."""
     try:
-        results_sql, results_params = queryset.order_by().values("pk").query.sql_with_params()
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
-        return empty
+        return None
+    return hashlib.sha1(f"{sql}|{params!r}".encode()).hexdigest()  # noqa: S324 - a cache key
+
+
+def result_counts(queryset: QuerySet, hidden_categories, *, results: str | None = None) -> dict:
+    """{count, in_stock, categories: [(id, name, n)], attributes: [(code, name,
+    value, n)]} over the results of ``queryset`` (``results``: their
+    ``results_digest`` if taken already): each block of product ids counted
+    once per version (``catalog.blocks``), the stale ones in one statement; no
+    query for results that are empty by construction."""
+    results = results or results_digest(queryset)
+    if results is None:
+        return {"count": 0, "in_stock": 0, "categories": [], "attributes": []}
     hidden = sorted(hidden_categories)
-    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
-        "|".join([results_sql, repr(results_params), repr(hidden), get_language() or ""]).encode()
-    ).hexdigest()
     return blocks.summed(
-        f"facets:{digest}",
+        f"facets:{results}:{_digest(repr(hidden), get_language() or '')}",
         lambda stale, every: _count_blocks(queryset, hidden, stale, every),
         _empty_block(),
         _sum,
     )
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]  # noqa: S324 - a cache key

@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.core.exceptions import BadRequest, EmptyResultSet
+from django.core.exceptions import BadRequest
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -234,18 +234,11 @@ def sort_by_price(ids: list[int], prices, *, descending: bool) -> list[int]:
     return priced + unpriced
 
 
-def _summary_key(
-    queryset: QuerySet, price_audience: str, hidden_categories, price_tag: str
-) -> str | None:
-    try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # e.g. ``.none()``: nothing to count
-        return None
+def _summary_key(results: str, price_audience: str, hidden_categories, price_tag: str) -> str:
     digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
         "|".join(
             [
-                sql,
-                repr(params),
+                results,
                 price_audience,
                 price_tag,
                 repr(sorted(hidden_categories)),
@@ -272,9 +265,8 @@ def summary(
     stock, per attribute value. Cached per result set (see the module docstring);
     a miss costs one counting statement (``facet_counts.result_counts``), and the
     result ids only when there are prices to bucket."""
-    tag = "none" if prices is None else prices.tag
-    key = _summary_key(queryset, price_audience, hidden_categories, tag)
-    if key is None:
+    results = facet_counts.results_digest(queryset)  # the SQL compiled once
+    if results is None:  # e.g. ``.none()``: nothing to count
         return {
             "count": 0,
             "categories": [],
@@ -283,11 +275,13 @@ def summary(
             "in_stock": 0,
             "attributes": [],
         }
+    tag = "none" if prices is None else prices.tag
+    key = _summary_key(results, price_audience, hidden_categories, tag)
     found = cache.get(key)
     if found is not None:
         return found
-    counted = facet_counts.result_counts(queryset, hidden_categories)
-    by_slot = None if prices is None else price_buckets(queryset, prices, ids=ids)
+    counted = facet_counts.result_counts(queryset, hidden_categories, results=results)
+    by_slot = None if prices is None else price_buckets(queryset, prices, ids=ids, results=results)
     found = {
         "count": counted["count"],
         "categories": counted["categories"],
@@ -301,39 +295,43 @@ def summary(
     return found
 
 
-def price_buckets(queryset, prices: price_map.PriceMap, *, ids=None) -> dict[int, int]:
+def price_buckets(
+    queryset, prices: price_map.PriceMap, *, ids=None, results: str | None = None
+) -> dict[int, int]:
     """{price bucket: results in it} at the map's prices, counted by block of
     product ids (``catalog.blocks``): a block is keyed by its version and the
     digest of its prices in the map, so after one product's change (and after
     the map rebuilt for it) only that product's block is counted again, reading
-    its result ids and its part of the map. ``ids``: the result ids if known."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security boundary
-        "|".join([sql, repr(params), prices.slot]).encode()
-    ).hexdigest()
+    its result ids and its part of the map. ``ids``: the result ids if known;
+    ``results``: their ``facet_counts.results_digest`` if taken already."""
+    results = results or facet_counts.results_digest(queryset)
+    if results is None:
+        return {}
 
-    def count(stale: list[int], every: bool) -> dict[int, dict[int, int]]:
+    def count(stale: list[int], every: bool) -> dict[int, Counter]:
         wanted = set(stale)
         if ids is not None:
             found_ids = [pk for pk in ids if every or pk // blocks.BLOCK in wanted]
         else:
-            scoped = queryset.order_by() if every else queryset.filter(blocks.in_blocks(stale))
+            scoped = queryset if every else queryset.filter(blocks.in_blocks(stale))
             found_ids = list(scoped.order_by().values_list("pk", flat=True))
         known = prices.prices if every else prices.block_prices(stale)
         if not prices.complete:
             raise _MapEvicted
-        by_block: dict[int, dict[int, int]] = {}
+        by_block: dict[int, Counter] = {}
         for pk in found_ids:
             price = known.get(pk, (None, 0))[0]
             if price is not None:
-                slots = by_block.setdefault(pk // blocks.BLOCK, {})
-                slot = _price_slot(price)
-                slots[slot] = slots.get(slot, 0) + 1
+                by_block.setdefault(pk // blocks.BLOCK, Counter())[_price_slot(price)] += 1
         return by_block
 
     try:
         return blocks.summed(
-            f"price-buckets:{digest}", count, {}, _add_buckets, parts=prices.block_digest
+            f"price-buckets:{results}:{prices.slot}",
+            count,
+            Counter(),
+            lambda counted: dict(sum(counted, Counter())),
+            parts=prices.block_digest,
         )
     except _MapEvicted:
         return {}
@@ -341,14 +339,6 @@ def price_buckets(queryset, prices: price_map.PriceMap, *, ids=None) -> dict[int
 
 class _MapEvicted(Exception):
     """A block of the price map was gone: nothing counted from it is kept."""
-
-
-def _add_buckets(counted: list[dict[int, int]]) -> dict[int, int]:
-    total: dict[int, int] = defaultdict(int)
-    for by_slot in counted:
-        for slot, n in by_slot.items():
-            total[slot] += n
-    return dict(total)
 
 
 def _link(base: list[tuple[str, str]], drop: set[str], add: list[tuple[str, str]]) -> str:

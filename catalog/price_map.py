@@ -97,6 +97,7 @@ class PriceMap:
     tag: str
     fresh: bool
     blocks: dict[int, str] = field(default_factory=dict, repr=False)
+    _parts: dict[int, Prices] = field(default_factory=dict, repr=False)  # blocks loaded
     _prices: Prices | None = field(default=None, repr=False)
     complete: bool = True  # False once a block of it was found evicted
 
@@ -104,24 +105,28 @@ class PriceMap:
     def prices(self) -> Prices:
         """product id -> (display price or None, free units); loaded on first use."""
         if self._prices is None:
-            self._prices = self.block_prices(sorted(self.blocks))
+            self._prices = self.block_prices(self.blocks)
         return self._prices
 
     def block_prices(self, wanted: Iterable[int]) -> Prices:
-        """The prices of the products in the blocks ``wanted`` (one cache round trip)."""
-        wanted = sorted(set(wanted))
-        if self._prices is not None:
-            kept = set(wanted)
-            return {pk: v for pk, v in self._prices.items() if pk // blocks.BLOCK in kept}
-        keys = [_block_map_key(self.slot, b, self.blocks[b]) for b in wanted if b in self.blocks]
-        found = cache.get_many(keys)
-        if len(found) < len(keys):  # evicted before its pointer: queued again on a next request
-            cache.delete_many([self.slot, _queued_key(self.slot, self.tag)])
-            self.fresh = False
-            self.complete = False
+        """The prices of the products in the blocks ``wanted``, each block read once
+        (those not read yet in one cache round trip)."""
+        wanted = [block for block in wanted if block in self.blocks]
+        missing = {
+            _block_map_key(self.slot, block, self.blocks[block]): block
+            for block in wanted
+            if block not in self._parts
+        }
+        if missing:
+            found = cache.get_many(list(missing))
+            if len(found) < len(missing):  # evicted before its pointer: queued again next time
+                cache.delete_many([self.slot, _queued_key(self.slot, self.tag)])
+                self.fresh = False
+                self.complete = False
+            self._parts.update({missing[key]: part for key, part in found.items()})
         prices: Prices = {}
-        for part in found.values():
-            prices.update(part)
+        for block in wanted:
+            prices.update(self._parts.get(block, {}))
         return prices
 
     def block_digest(self, block: int) -> str:
@@ -163,13 +168,6 @@ def _pointer(slot_key: str):
     return found if isinstance(found, tuple) and len(found) == 3 else None
 
 
-def _split(prices: Prices) -> dict[int, Prices]:
-    found: dict[int, Prices] = {}
-    for pk, value in prices.items():
-        found.setdefault(pk // blocks.BLOCK, {})[pk] = value
-    return found
-
-
 def _block_digest(prices: Prices) -> str:
     listed = repr(sorted(prices.items())).encode()
     return hashlib.sha1(listed).hexdigest()[:16]  # noqa: S324 - a cache key
@@ -184,16 +182,19 @@ def _visible_ids(*, site, company, limit: int | None = None) -> list[int]:
     return list(ids)
 
 
-def _store(slot_key: str, tag: str, prices: Prices) -> dict[int, str]:
-    # The blocks first, then the pointer to them: a reader never follows a pointer
-    # to a block that was not written (an evicted one reads as missing).
-    split = _split(prices)
-    digests = {block: _block_digest(part) for block, part in split.items()}
+def _store(slot_key: str, tag: str, prices: Prices) -> PriceMap:
+    """Store ``prices`` as the slot's map at ``tag``: the blocks first, then the
+    pointer to them (a reader never follows a pointer to a block that was not
+    written; an evicted one reads as missing)."""
+    parts: dict[int, Prices] = {}
+    for pk, value in prices.items():
+        parts.setdefault(pk // blocks.BLOCK, {})[pk] = value
+    digests = {block: _block_digest(part) for block, part in parts.items()}
     cache.set_many(
-        {_block_map_key(slot_key, b, digests[b]): part for b, part in split.items()}, TIMEOUT
+        {_block_map_key(slot_key, b, digests[b]): part for b, part in parts.items()}, TIMEOUT
     )
     cache.set(slot_key, (tag, len(prices), digests), TIMEOUT)
-    return digests
+    return PriceMap(slot_key, tag, fresh=True, blocks=digests, _parts=parts, _prices=prices)
 
 
 def lookup(strategy, *, site, company) -> PriceMap | None:
@@ -209,9 +210,7 @@ def lookup(strategy, *, site, company) -> PriceMap | None:
     if pointer is None or pointer[1] <= limit:
         ids = _visible_ids(site=site, company=company, limit=limit + 1)
         if len(ids) <= limit:
-            prices = strategy.display_prices(ids)
-            digests = _store(slot_key, tag, prices)
-            return PriceMap(slot_key, tag, fresh=True, blocks=digests, _prices=prices)
+            return _store(slot_key, tag, strategy.display_prices(ids))
     request_rebuild(strategy, site=site, company=company, slot_key=slot_key, tag=tag)
     if pointer is None:
         return None
@@ -252,9 +251,7 @@ def build(strategy, *, site, company) -> PriceMap:
     """Price every product the audience may see and store the map (background)."""
     slot_key = slot(strategy, site=site, company=company)
     tag = current_tag(site=site, company=company)  # before pricing: a change meanwhile retires it
-    prices = strategy.display_prices(_visible_ids(site=site, company=company))
-    digests = _store(slot_key, tag, prices)
-    return PriceMap(slot_key, tag, fresh=True, blocks=digests, _prices=prices)
+    return _store(slot_key, tag, strategy.display_prices(_visible_ids(site=site, company=company)))
 
 
 def live_prices(strategy, queryset) -> Prices:
