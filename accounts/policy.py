@@ -166,6 +166,11 @@ def _refusal(membership: Membership | None, action: Action) -> Callable[[], str]
     return None
 
 
+def role_may(role: str, action: Action) -> bool:
+    """Whether the role's table allows ``action`` (``can`` asks this and more)."""
+    return action in ROLE_ACTIONS.get(role, ())
+
+
 def can(membership: Membership | None, action: Action | str) -> bool:
     return _refusal(membership, Action(action)) is None
 

@@ -41,11 +41,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
-from django.core.cache import cache
 from django.db.models import Max, Min, Q
 from oscar.core.loading import get_model
 
 from commerce.core.cache import (
+    cache,
     cache_version,
     cache_version_bump,
     cache_version_bump_at_commit,

@@ -16,7 +16,6 @@ basket and checkout never read cards. With Redis down every card is a miss.
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -25,6 +24,7 @@ from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
 from catalog import listing_cache, selectors, visibility
+from commerce.core.cache import cache
 
 Product = get_model("catalogue", "Product")
 

@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
@@ -52,6 +51,7 @@ from oscar.core.loading import get_model
 
 from catalog import blocks, facet_counts, price_map, search
 from catalog.versions import catalog_versions
+from commerce.core.cache import cache
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from catalog import visibility
 from catalog.versions import catalog_versions
-from commerce.core.cache import register_read_ahead, shared_reads
+from commerce import sites
+from commerce.core.cache import cache, register_read_ahead, shared_reads
 from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.shipping.estimate import estimate_period
 
@@ -99,10 +101,6 @@ PERSONAL_COOKIES = (
 def page_cacheable(request) -> bool:
     """An anonymous storefront visitor with nothing of their own to show: the page
     is the same for every such visitor and may be served whole from the cache."""
-    from django.conf import settings
-
-    from commerce import sites
-
     if request.method != "GET" or getattr(request, "channel", None) != sites.STOREFRONT:
         return False
     # A messages cookie deleted after its messages were shown may come back empty.
@@ -297,8 +295,6 @@ class AnonymousPageCacheMixin:
         """The response for a page found in the cache (``stored`` as filed by
         ``_store_page``: the HTML and ``cached_page_extra``). A view whose page
         view has effects (a product page counts a view) adds them here."""
-        from django.http import HttpResponse
-
         return HttpResponse(self.fill_cached_page(stored))
 
     def cached_page_extra(self) -> dict:

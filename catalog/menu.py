@@ -15,7 +15,6 @@ viewer may see, is left out of the menu rather than shown empty.
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.signals import post_delete, post_save
@@ -23,7 +22,7 @@ from django.dispatch import receiver
 from oscar.core.loading import get_model
 
 from catalog import blocks, visibility
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache, cache_version, cache_version_bump, register_read_ahead
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models.signals import post_delete, post_save
@@ -18,7 +17,7 @@ from django.utils.functional import cached_property
 from oscar.core.loading import get_model
 
 from catalog import blocks
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache, cache_version, cache_version_bump, register_read_ahead
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")

@@ -55,12 +55,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from oscar.core.loading import get_model
 
 from catalog import blocks, visibility
 from catalog.versions import catalog_versions
+from commerce.core.cache import cache
 from commerce.outbox.services import outbox_emit
 
 logger = logging.getLogger(__name__)

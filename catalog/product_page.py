@@ -24,7 +24,6 @@ down the cache answers misses and pages render uncached.
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -32,6 +31,7 @@ from oscar.core.loading import get_class, get_model
 
 from catalog import cards, listing_cache, visibility
 from catalog.versions import catalog_versions
+from commerce.core.cache import cache
 from commerce.shipping.estimate import estimate_period
 
 Product = get_model("catalogue", "Product")

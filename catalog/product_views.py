@@ -27,11 +27,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from commerce.core.cache import FailSoftRedisCache
+from commerce.core.cache import FailSoftRedisCache, default_cache
 from commerce.core.counters import add_to_counters
 from commerce.outbox.registry import register
 from commerce.outbox.services import effect_once, outbox_emit
@@ -81,7 +80,7 @@ def _keys(cache: FailSoftRedisCache) -> Keys:
 
 
 def _redis_cache() -> FailSoftRedisCache | None:
-    cache = caches["default"]
+    cache = default_cache()
     return cache if isinstance(cache, FailSoftRedisCache) else None
 
 
@@ -135,7 +134,7 @@ def cached_page_counted(key: str, *, product_id: int, user_id: int | None, reque
     that is not Redis, a plain read (the view is counted by the signal)."""
     cache = _redis_cache()
     if cache is None:
-        return caches["default"].get(key)
+        return default_cache().get(key)
     keys = _keys(cache)
     full_key = cache.make_and_validate_key(key)
 

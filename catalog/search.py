@@ -31,7 +31,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
@@ -39,7 +38,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache, cache_version, cache_version_bump, register_read_ahead
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")

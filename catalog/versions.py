@@ -27,12 +27,11 @@ created, changed or ends::
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from oscar.core.loading import get_model
 
 from catalog import blocks, visibility
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache, cache_version, cache_version_bump, register_read_ahead
 
 KINDS = ("product", "stock", "price", "visibility", "promotion", "category")
 # Prices and promotions change no count: products, stock (availability),

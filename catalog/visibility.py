@@ -43,14 +43,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from oscar.core.loading import get_model
 
 from catalog import blocks
 from commerce import sites
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache, cache_version, cache_version_bump, register_read_ahead
 from commerce.members import drops
 from commerce.members.selectors import segment_ids
 

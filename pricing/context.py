@@ -7,14 +7,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from accounts.selectors import ACTIVE_COMPANY_SESSION_KEY
 from commerce import sites
-from commerce.core.cache import cache_version, cache_version_bump_at_commit, register_read_ahead
+from commerce.core.cache import (
+    cache,
+    cache_version,
+    cache_version_bump_at_commit,
+    register_read_ahead,
+)
 from commerce.core.money import rate
 from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.members.prices import price_segments
@@ -78,7 +82,7 @@ def _read_ahead_lists(request) -> list[str]:
     ]
 
 
-register_read_ahead(_read_ahead_lists)
+register_read_ahead(_read_ahead_lists, again=True)
 
 
 def _read_ahead_session_lists(request) -> list[str]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from commerce import sites
-from commerce.core.cache import register_read_ahead
+from commerce.core.cache import cache, register_read_ahead
 from commerce.core.errors import DomainError
 from pricing.promotion_models import Promotion, PromotionRedemption
 from pricing.promotions import PromotionFact

@@ -12,12 +12,18 @@ the basket live. With Redis down it is computed on every page.
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.signing import BadSignature, Signer
 from django.db.models.signals import post_delete, post_save
 from oscar.core.loading import get_model
 
 from catalog.versions import catalog_versions
-from commerce.core.cache import cache_version, cache_version_bump_at_commit, register_read_ahead
+from commerce.core.cache import (
+    cache,
+    cache_version,
+    cache_version_bump_at_commit,
+    register_read_ahead,
+)
 from commerce.core.sessions import USER_STAGE, session_user_id
 
 TIMEOUT = 10 * 60
@@ -35,7 +41,7 @@ def _read_ahead(request) -> list[str]:
     return [_version_key(user.pk)] if user.is_authenticated else []
 
 
-register_read_ahead(_read_ahead, stage=USER_STAGE)
+register_read_ahead(_read_ahead, stage=USER_STAGE, again=True)
 
 
 def summary_version(owner_id) -> str:
@@ -107,8 +113,6 @@ def _anonymous_version_key(basket_id) -> str:
 def cookie_basket_id(request) -> int | None:
     """The id of the open anonymous basket the visitor's cookie names on this site,
     if the cookie is genuine (signed by us); None without one."""
-    from django.conf import settings
-    from django.core.signing import BadSignature, Signer
 
     channel = getattr(request, "channel", None)
     value = request.COOKIES.get(f"{settings.OSCAR_BASKET_COOKIE_OPEN}_{channel}")
@@ -128,8 +132,6 @@ def anonymous_basket_version(basket_id) -> str:
 
 
 def _anonymous_read_ahead(request) -> list[str]:
-    from django.conf import settings
-
     if settings.SESSION_COOKIE_NAME in request.COOKIES:  # such pages are rendered
         return []
     basket_id = cookie_basket_id(request)

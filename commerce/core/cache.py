@@ -17,14 +17,16 @@ afterwards.
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient, RedisSerializer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -110,6 +112,18 @@ class _ReusedClientCache(RedisCacheClient):
         return client
 
 
+class PickleFirstSerializer(RedisSerializer):
+    """Django's serializer (integers kept as digits, for ``incr``; everything else
+    pickled) reading a pickle as one: Django's tries ``int()`` on every value
+    first, and the ``ValueError`` a pickle raises there costs more than a small
+    value's read. A pickle of protocol 2 or later begins with its PROTO opcode."""
+
+    def loads(self, data):
+        if data[:1] == b"\x80":
+            return pickle.loads(data)  # noqa: S301 - our own cache's values
+        return super().loads(data)
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's RedisCache that logs and degrades when Redis is unreachable.
 
@@ -122,7 +136,7 @@ class FailSoftRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        options = {**DEFAULT_OPTIONS, **self._options}
+        options = {**DEFAULT_OPTIONS, "serializer": PickleFirstSerializer, **self._options}
         self._down_seconds = float(options.pop("DOWN_SECONDS", 5))
         self._options = options
         self._outage = _outage_for(str(server))
@@ -173,7 +187,15 @@ class FailSoftRedisCache(RedisCache):
         return True
 
     def _key(self, key, version=None) -> str:
-        return self.make_and_validate_key(key, version=version)
+        return self.make_key(key, version=version)
+
+    def validate_key(self, key) -> None:
+        """Redis takes any key: Django's warnings about keys memcached would refuse
+        (a scan of every character of every key read) do not apply. Our long keys
+        are bounded anyway (``catalog.listing_cache._short``)."""
+
+    def make_and_validate_key(self, key, version=None) -> str:
+        return self.make_key(key, version=version)
 
     # --- the cache API -------------------------------------------------------------
 
@@ -281,6 +303,43 @@ class FailSoftRedisCache(RedisCache):
         return self._call(super().clear, False)
 
 
+# --- The default cache, reached cheaply -----------------------------------------------
+
+
+class DefaultCache:
+    """``django.core.cache.cache`` for the project's own modules, cheaper to reach.
+
+    Django's proxy looks the cache up in an ``asgiref`` Local on every attribute
+    (a lock and a context variable, about 2 µs), and a page served from the
+    cache asks for it dozens of times. This one keeps the thread's instance and
+    asks Django again whenever the handler's storage is new (the ``CACHES``
+    setting changed, as in tests)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        return getattr(default_cache(), name)
+
+
+_thread = threading.local()
+
+
+def default_cache():
+    """The ``default`` cache of this thread (``caches["default"]``)."""
+    storage = caches._connections
+    try:
+        known, instance = _thread.default
+    except AttributeError:
+        known = None
+    if known is not storage:
+        instance = caches["default"]
+        _thread.default = (storage, instance)
+    return instance
+
+
+cache = DefaultCache()
+
+
 # --- Versioned keys ------------------------------------------------------------------
 
 
@@ -295,8 +354,6 @@ def cache_version(key: str) -> str:
     lost (evicted, or dropped after an outage) starts a new family instead of
     meeting the entries of an old one.
     """
-    from django.core.cache import cache
-
     version = cache.get(key)
     if version is None:
         version = _new_version()
@@ -307,16 +364,12 @@ def cache_version(key: str) -> str:
 
 def cache_versions(keys: list[str]) -> list[str]:
     """``cache_version`` of each of ``keys``, read in one round trip when warm."""
-    from django.core.cache import cache
-
     found = cache.get_many(keys)
     return [found.get(key) or cache_version(key) for key in keys]
 
 
 def cache_version_bump(key: str) -> None:
     """Retire every entry keyed by the current version of ``key``."""
-    from django.core.cache import cache
-
     cache.set(key, _new_version(), None)
 
 
@@ -345,7 +398,7 @@ _ABSENT = object()
 # A context variable, not a thread-local: cheap to read (every cache call asks),
 # and each thread and each asyncio task sees its own request's memo.
 _reads_memo: ContextVar[dict | None] = ContextVar("commerce_shared_reads", default=None)
-_read_ahead: list[tuple[int, Callable[[object], Iterable[str]]]] = []
+_read_ahead: list[tuple[int, Callable[[object], Iterable[str]], bool]] = []
 
 
 def _memo() -> dict | None:
@@ -359,16 +412,25 @@ def _forget_read(*keys) -> None:
             memo.pop(key, None)
 
 
-def register_read_ahead(keys_for: Callable[[object], Iterable[str]], *, stage: int = 1) -> None:
-    """``keys_for(request)``: cache keys a page key of this request will read."""
-    _read_ahead.append((stage, keys_for))
+def register_read_ahead(
+    keys_for: Callable[[object], Iterable[str]], *, stage: int = 1, again: bool = False
+) -> None:
+    """``keys_for(request)``: cache keys a page key of this request will read.
+    ``again``: it may name more once a view knows more (``shared_reads`` opened
+    again: the member and their company, set after the request's first reads);
+    the others are asked once a request. (A key not read ahead is still read
+    when asked for, in a round trip of its own.)"""
+    _read_ahead.append((stage, keys_for, again))
 
 
-def _read_ahead_now(request) -> None:
-    from django.core.cache import cache
-
-    for stage in sorted({stage for stage, _ in _read_ahead}):
-        keys = [key for s, keys_for in _read_ahead if s == stage for key in keys_for(request)]
+def _read_ahead_now(request, *, again: bool = False) -> None:
+    for stage in sorted({stage for stage, _, _ in _read_ahead}):
+        keys = [
+            key
+            for s, keys_for, asked_again in _read_ahead
+            if s == stage and (asked_again or not again)
+            for key in keys_for(request)
+        ]
         if keys:
             cache.get_many(list(dict.fromkeys(keys)))  # only the keys not read yet
 
@@ -380,11 +442,12 @@ def shared_reads(request):
     Opened for every request by ``SharedReadsMiddleware``, as soon as the session
     is known (what it knows then: the session, the signed-in user's id, the
     catalog's versions); a view that knows more (the member, the company) opens
-    it again to read the rest ahead, and keys already read cost nothing. The
+    it again to read the rest ahead (what the ``again`` registrations name now),
+    and keys already read cost nothing. The
     view's template renders inside the middleware's block, so the layout shares
     the view's reads."""
     if _memo() is not None:
-        _read_ahead_now(request)
+        _read_ahead_now(request, again=True)
         yield
         return
     token = _reads_memo.set({})

@@ -112,9 +112,19 @@ def session_user_id(request) -> str | None:
     """The signed-in user's id as the session holds it, without loading the user
     (for keys read ahead before ``request.user`` exists); None when signed out."""
     session = getattr(request, "session", None)
-    if session is None or not session.session_key:
+    if session is None:
         return None
-    return session.get(SESSION_KEY)
+    session_key = session.session_key
+    if not session_key:
+        return None
+    # Asked by every key read ahead: answered once per session key (signing in
+    # or out gives the session a new key or none).
+    known = request.__dict__.get("_session_user_id")
+    if known is not None and known[0] == session_key:
+        return known[1]
+    user_id = session.get(SESSION_KEY)
+    request._session_user_id = (session_key, user_id)
+    return user_id
 
 
 # Keys named after the session's user are read ahead from stage 2 on: stage 1

@@ -9,7 +9,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from commerce import sites
-from commerce.core.cache import register_read_ahead
+from commerce.core.cache import cache, register_read_ahead
 from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.dealers.exceptions import NotADealer
 from commerce.dealers.facts import dealer_products, load_facts
@@ -212,14 +212,12 @@ def _read_ahead(request) -> list[str]:
     return [DEALER_COMPANIES_CACHE_KEY] if request.company else []
 
 
-register_read_ahead(_read_ahead, stage=USER_STAGE)
+register_read_ahead(_read_ahead, stage=USER_STAGE, again=True)
 
 
 def is_dealer_company(company_id) -> bool:
     """Whether a company is a dealer (for the portal's navigation: cached for a
     minute so ordinary portal pages spend no query on it)."""
-    from django.core.cache import cache
-
     ids = cache.get(DEALER_COMPANIES_CACHE_KEY)
     if ids is None:
         ids = set(

@@ -18,10 +18,10 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from commerce.core.cache import cache
 from commerce.imports import topics
 from commerce.imports.base import (
     MAX_ERRORS_KEPT,

@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -28,7 +27,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from commerce.billing import credit
-from commerce.core.cache import cache_version, cache_version_bump
+from commerce.core.cache import cache, cache_version, cache_version_bump
 from commerce.core.money import quantize
 from commerce.instalments import topics
 from commerce.instalments.exceptions import InstalmentError, InstalmentsNotAvailable

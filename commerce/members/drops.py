@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache, cache_version, cache_version_bump, register_read_ahead
 from commerce.members.models import Drop
 
 VERSION_KEY = "members:drops-version"

@@ -8,11 +8,10 @@ change what they pay: a cached page is shared by exactly those who pay alike.
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from commerce import sites
-from commerce.core.cache import cache_version, cache_version_bump, register_read_ahead
+from commerce.core.cache import cache, cache_version, cache_version_bump, register_read_ahead
 from commerce.core.sessions import USER_STAGE, session_user_id
 from commerce.members.models import MembersPrice
 from commerce.members.selectors import segment_ids

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.utils import timezone
+
 IN_STOCK = "in_stock"
 LEAD_TIME = "lead_time"
 BACK_IN_STOCK = "back_in_stock"
@@ -137,8 +140,6 @@ def estimate_period(now: datetime | None = None) -> str:
     """What a delivery estimate shown now depends on besides stock: the local
     day and whether the dispatch cut-off has passed. Cached pages that show an
     estimate carry it in their key, so none outlives the cut-off or the day."""
-    from django.conf import settings
-    from django.utils import timezone
 
     now = timezone.localtime(now)
     hours, _, minutes = settings.DELIVERY_CUTOFF.partition(":")

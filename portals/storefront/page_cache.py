@@ -24,6 +24,7 @@ import hashlib
 
 from django.conf import settings
 
+from commerce import sites
 from commerce.basket.summary import (
     anonymous_basket_version,
     cookie_basket_id,
@@ -70,8 +71,6 @@ class StorefrontPageShellMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from commerce import sites
-
         if request.channel == sites.STOREFRONT:
             if request.user.is_authenticated:
                 request.page_shell_audience = lambda: shell_audience(request)
