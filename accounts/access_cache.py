@@ -31,7 +31,10 @@ every request read the database.
 The snapshot never holds a password hash: the user is kept with ``password``
 deferred (reading it loads it from the database; saving the user never writes
 it back) and with the session hash the password gives, which the sign-in check
-compares with the session's (``accounts.authentication``).
+compares with the session's (``accounts.authentication``). Users and
+memberships are kept packed as plain values (``commerce.core.model_values``):
+read on every request, pickled model instances cost more to load than the
+cached page they frame.
 
 Only with a cache every process shares (``settings.ACCESS_SNAPSHOTS``, on with
 Redis): a per-process cache would keep a retired snapshot in the processes
@@ -46,21 +49,24 @@ never later than ``TIMEOUT``.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
+from django.utils.crypto import constant_time_compare
 
 from commerce import sites
-from commerce.core.cache import cache_version_bump_at_commit, cache_versions, register_read_ahead
+from commerce.core import model_values
+from commerce.core.cache import (
+    cache,
+    cache_version_bump_at_commit,
+    cache_versions,
+    register_read_ahead,
+)
 from commerce.core.sessions import USER_STAGE, session_user_id
 
 ALL_VERSION_KEY = "accounts:access-version"
 TIMEOUT = 10 * 60
-# Per-instance caches a snapshot must not carry from one request to the next.
-_REQUEST_ATTRIBUTES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
 
 
 def enabled() -> bool:
@@ -72,7 +78,8 @@ def _user_version_key(user_id) -> str:
 
 
 def _snapshot_key(kind: str, user_id) -> str:
-    return f"accounts:access:{kind}:{user_id}"
+    # (v2: instances packed as plain values, ``commerce.core.model_values``.)
+    return f"accounts:access:v2:{kind}:{user_id}"
 
 
 def _stamp(user_id) -> tuple[str, str]:
@@ -115,22 +122,18 @@ def user_stamp(user_id):
 def cached_user(user_id, stamp, backend_path: str, session_hash: str | None):
     """The user kept for ``stamp`` when it was signed in through ``backend_path``
     and ``session_hash`` is its password's session hash; else None."""
-    from django.utils.crypto import constant_time_compare
-
     stored = _read("user", user_id, stamp)
     if not stored or stored["backend"] != backend_path or not session_hash:
         return None
     if not constant_time_compare(session_hash, stored["hash"]):
         return None
-    return stored["user"]
+    return model_values.unpack(stored["user"])
 
 
 def keep_user(user_id, stamp, user, backend_path: str) -> None:
     """Keep ``user`` (as just loaded and checked) for ``stamp``."""
-    kept = copy.copy(user)
-    kept.__dict__.pop("password", None)  # deferred: loaded from the database if read
-    for name in _REQUEST_ATTRIBUTES:
-        kept.__dict__.pop(name, None)
+    kept = model_values.pack(user)  # never a private attribute (permission caches)
+    kept[2].pop("password", None)  # deferred: loaded from the database if read
     hashed = user.get_session_auth_hash()
     _keep("user", user_id, stamp, {"user": kept, "backend": backend_path, "hash": hashed})
 
@@ -140,7 +143,8 @@ def keep_user(user_id, stamp, user, backend_path: str) -> None:
 
 def _snapshot(kind: str, user, load: Callable[[], object], kept=None) -> tuple[object, bool]:
     """(the user's ``kind`` snapshot, whether it came from the cache): ``load()``
-    on a miss, kept as ``kept(loaded)`` (default: as loaded) for the current stamp."""
+    on a miss, kept as ``kept(loaded)`` (default: as loaded) for the current stamp;
+    what the cache answers is as kept."""
     if not enabled() or not getattr(user, "pk", None):
         return load(), False
     stamp = _stamp(user.pk)
@@ -156,12 +160,17 @@ def memberships(user, load: Callable[[], list]) -> list:
     """``user``'s portal memberships: ``load()`` (each with ``company`` and
     ``user`` loaded) on a miss. Each one's ``user`` is the ``user`` given."""
     found, cached = _snapshot(
-        "memberships", user, load, lambda loaded: [_without_user(m) for m in loaded]
+        "memberships",
+        user,
+        load,
+        lambda loaded: [model_values.pack(m, without=("user",)) for m in loaded],
     )
-    if cached:
-        for membership in found:
-            membership._state.fields_cache["user"] = user  # its user_id is user.pk
-    return found
+    if not cached:
+        return found
+    memberships = [model_values.unpack(packed) for packed in found]
+    for membership in memberships:
+        membership._state.fields_cache["user"] = user  # its user_id is user.pk
+    return memberships
 
 
 # --- A storefront customer's standing -----------------------------------------------
@@ -173,12 +182,6 @@ def consumer(user, load: Callable[[], object]):
     Retired by any write to the customer's loyalty or segment memberships (their
     own version) and by any write to a tier or segment (everyone's)."""
     return _snapshot("consumer", user, load)[0]
-
-
-def _without_user(membership):
-    kept = copy.copy(membership)  # its own _state and fields cache (Model.__getstate__)
-    kept._state.fields_cache.pop("user", None)
-    return kept
 
 
 # --- Read ahead with the session ---------------------------------------------------
