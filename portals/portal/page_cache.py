@@ -31,15 +31,19 @@ from portals.portal.home import credit_hold_of, credit_hold_reasons
 
 def load_memberships(request) -> list:
     """The user's portal memberships for this request (``request_memberships``),
-    each with its company's credit-hold reason: the banner costs no query of its own.
-    Kept in the user's access snapshot between requests, except while a staff
-    member acts for them (their memberships are then narrowed to one company)."""
+    each with its company's credit-hold reason (the banner costs no query of its
+    own) and its ``shell_identity``. Kept in the user's access snapshot between
+    requests, except while a staff member acts for them (their memberships are
+    then narrowed to one company)."""
     user = request.user
 
     def load() -> list:
-        return list(
+        memberships = list(
             selectors.portal_memberships(user).annotate(credit_hold_reason=credit_hold_reasons())
         )
+        for membership in memberships:  # kept with the snapshot, retired with it
+            membership.shell_identity = shell_identity(user, membership, memberships)
+        return memberships
 
     memberships = load() if acting.current() is not None else access_cache.memberships(user, load)
     request._portal_memberships = (user.pk, memberships)
@@ -73,6 +77,8 @@ def pending_approvals(request) -> int:
 
 
 def _pending_approvals(membership) -> int:
+    if not policy.role_may(membership.role, policy.Action.APPROVE_ORDERS):
+        return 0  # (the role's table first: most members may not approve)
     if not policy.can(membership, policy.Action.APPROVE_ORDERS):
         return 0
     from commerce.approvals.models import ApprovalRequest
@@ -94,17 +100,16 @@ def messages_waiting(request) -> bool:
     return bool(getattr(storage, "_queued_messages", None))
 
 
-def shell_audience(request) -> str | None:
-    """The key part of the layout around a portal page for this member, or None
-    when their page is not to be served from the cache."""
-    membership = getattr(request, "membership", None)
-    if membership is None or getattr(request, "assisted_session", None) is not None:
-        return None
-    if messages_waiting(request):
-        return None
-    user = request.user
+def shell_identity(user, membership, memberships, credit_hold: str | None = None) -> str:
+    """The part of a member's shell key their access snapshot answers: who they
+    are (name, email, staff flag), the membership (role) and its company (status,
+    name), their companies in the switcher and the company's credit hold (its
+    annotated reason, else ``credit_hold``). Every change to one of them retires
+    the snapshot (``accounts.access_cache``), so it is worked out when the
+    snapshot is built and kept with it."""
     company = membership.company
-    companies = selectors.request_memberships(request)
+    if hasattr(membership, "credit_hold_reason"):
+        credit_hold = repr(membership.credit_hold_reason)
     parts = [
         f"u{user.pk}",
         user.email,
@@ -115,11 +120,33 @@ def shell_audience(request) -> str | None:
         f"c{company.pk}",
         company.status,
         company.name,
-        "|".join(f"{m.company_id}={m.company.name}" for m in companies),
+        "|".join(f"{m.company_id}={m.company.name}" for m in memberships),
+        credit_hold or "-",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def shell_audience(request) -> str | None:
+    """The key part of the layout around a portal page for this member, or None
+    when their page is not to be served from the cache."""
+    membership = getattr(request, "membership", None)
+    if membership is None or getattr(request, "assisted_session", None) is not None:
+        return None
+    if messages_waiting(request):
+        return None
+    identity = membership.__dict__.get("shell_identity")
+    if identity is None:  # memberships not read through the snapshot
+        identity = shell_identity(
+            request.user,
+            membership,
+            selectors.request_memberships(request),
+            request_credit_hold(request),
+        )
+    parts = [
+        identity,
         str(request.site_info.site_id),
         shown_summary_version(request),
-        request_credit_hold(request) or "-",
         str(pending_approvals(request)),
-        "dealer" if is_dealer_company(company.pk) else "-",
+        "dealer" if is_dealer_company(membership.company_id) else "-",
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
