@@ -117,6 +117,28 @@ def test_a_role_change_shows_on_the_next_page(shop):
     assert re.search(r'id="signed_in_as">[^<]*Viewer', page)
 
 
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_new_email_shows_on_the_next_page(shop, which):
+    url = urls(shop)[which]
+    warm(shop["client"], url)
+    user = User.objects.get(pk=shop["membership"].user_id)
+    user.email = "renamed.buyer@example.com"
+    user.save()
+    page = shop["client"].get(url).content.decode()
+    assert re.search(r'id="signed_in_as">renamed\.buyer@example\.com', page)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_renamed_company_shows_on_the_next_page_in_the_switcher_too(shop, which):
+    other = factories.business("Bolt Brothers")
+    factories.MembershipFactory(company=other, user=shop["membership"].user, role="viewer")
+    url = urls(shop)[which]
+    assert "Bolt Brothers" in warm(shop["client"], url).content.decode()
+    Company.objects.filter(pk=other.pk).update(name="Bolt Sisters")
+    page = shop["client"].get(url).content.decode()
+    assert "Bolt Sisters" in page and "Bolt Brothers" not in page
+
+
 def test_the_mini_basket_follows_the_basket(shop):
     url = "/catalogue/"
     warm(shop["client"], url)
