@@ -132,8 +132,8 @@ def cached_user(user_id, stamp, backend_path: str, session_hash: str | None):
 
 def keep_user(user_id, stamp, user, backend_path: str) -> None:
     """Keep ``user`` (as just loaded and checked) for ``stamp``."""
-    kept = model_values.pack(user)  # never a private attribute (permission caches)
-    kept[2].pop("password", None)  # deferred: loaded from the database if read
+    # Never a private attribute (permission caches); the password deferred.
+    kept = model_values.pack(user, defer=("password",))
     hashed = user.get_session_auth_hash()
     _keep("user", user_id, stamp, {"user": kept, "backend": backend_path, "hash": hashed})
 

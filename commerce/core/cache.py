@@ -194,9 +194,6 @@ class FailSoftRedisCache(RedisCache):
         (a scan of every character of every key read) do not apply. Our long keys
         are bounded anyway (``catalog.listing_cache._short``)."""
 
-    def make_and_validate_key(self, key, version=None) -> str:
-        return self.make_key(key, version=version)
-
     # --- the cache API -------------------------------------------------------------
 
     def get(self, key, default=None, version=None):

@@ -29,11 +29,12 @@ _DATETIME = "@"
 _models: dict[str, type] = {}
 
 
-def pack(instance, *, without: tuple[str, ...] = ()) -> tuple:
-    """``instance`` as plain values; ``without``: related objects to leave out."""
+def pack(instance, *, without: tuple[str, ...] = (), defer: tuple[str, ...] = ()) -> tuple:
+    """``instance`` as plain values; ``without``: related objects to leave out;
+    ``defer``: fields to leave unloaded (read from the database when asked)."""
     values = {}
     for name, value in instance.__dict__.items():
-        if name[0] == "_":
+        if name[0] == "_" or name in defer:
             continue
         if type(value) is dt.datetime and value.tzinfo is not None:
             values[_DATETIME + name] = (value - _EPOCH) // _MICROSECOND
