@@ -115,13 +115,11 @@ def all_blocks() -> list[int]:
     return _blocks_of(span())
 
 
-def _read_ahead_blocks(request) -> list[str]:
-    found = cache.get(SPAN_KEY)
-    return [_block_key(block) for block in _blocks_of(found and found[1])]
-
-
+# Read ahead by every request: a few keys, whatever the catalog's size. The
+# blocks' own versions (one key per ``BLOCK`` products) are not: a page served
+# from the cache never takes a count, and a page that does reads them all in one
+# round trip of its own (``_versions``), shared by the menu and the facets.
 register_read_ahead(lambda request: [*_epoch_keys(), CREATED_KEY, SPAN_KEY])
-register_read_ahead(_read_ahead_blocks, stage=2)
 
 
 def ranges(blocks: list[int]) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +19,8 @@ from oscar.core.loading import get_model
 
 from catalog import blocks, facet_counts, facets, menu, price_map, selectors, visibility
 from catalog.versions import bump_catalog_version
+from commerce.core import cache as core_cache
+from commerce.core.cache import FailSoftRedisCache, default_cache
 from commerce.members.models import Drop, Segment
 from pricing.strategy import Selector
 from tests import factories
@@ -217,6 +220,48 @@ def test_a_warm_count_counts_nothing(catalog, recounts):
     _all_match(catalog)
 
     assert (recounts.facets, recounts.menu) == ([], [])
+
+
+class ReadKeys:
+    """The project's default cache, recording every key ``commerce.core.cache``
+    reads (the requests' read-ahead and ``cache_versions``)."""
+
+    def __init__(self):
+        self.keys: list[str] = []
+
+    def get_many(self, keys):
+        self.keys += list(keys)
+        return default_cache().get_many(keys)
+
+    def get(self, key, *args, **kwargs):
+        self.keys.append(key)
+        return default_cache().get(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(default_cache(), name)
+
+
+def test_the_blocks_versions_are_read_where_counts_are_taken_not_ahead(
+    catalog, storefront_client, monkeypatch
+):
+    """Every request reads its keys ahead, and a page served from the cache takes
+    no count: what it reads does not grow with the catalog's blocks. The page
+    that counts reads every block's version, and its counts are right."""
+    read = ReadKeys()
+    monkeypatch.setattr(core_cache, "cache", read)
+    block_keys = {f"catalog:count-block:{BLOCK}:{block}" for block in blocks.all_blocks()}
+
+    first = storefront_client.get("/catalogue/")
+    assert first.status_code == 200
+    assert block_keys <= set(read.keys)  # counted: every block's version asked
+
+    read.keys.clear()
+    again = storefront_client.get("/catalogue/")
+    assert again.status_code == 200
+    if isinstance(caches["default"], FailSoftRedisCache):  # whole pages kept in Redis
+        assert not {t.name for t in again.templates}  # from the cache
+        assert not [key for key in read.keys if key.startswith("catalog:count-block")]
+    _all_match(catalog)
 
 
 def _restrict_category(world):
