@@ -50,7 +50,7 @@ def build(dealers: int, products: int, stocked: int) -> None:
     ProductClass = get_model("catalogue", "ProductClass")
     ProductCategory = get_model("catalogue", "ProductCategory")
 
-    root = Category.get_root_nodes().filter(name="Bench dealer goods").first()
+    root = Category.objects.get_root_nodes().filter(name="Bench dealer goods").first()
     if root is None:
         root = Category.add_root(name="Bench dealer goods")
     DealerAssortment.objects.get_or_create(category=root, product=None)

@@ -38,6 +38,24 @@ def _require_postgres(request):
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _require_redis(request):
+    """Tests marked ``redis`` need the Redis cache (its hashes, lists and scripts);
+    CI must fail, not skip, without it."""
+    if request.node.get_closest_marker("redis") is None:
+        return
+    from django.core.cache import caches
+
+    from commerce.core.cache import FailSoftRedisCache
+
+    if isinstance(caches["default"], FailSoftRedisCache):
+        return
+    message = "needs the Redis cache (REDIS_URL), running on " + type(caches["default"]).__name__
+    if os.environ.get("REQUIRE_REDIS") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """``with committed(): ...`` runs the block's on_commit callbacks (Celery tasks,

@@ -138,7 +138,7 @@ def ensure_categories() -> dict[str, object]:
     """The category tree; returns leaf name -> Category."""
     by_leaf = {}
     for top, leaves in TREE.items():
-        root = Category.get_root_nodes().filter(name=top).first()
+        root = Category.objects.get_root_nodes().filter(name=top).first()
         if root is None:
             root = Category.add_root(name=top, description=f"{top} for trade and home.")
         for leaf in leaves:

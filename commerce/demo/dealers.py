@@ -50,7 +50,7 @@ CONSUMER_ORDERS = [
 
 @transaction.atomic
 def seed_dealer_network() -> list[DealerProfile]:
-    root = Category.get_root_nodes().filter(name=DEALER_CATEGORY).first()
+    root = Category.objects.get_root_nodes().filter(name=DEALER_CATEGORY).first()
     if root is None:
         return []
     DealerAssortment.objects.get_or_create(category=root, product=None)
@@ -101,7 +101,7 @@ def seed_dealer_orders() -> int:
     """A few consumer orders routed to the dealers (once)."""
     if DealerRouting.objects.exists():
         return 0
-    root = Category.get_root_nodes().filter(name=DEALER_CATEGORY).first()
+    root = Category.objects.get_root_nodes().filter(name=DEALER_CATEGORY).first()
     consumer = get_user_model().objects.filter(email="consumer@example.com").first()
     if root is None or consumer is None:
         return 0

@@ -52,6 +52,7 @@ def test_every_ledger_writer_moves_the_balance_with_its_entry(company, account):
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres  # SQLite takes no row lock: its SQL has no FOR UPDATE
 def test_an_order_on_account_is_checked_against_the_locked_row_without_a_sum(company, account):
     place_on_account(company)
     user = factories.MembershipFactory(company=company).user

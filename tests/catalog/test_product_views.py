@@ -24,7 +24,8 @@ ProductRecord = get_model("analytics", "ProductRecord")
 UserRecord = get_model("analytics", "UserRecord")
 UserProductView = get_model("analytics", "UserProductView")
 
-pytestmark = pytest.mark.django_db
+# Views are counted in Redis (a hash per kind, a log, a script): no other cache counts them.
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ Category = get_model("catalogue", "Category")
 PriceList = get_model("partner", "PriceList")
 Product = get_model("catalogue", "Product")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]  # bulk seeding uses COPY
 
 SMALL, LARGE = 5, 2_000
 
