@@ -46,11 +46,9 @@ from oscar.core.loading import get_model
 
 from commerce.core.cache import (
     cache,
-    cache_version,
     cache_version_bump,
     cache_version_bump_at_commit,
     cache_versions,
-    register_read_ahead,
 )
 from commerce.members import drops
 
@@ -94,9 +92,11 @@ def product_created() -> None:
 
 def span() -> tuple[int, int] | None:
     """The lowest and highest product id (None without products), cached until a
-    product is created or the epoch changes (stamped with both, in one key that
-    requests read ahead with the versions)."""
-    stamp = (epoch(), cache_version(CREATED_KEY))
+    product is created or the epoch changes (stamped with both, in one key read
+    with the versions: one round trip, kept for the request by ``shared_reads``,
+    so ``epoch()`` and the span answer from it)."""
+    created = cache_versions([CREATED_KEY], read_with=[*_epoch_keys(), SPAN_KEY])[0]
+    stamp = (epoch(), created)
     found = cache.get(SPAN_KEY)
     if found is not None and found[0] == stamp:
         return found[1]
@@ -115,11 +115,10 @@ def all_blocks() -> list[int]:
     return _blocks_of(span())
 
 
-# Read ahead by every request: a few keys, whatever the catalog's size. The
-# blocks' own versions (one key per ``BLOCK`` products) are not: a page served
-# from the cache never takes a count, and a page that does reads them all in one
-# round trip of its own (``_versions``), shared by the menu and the facets.
-register_read_ahead(lambda request: [*_epoch_keys(), CREATED_KEY, SPAN_KEY])
+# Nothing here is read ahead by every request: a page served from the cache
+# never takes a count. A page that counts reads the span with its stamp in one
+# round trip (``span``) and every block's version in another (``_versions``),
+# both kept for the request and shared by the menu and the facets.
 
 
 def ranges(blocks: list[int]) -> list[tuple[int, int]]:

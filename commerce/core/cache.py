@@ -359,9 +359,11 @@ def cache_version(key: str) -> str:
     return version
 
 
-def cache_versions(keys: list[str]) -> list[str]:
-    """``cache_version`` of each of ``keys``, read in one round trip when warm."""
-    found = cache.get_many(keys)
+def cache_versions(keys: list[str], *, read_with: Iterable[str] = ()) -> list[str]:
+    """``cache_version`` of each of ``keys``, read in one round trip when warm;
+    ``read_with``: other keys the caller reads next, read in the same round trip
+    (kept for the request, see ``shared_reads``)."""
+    found = cache.get_many([*keys, *read_with])
     return [found.get(key) or cache_version(key) for key in keys]
 
 

@@ -260,7 +260,7 @@ def test_the_blocks_versions_are_read_where_counts_are_taken_not_ahead(
     assert again.status_code == 200
     if isinstance(caches["default"], FailSoftRedisCache):  # whole pages kept in Redis
         assert not {t.name for t in again.templates}  # from the cache
-        assert not [key for key in read.keys if key.startswith("catalog:count-block")]
+        assert not [key for key in read.keys if key.startswith("catalog:count-")]
     _all_match(catalog)
 
 
