@@ -42,7 +42,8 @@ def load_memberships(request) -> list:
             selectors.portal_memberships(user).annotate(credit_hold_reason=credit_hold_reasons())
         )
         for membership in memberships:  # kept with the snapshot, retired with it
-            membership.shell_identity = shell_identity(user, membership, memberships)
+            hold = credit_hold_of(membership.company, hold_reason=membership.credit_hold_reason)
+            membership.shell_identity = shell_identity(user, membership, memberships, hold)
         return memberships
 
     memberships = load() if acting.current() is not None else access_cache.memberships(user, load)
@@ -98,16 +99,14 @@ def messages_waiting(request) -> bool:
     return bool(getattr(storage, "_queued_messages", None))
 
 
-def shell_identity(user, membership, memberships, credit_hold: str | None = None) -> str:
+def shell_identity(user, membership, memberships, credit_hold: str | None) -> str:
     """The part of a member's shell key their access snapshot answers: who they
     are (name, email, staff flag), the membership (role) and its company (status,
-    name), their companies in the switcher and the company's credit hold (its
-    annotated reason, else ``credit_hold``). Every change to one of them retires
+    name), their companies in the switcher and the company's credit hold (the
+    banner's reason, ``credit_hold_of``). Every change to one of them retires
     the snapshot (``accounts.access_cache``), so it is worked out when the
     snapshot is built and kept with it."""
     company = membership.company
-    if hasattr(membership, "credit_hold_reason"):
-        credit_hold = repr(membership.credit_hold_reason)
     parts = [
         f"u{user.pk}",
         user.email,
