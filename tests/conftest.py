@@ -1,11 +1,10 @@
-import os
-
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 
 from tests import factories
+from tests.helpers import missing_service
 
 # Tests run on whatever DATABASE_URL says; CI points it at PostgreSQL.
 
@@ -32,10 +31,9 @@ def _require_postgres(request):
         return
     if connection.vendor == "postgresql":
         return
-    message = f"needs PostgreSQL (DATABASE_URL), running on {connection.vendor}"
-    if os.environ.get("REQUIRE_POSTGRES") == "1":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    missing_service(
+        f"needs PostgreSQL (DATABASE_URL), running on {connection.vendor}", "REQUIRE_POSTGRES"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -50,10 +48,8 @@ def _require_redis(request):
 
     if isinstance(caches["default"], FailSoftRedisCache):
         return
-    message = "needs the Redis cache (REDIS_URL), running on " + type(caches["default"]).__name__
-    if os.environ.get("REQUIRE_REDIS") == "1":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    backend = type(caches["default"]).__name__
+    missing_service(f"needs the Redis cache (REDIS_URL), running on {backend}", "REQUIRE_REDIS")
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """Flows shared by tests: Oscar's checkout steps over HTTP, mail links, and
 calls raced against each other on real threads."""
 
+import os
 import re
 import threading
 
+import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -194,3 +196,11 @@ def page_queries(client, url) -> tuple[int, object]:
 def count_queries(client, url) -> int:
     """How many queries a warm GET of ``url`` costs (``page_queries``)."""
     return page_queries(client, url)[0]
+
+
+def missing_service(message: str, required_by: str) -> None:
+    """A service the test needs is not here: fail where the environment variable
+    ``required_by`` is 1 (CI), else skip."""
+    if os.environ.get(required_by) == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
